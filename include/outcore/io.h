@@ -1,0 +1,89 @@
+#pragma once
+/// Input: read options, splits (the unit of parallel work), split readers and sources.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "outcore/column.h"
+
+namespace outcore {
+
+/// What to do with a row that cannot be read.
+enum class BadRowPolicy { kStop, kSkip, kReject };
+
+/// How text input is read. Stored in the model file so predict reads as fit did.
+struct ReadOptions {
+  char delimiter = ',';
+  bool header = true;
+  std::vector<std::string> na_values = {"", "NA", "NaN", "null"};
+  std::map<std::string, DataType> dtypes;  // declared types by column name
+  std::vector<std::string> parse_dates;    // columns read as timestamp
+  int64_t infer_rows = 10000;              // sample size for inferring undeclared types
+};
+
+/// Per-run choices that are not part of the model.
+struct ScanOptions {
+  /// Columns to produce, in this order, with these types (a projection: other columns are
+  /// only skipped over). Empty = every column, with the file's resolved types.
+  Schema columns;
+  BadRowPolicy on_bad_rows = BadRowPolicy::kStop;
+  int64_t batch_rows = 65536;
+};
+
+/// A self-describing piece of input work; serialises to JSON so another process can run it.
+struct Split {
+  int64_t ordinal = 0;
+  std::string format;  // "csv", "parquet", "postgres"
+  std::string path;    // file path, or connection URI
+  int64_t begin = 0;   // csv: byte offset of the first row; parquet: first row group
+  int64_t end = 0;     // csv: byte offset just past the last row; parquet: row group past the last
+  std::string query;   // postgres: the SELECT that yields this split's rows
+
+  std::string ToJson() const;
+  static Split FromJson(const std::string& json);
+};
+
+/// One row that could not be read, kept when the policy is kReject.
+struct RejectedRow {
+  std::string path;
+  int64_t line = 0;  // 1-based physical line where the row starts
+  std::string reason;
+};
+
+struct ReadStats {
+  int64_t rows_read = 0;      // good rows produced
+  int64_t rows_rejected = 0;  // skipped or rejected
+  int64_t bytes_read = 0;
+  std::vector<RejectedRow> rejects;  // filled only under kReject
+};
+
+/// Produces the rows of one split as batches, in order.
+class SplitReader {
+ public:
+  virtual ~SplitReader() = default;
+  /// Fills `batch` with the next rows; returns false when the split is exhausted.
+  virtual bool Next(Batch* batch) = 0;
+  virtual const ReadStats& stats() const = 0;
+};
+
+/// A kind of input (CSV files, Parquet files, a database).
+class Source {
+ public:
+  virtual ~Source() = default;
+  /// Names and types of the columns of one input (types resolved with the read options).
+  virtual Schema InspectSchema(const std::string& input) = 0;
+  /// Cuts inputs into splits of about `split_size` bytes, numbered from `first_ordinal`.
+  virtual std::vector<Split> Plan(const std::vector<std::string>& inputs, int64_t split_size,
+                                  int64_t first_ordinal = 0) = 0;
+  virtual std::unique_ptr<SplitReader> Open(const Split& split, const ScanOptions& scan) = 0;
+};
+
+/// CSV source with the given read options.
+std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options);
+
+/// Writes rejected rows as CSV (file,line,reason), appending if `append`.
+void WriteRejects(const std::string& path, const std::vector<RejectedRow>& rows, bool append);
+
+}  // namespace outcore

@@ -1,0 +1,13 @@
+#pragma once
+// Each subcommand of the `outcore` CLI lives in its own file and registers itself here.
+#include <CLI/CLI.hpp>
+
+namespace outcore::cli {
+
+void AddFitCommand(CLI::App& app);
+void AddInspectCommand(CLI::App& app);
+void AddStepsCommand(CLI::App& app);
+void AddGenTaxiCommand(CLI::App& app);
+void AddPredictCommand(CLI::App& app);
+
+}  // namespace outcore::cli

@@ -1,0 +1,31 @@
+// The `outcore` command: parses arguments, runs one subcommand, maps errors to exit codes.
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+#include "outcore/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"outcore: fit a pipeline on data that fits in memory, score data that does not.\n"
+               "Run 'outcore COMMAND --help' for the options of a command."};
+  app.set_version_flag("--version", "outcore " OUTCORE_VERSION);
+  app.require_subcommand(1);
+  outcore::cli::AddGenTaxiCommand(app);
+  outcore::cli::AddFitCommand(app);
+  outcore::cli::AddPredictCommand(app);
+  outcore::cli::AddInspectCommand(app);
+  outcore::cli::AddStepsCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(outcore::ErrorCode::kUsage);
+  } catch (const outcore::Error& e) {
+    std::fprintf(stderr, "outcore: error: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "outcore: internal error: %s\n", e.what());
+    return static_cast<int>(outcore::ErrorCode::kInternal);
+  }
+  return 0;
+}
