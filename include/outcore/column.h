@@ -45,6 +45,9 @@ struct Column {
   std::string chars;
   std::vector<int32_t> codes;
   DictionaryPtr dict;
+  // True when dict is a declared list of categories (values may be absent from the data),
+  // false when it just holds the values met, in order of appearance.
+  bool declared_dict = false;
 
   explicit Column(DataType t = DataType::kF64) : type(t) {}
 

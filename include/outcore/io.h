@@ -87,3 +87,18 @@ std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options);
 void WriteRejects(const std::string& path, const std::vector<RejectedRow>& rows, bool append);
 
 }  // namespace outcore
+
+namespace outcore {
+
+/// All rows of some inputs, read in parallel but in input order (used by fit).
+struct ReadResult {
+  Schema schema;               // the produced columns
+  std::vector<Batch> batches;  // in input order
+  ReadStats stats;             // summed over splits; rejects in input order
+};
+
+/// Plans the inputs into chunks of `chunk_size` bytes and reads them on `threads` threads.
+ReadResult ReadAll(Source& source, const std::vector<std::string>& inputs,
+                   const ScanOptions& scan, int threads, int64_t chunk_size = 8 << 20);
+
+}  // namespace outcore

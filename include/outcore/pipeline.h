@@ -1,0 +1,105 @@
+#pragma once
+/// Steps (transformers), estimators, their registry, and the Pipeline that chains them.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "outcore/column.h"
+
+namespace outcore {
+
+using Json = nlohmann::json;
+
+/// Counters a transform reports (e.g. values outside the trained categories: drift).
+/// Keys are "step_kind:column:what". Merged across threads by the caller.
+struct TransformStats {
+  std::map<std::string, int64_t> counters;
+  void Add(const std::string& key, int64_t n) {
+    if (n) counters[key] += n;
+  }
+  void Merge(const TransformStats& other) {
+    for (auto& [k, v] : other.counters) counters[k] += v;
+  }
+};
+
+/// A transformer. Parameters are fixed at construction (validated there); `Reset` +
+/// `PartialFit` over batches + `FinishFit` learn the state; `Transform` is const and
+/// thread-safe.
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual std::string kind() const = 0;
+  virtual Json params() const = 0;
+  virtual void Reset() {}
+  virtual void PartialFit(const Batch& batch) {}
+  virtual void FinishFit() {}
+  virtual Batch Transform(const Batch& batch, TransformStats* stats) const = 0;
+  virtual Json SaveState() const { return Json::object(); }
+  /// Restores state written by SaveState; validates it (throws kModel on bad state).
+  virtual void LoadState(const Json& state) {}
+};
+
+/// Numeric features: column-major, rows x names.size().
+struct Features {
+  int64_t rows = 0;
+  std::vector<std::string> names;
+  std::vector<double> values;
+  const double* col(size_t j) const { return values.data() + j * rows; }
+  double* col(size_t j) { return values.data() + j * rows; }
+};
+
+/// A model: `Fit` on features and targets, then `Predict`.
+/// Classifiers are binary: y is 0/1 and Predict gives P(y = 1). Regressors predict y.
+class Estimator {
+ public:
+  virtual ~Estimator() = default;
+  virtual std::string kind() const = 0;
+  virtual Json params() const = 0;
+  virtual bool is_classifier() const = 0;
+  /// `weights` may be empty (all 1).
+  virtual void Fit(const Features& X, const std::vector<double>& y) = 0;
+  /// Writes X.rows predictions to out.
+  virtual void Predict(const Features& X, double* out) const = 0;
+  virtual Json SaveState() const = 0;
+  virtual void LoadState(const Json& state) = 0;
+  /// Facts about the last fit (iterations, converged, objective), for the model file.
+  virtual Json FitInfo() const { return Json::object(); }
+};
+
+/// One registered kind: its name, a one-line doc, and a factory from parameters
+/// (the factory validates them and throws kModel naming the bad one).
+template <typename T>
+struct Registration {
+  std::string kind;
+  std::string doc;
+  std::string params_doc;  // e.g. "columns: [names]; parts: [hour, ...]"
+  std::function<std::unique_ptr<T>(const Json& params)> make;
+};
+
+const std::vector<Registration<Step>>& StepRegistry();
+const std::vector<Registration<Estimator>>& EstimatorRegistry();
+/// Builds a registered step/estimator; an unknown kind is an error listing the known ones.
+std::unique_ptr<Step> MakeStep(const std::string& kind, const Json& params);
+std::unique_ptr<Estimator> MakeEstimator(const std::string& kind, const Json& params);
+
+/// Steps then an estimator. Transform/Predict are const and thread-safe.
+class Pipeline {
+ public:
+  std::vector<std::unique_ptr<Step>> steps;
+  std::unique_ptr<Estimator> estimator;
+  std::vector<std::string> feature_names;  // learned at fit
+
+  /// Runs every step.
+  Batch Transform(const Batch& batch, TransformStats* stats) const;
+  /// Turns a transformed batch into features in feature_names order (all must be numeric).
+  Features ToFeatures(const Batch& transformed) const;
+  /// Transform + estimator: one prediction per row of `batch`.
+  std::vector<double> Predict(const Batch& batch, TransformStats* stats) const;
+};
+
+}  // namespace outcore

@@ -1,0 +1,109 @@
+#pragma once
+/// Scoring: run_split (the unit of work, callable from any process) and the local executor.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "outcore/io.h"
+#include "outcore/model.h"
+#include "outcore/sink.h"
+
+namespace outcore {
+
+/// Where and how a run writes its parts. Serialises to JSON for remote workers.
+struct OutputSpec {
+  std::string dir;
+  OutputFormat format = OutputFormat::kParquet;
+  WriterOptions writer;
+  Schema keep;                    // input columns copied next to yhat, with their types
+  bool label = false;             // the class instead of P(positive)
+  BadRowPolicy on_bad_rows = BadRowPolicy::kStop;
+  int64_t batch_rows = 65536;
+
+  std::string ToJson() const;
+  static OutputSpec FromJson(const std::string& json);
+};
+
+/// What one split did. Counters satisfy rows_in == rows_out + rows_rejected.
+struct SplitResult {
+  int64_t ordinal = 0;
+  std::string temp_path;  // the finished part under its temporary name
+  std::string part_name;  // its final name in the output directory
+  int64_t rows_in = 0, rows_out = 0, rows_rejected = 0, rows_missing_features = 0;
+  int64_t bytes_in = 0;
+  TransformStats drift;
+  std::vector<RejectedRow> rejects;
+  // CPU seconds in each phase.
+  double parse_s = 0, transform_s = 0, score_s = 0, write_s = 0;
+
+  Json ToJson() const;
+  static SplitResult FromJson(const Json& json);
+};
+
+/// Live counters a run_split updates as it goes (for progress lines); may be null.
+struct SplitProgress {
+  std::atomic<int64_t> bytes{0};
+  std::atomic<int64_t> rows{0};
+  /// Set to ask running splits to stop at the next batch (they throw kIO "interrupted").
+  std::atomic<bool> cancel{false};
+};
+
+/// Final name of a split's part: part-00042.parquet.
+std::string PartName(int64_t ordinal, OutputFormat format);
+/// Temporary name of one attempt at a part, hidden in the output directory.
+std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt);
+
+/// Reads one split, runs the model on it and writes its part under a temporary name unique
+/// to `attempt`. Does not make the part visible: see CommitPart. On error the temporary file
+/// is removed and the error rethrown.
+SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& output,
+                     int64_t attempt, SplitProgress* progress = nullptr);
+
+/// Renames an attempt's part into place (atomic), making it visible.
+void CommitPart(const OutputSpec& output, const SplitResult& result);
+
+/// Options of a whole local run.
+struct PredictOptions {
+  OutputSpec output;
+  int threads = 0;                   // 0 = all cores
+  int64_t split_size = 64LL << 20;   // bytes of input per split
+  int64_t memory_limit = 0;          // 0 = default; bounds batch size × threads
+  enum class Mode { kFresh, kResume, kOverwrite } mode = Mode::kFresh;
+  std::string reject_path;           // with BadRowPolicy::kReject
+  bool progress = false;             // draw a progress line on stderr
+};
+
+/// Set from a signal handler (SIGINT, SIGTERM) to stop a running Predict at the next batch:
+/// committed parts stay, the run fails with "interrupted", and --resume finishes it.
+std::atomic<bool>& PredictInterrupt();
+
+/// Totals of a run, as written in the _SUCCESS manifest.
+struct PredictReport {
+  int64_t splits = 0, parts_reused = 0;
+  int64_t rows_in = 0, rows_out = 0, rows_rejected = 0, rows_missing_features = 0;
+  int64_t bytes_in = 0;
+  TransformStats drift;
+  double seconds = 0, parse_s = 0, transform_s = 0, score_s = 0, write_s = 0;
+  Json manifest;  // the _SUCCESS contents
+};
+
+/// Checks the inputs against the model, plans splits, runs them on all threads, commits each
+/// part atomically and writes OUTDIR/_SUCCESS last.
+/// `keep` names the columns to copy into the output.
+PredictReport Predict(const Model& model, const std::string& model_path,
+                      const std::vector<std::string>& inputs, const std::vector<std::string>& keep,
+                      const PredictOptions& options);
+
+/// Plans the inputs into splits after checking each input's columns against the model.
+/// `keep` names columns to copy; their types are filled in from the first input.
+std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>& inputs,
+                              int64_t split_size, Schema* keep);
+
+/// The Source that reads a split or input of this format ("csv"; more in later versions).
+std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions& read);
+/// The format of an input path or URI, from its extension or scheme.
+std::string InputFormat(const std::string& input);
+
+}  // namespace outcore

@@ -1,0 +1,84 @@
+// outcore inspect MODEL [--json]; outcore steps
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "io/file_util.h"
+#include "outcore/model.h"
+
+namespace outcore::cli {
+namespace {
+
+void Inspect(const std::string& path, bool json) {
+  Model m = LoadModel(path);  // validates: a file that prints is a file predict accepts
+  Json j = Json::parse(ReadFile(path));
+  if (json) {
+    j["fingerprint"] = m.fingerprint;
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  std::printf("model      %s (%s %s, outcore %s, created %s)\n", path.c_str(), Model::kFormat,
+              j["format_version"].get<std::string>().c_str(), m.outcore_version.c_str(), m.created.c_str());
+  std::printf("fingerprint xxh3:%s\n", m.fingerprint.c_str());
+  std::printf("target     %s", m.target.expression.c_str());
+  if (!m.target.classes.empty())
+    std::printf("  (classes %s, %s)", m.target.classes[0].c_str(), m.target.classes[1].c_str());
+  std::printf("\ninput      ");
+  for (int i = 0; i < m.input_schema.size(); ++i)
+    std::printf("%s%s:%s", i ? ", " : "", m.input_schema.field(i).name.c_str(),
+                std::string(TypeName(m.input_schema.field(i).type)).c_str());
+  std::printf("\nsteps\n");
+  for (size_t i = 0; i < m.pipeline.steps.size(); ++i) {
+    const auto& s = m.pipeline.steps[i];
+    std::printf("  %zu. %-16s %s\n", i + 1, s->kind().c_str(), s->params().dump().c_str());
+    Json state = s->SaveState();
+    if (!state.empty()) std::printf("     %-16s %s\n", "state", state.dump().c_str());
+  }
+  const Estimator& e = *m.pipeline.estimator;
+  std::printf("model      %s %s\n", e.kind().c_str(), e.params().dump().c_str());
+  std::printf("           %s\n", e.SaveState().dump().c_str());
+  std::printf("features   ");
+  for (size_t i = 0; i < m.pipeline.feature_names.size(); ++i)
+    std::printf("%s%s", i ? ", " : "", m.pipeline.feature_names[i].c_str());
+  std::printf("\n");
+  const Json& t = m.training;
+  if (t.contains("rows_train"))
+    std::printf("training   %s rows read, %s rejected, %s train, %s test; data %s\n",
+                Thousands(t["rows_read"]).c_str(), Thousands(t["rows_rejected"]).c_str(),
+                Thousands(t["rows_train"]).c_str(), Thousands(t["rows_test"]).c_str(),
+                t.value("fingerprint", "").c_str());
+  if (t.contains("sources"))
+    for (const auto& s : t["sources"])
+      std::printf("           %s (%s)\n", s["path"].get<std::string>().c_str(),
+                  HumanBytes(s["bytes"].get<double>()).c_str());
+  for (auto& [split, metrics] : m.metrics.items()) std::printf("%-10s %s\n", split.c_str(), metrics.dump().c_str());
+}
+
+void ListSteps() {
+  std::printf("Steps (transformers), for [[steps]] kind = \"...\":\n");
+  for (const auto& r : StepRegistry())
+    std::printf("  %-16s %s\n  %-16s   %s\n", r.kind.c_str(), r.doc.c_str(), "", r.params_doc.c_str());
+  std::printf("\nModels, for [model] kind = \"...\":\n");
+  for (const auto& r : EstimatorRegistry())
+    std::printf("  %-20s %s\n  %-20s   %s\n", r.kind.c_str(), r.doc.c_str(), "", r.params_doc.c_str());
+}
+
+}  // namespace
+
+void AddInspectCommand(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand(
+      "inspect", "Validate a model file and show what it holds: input schema, read options, target,\n"
+                 "each step's parameters and fitted state, the estimator, training record, metrics.");
+  cmd->add_option("model", *path, "model file written by outcore fit")->required();
+  cmd->add_flag("--json", *json, "print the whole model as JSON (plus its fingerprint)");
+  cmd->callback([path, json] { Inspect(*path, *json); });
+}
+
+void AddStepsCommand(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("steps", "List the step and model kinds a pipeline spec can use.");
+  cmd->callback([] { ListSteps(); });
+}
+
+}  // namespace outcore::cli

@@ -1,0 +1,24 @@
+#pragma once
+// Option parsing and output helpers shared by the subcommands.
+#include <cstdint>
+#include <string>
+
+#include "outcore/io.h"
+
+namespace outcore::cli {
+
+/// "stop", "skip" or "reject=FILE".
+void ParseBadRows(const std::string& text, BadRowPolicy* policy, std::string* reject_path);
+/// "64MB", "512k", "1G", "1000" (bytes); binary multiples.
+int64_t ParseSize(const std::string& text, const std::string& option);
+/// 1234567 -> "1,234,567".
+std::string Thousands(int64_t n);
+/// 171234567 -> "163.3 MB".
+std::string HumanBytes(double bytes);
+
+inline const char* kBadRowsHelp =
+    "what to do with a row that cannot be read: stop (default; the error names file, line, "
+    "column and value), skip (drop and count it), or reject=FILE (drop it and write file, "
+    "line and reason to FILE)";
+
+}  // namespace outcore::cli

@@ -1,0 +1,128 @@
+// outcore predict MODEL INPUT... -o OUTDIR
+#include <csignal>
+#include <cstdio>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "outcore/error.h"
+#include "outcore/predict.h"
+
+namespace outcore::cli {
+namespace {
+
+struct PredictArgs {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string format = "parquet";
+  std::string compression = "zstd";
+  int threads = 0;
+  std::string split_size = "64MB";
+  std::string memory_limit;
+  std::string keep;
+  bool label = false, resume = false, overwrite = false, quiet = false, json = false;
+  std::string bad_rows = "stop";
+};
+
+void OnSignal(int) { PredictInterrupt() = true; }
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+void Run(const PredictArgs& a) {
+  PredictOptions o;
+  o.output.dir = a.output;
+  if (a.format == "parquet") o.output.format = OutputFormat::kParquet;
+  else if (a.format == "csv") o.output.format = OutputFormat::kCsv;
+  else Fail(ErrorCode::kUsage, "--format: expected parquet or csv, got '" + a.format + "'");
+  if (a.compression == "zstd") o.output.writer.compression = Compression::kZstd;
+  else if (a.compression == "snappy") o.output.writer.compression = Compression::kSnappy;
+  else if (a.compression == "none") o.output.writer.compression = Compression::kNone;
+  else Fail(ErrorCode::kUsage, "--compression: expected zstd, snappy or none, got '" + a.compression + "'");
+  o.output.label = a.label;
+  ParseBadRows(a.bad_rows, &o.output.on_bad_rows, &o.reject_path);
+  o.threads = a.threads;
+  o.split_size = ParseSize(a.split_size, "--split-size");
+  if (!a.memory_limit.empty()) o.memory_limit = ParseSize(a.memory_limit, "--memory-limit");
+  if (a.resume && a.overwrite) Fail(ErrorCode::kUsage, "--resume and --overwrite exclude each other");
+  o.mode = a.resume ? PredictOptions::Mode::kResume
+           : a.overwrite ? PredictOptions::Mode::kOverwrite : PredictOptions::Mode::kFresh;
+  o.progress = !a.quiet && !a.json;
+
+  Model model = LoadModel(a.model);
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sa.sa_flags = SA_RESETHAND;  // a second signal kills at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  PredictReport r = Predict(model, a.model, a.inputs, SplitList(a.keep), o);
+
+  const Json& totals = r.manifest["totals"];
+  if (a.json) {
+    Json summary = {{"output", a.output}, {"totals", totals}, {"timings", r.manifest["timings"]},
+                    {"drift", r.manifest["drift"]}};
+    std::printf("%s\n", summary.dump(2).c_str());
+    return;
+  }
+  if (a.quiet) return;
+  const Json& t = r.manifest["timings"];
+  std::fprintf(stderr, "predict  %s rows in, %s out, %s rejected -> %s parts in %s\n",
+               Thousands(totals["rows_in"]).c_str(), Thousands(totals["rows_out"]).c_str(),
+               Thousands(totals["rows_rejected"]).c_str(), Thousands(totals["parts"]).c_str(),
+               a.output.c_str());
+  if (r.parts_reused)
+    std::fprintf(stderr, "         %s parts were already complete and kept\n", Thousands(r.parts_reused).c_str());
+  std::fprintf(stderr, "time     %.2f s, %.2fM rows/s (%s)\n", t["seconds"].get<double>(),
+               t["rows_per_second"].get<double>() / 1e6, HumanBytes(totals["bytes_in"].get<double>()).c_str());
+  if (totals["rows_missing_features"].get<int64_t>() > 0)
+    std::fprintf(stderr, "warning  %s rows had missing feature values: yhat is empty for them "
+                         "(add an imputer step to the spec)\n",
+                 Thousands(totals["rows_missing_features"]).c_str());
+  for (auto& [key, n] : r.manifest["drift"].items())
+    std::fprintf(stderr, "drift    %s: %s values outside what the model was trained on\n", key.c_str(),
+                 Thousands(n.get<int64_t>()).c_str());
+}
+
+}  // namespace
+
+void AddPredictCommand(CLI::App& app) {
+  auto a = std::make_shared<PredictArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "predict",
+      "Score inputs of any size with a model file, on all cores, in bounded memory.\n"
+      "Inputs are read with the read options stored in the model and checked against its input\n"
+      "schema first. Each split of the input (a row-aligned byte range) becomes one part,\n"
+      "OUTDIR/part-00000.parquet, ... in input order, each written under a temporary name and\n"
+      "renamed into place when complete; OUTDIR/_SUCCESS (a JSON manifest) is written last.\n"
+      "Output columns: yhat (P(positive class), the class with --label, or the regressor's value)\n"
+      "and the --keep columns.\n"
+      "Example: outcore predict model.json 'data/*.csv' -o predictions/");
+  cmd->add_option("model", a->model, "model file written by outcore fit")->required();
+  cmd->add_option("inputs", a->inputs, "CSV files, directories, or quoted globs like 'data/*.csv'")->required();
+  cmd->add_option("-o,--output", a->output, "output directory (created if missing)")->required();
+  cmd->add_option("--format", a->format, "output format: parquet or csv")->capture_default_str();
+  cmd->add_option("--compression", a->compression, "Parquet compression: zstd, snappy or none")
+      ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "worker threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--split-size", a->split_size,
+                  "input bytes per split (and so per part), e.g. 64MB, 256MB, 1G")->capture_default_str();
+  cmd->add_option("--memory-limit", a->memory_limit,
+                  "bound on memory in flight (e.g. 128MB): shrinks batches and row groups to fit");
+  cmd->add_option("--keep", a->keep, "input columns to copy next to yhat, comma-separated (e.g. id,Fare_Amt)");
+  cmd->add_flag("--label", a->label, "write the predicted class instead of the probability");
+  cmd->add_flag("--resume", a->resume,
+                "finish an interrupted run in OUTDIR: keep its complete parts, redo the rest");
+  cmd->add_flag("--overwrite", a->overwrite, "replace outcore output already in OUTDIR");
+  cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
+  cmd->add_flag("-q,--quiet", a->quiet, "no progress line and no summary");
+  cmd->add_flag("--json", a->json, "print the summary (totals, timings, drift) as JSON on stdout");
+  cmd->callback([a] { Run(*a); });
+}
+
+}  // namespace outcore::cli

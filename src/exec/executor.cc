@@ -1,0 +1,329 @@
+// The local executor: check inputs, plan splits, run them on all cores, commit parts
+// atomically, write _SUCCESS last. Resumable: complete parts of an interrupted run are kept.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "exec/progress.h"
+#include "io/file_util.h"
+#include "outcore/error.h"
+#include "outcore/predict.h"
+
+namespace outcore {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr const char* kStateDir = "_outcore";  // run.json + one JSON per committed part
+
+std::string Columns(const Schema& s) {
+  std::string out;
+  for (const auto& f : s.fields()) out += (out.empty() ? "" : ", ") + f.name;
+  return out;
+}
+
+// A column typed `found` in new data can be read as the `trained` type.
+bool Readable(DataType trained, DataType found) {
+  if (trained == found) return true;
+  if (trained == DataType::kF64 && (found == DataType::kI64 || found == DataType::kBool)) return true;
+  return trained == DataType::kString || trained == DataType::kCategory;
+}
+
+void CheckInput(const Model& model, const std::string& input, const Schema& found) {
+  for (const auto& f : model.input_schema.fields()) {
+    int i = found.IndexOf(f.name);
+    if (i < 0)
+      Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' (trained as " +
+                                   std::string(TypeName(f.type)) + ") is missing; the input has: " +
+                                   Columns(found));
+    if (!Readable(f.type, found.field(i).type))
+      Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' holds " +
+                                   std::string(TypeName(found.field(i).type)) +
+                                   " values, but the model was trained on " +
+                                   std::string(TypeName(f.type)));
+  }
+}
+
+bool IsOurs(const std::string& name) {
+  auto ends = [&](const char* s) {
+    std::string suffix = s;
+    return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return name == "_SUCCESS" || name == kStateDir || (name.rfind("part-", 0) == 0 && (ends(".parquet") || ends(".csv"))) ||
+         (name.rfind(".part-", 0) == 0 && ends(".tmp"));
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    closedir(d);
+  }
+  return names;
+}
+
+void RemoveTree(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return;
+  if (S_ISDIR(st.st_mode)) {
+    for (const auto& n : ListDir(path)) RemoveTree(path + "/" + n);
+    rmdir(path.c_str());
+  } else {
+    unlink(path.c_str());
+  }
+}
+
+void MakeDir(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    Fail(ErrorCode::kIO, dir + ": cannot create directory: " + std::strerror(errno));
+}
+
+Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, const PredictOptions& o,
+                 size_t splits) {
+  Json files = Json::array();
+  for (const auto& in : inputs) {
+    struct stat st{};
+    stat(in.c_str(), &st);
+    files.push_back({{"path", in}, {"bytes", static_cast<int64_t>(st.st_size)},
+                     {"mtime", static_cast<int64_t>(st.st_mtime)}});
+  }
+  Json out = Json::parse(o.output.ToJson());
+  out.erase("dir");
+  return {{"model_fingerprint", model.fingerprint}, {"inputs", files}, {"split_size", o.split_size},
+          {"output", out}, {"splits", splits}};
+}
+
+}  // namespace
+
+std::atomic<bool>& PredictInterrupt() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+
+std::string InputFormat(const std::string& input) {
+  auto ends = [&](const char* s) {
+    std::string suffix = s;
+    return input.size() >= suffix.size() &&
+           input.compare(input.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (input.rfind("postgresql://", 0) == 0 || input.rfind("postgres://", 0) == 0) return "postgres";
+  if (ends(".parquet") || ends(".pq")) return "parquet";
+  return "csv";
+}
+
+std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions& read) {
+  if (format == "csv") return MakeCsvSource(read);
+  Fail(ErrorCode::kUsage, "input format '" + format + "' is not supported yet (CSV is)");
+}
+
+std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>& inputs,
+                              int64_t split_size, Schema* keep) {
+  std::vector<Split> splits;
+  Schema keep_names = *keep;
+  *keep = Schema();
+  for (const auto& input : inputs) {
+    std::unique_ptr<Source> source = MakeSource(InputFormat(input), model.read);
+    Schema found = source->InspectSchema(input);
+    CheckInput(model, input, found);
+    for (const auto& k : keep_names.fields()) {
+      int i = found.IndexOf(k.name);
+      if (i < 0)
+        Fail(ErrorCode::kSchema, input + ": --keep column '" + k.name + "' is not in the input (columns: " +
+                                     Columns(found) + ")");
+      if (keep->IndexOf(k.name) < 0) {
+        int trained = model.input_schema.IndexOf(k.name);
+        keep->Add(trained >= 0 ? model.input_schema.field(trained) : found.field(i));
+      }
+    }
+    for (auto& s : source->Plan({input}, split_size, static_cast<int64_t>(splits.size())))
+      splits.push_back(std::move(s));
+  }
+  return splits;
+}
+
+PredictReport Predict(const Model& model, const std::string& model_path,
+                      const std::vector<std::string>& raw_inputs, const std::vector<std::string>& keep,
+                      const PredictOptions& options) {
+  auto t_start = Clock::now();
+  PredictOptions o = options;
+  OutputSpec& out = o.output;
+  int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (o.memory_limit > 0) {
+    // Rows in flight per thread: a batch through reader, steps and writer, ~1 KB per row.
+    int64_t per_thread = o.memory_limit / threads - (16LL << 20);
+    out.batch_rows = std::clamp<int64_t>(per_thread / 1024, 1024, 65536);
+    out.writer.row_group_rows = std::clamp<int64_t>(per_thread / 64, 16384, out.writer.row_group_rows);
+  }
+
+  // The output directory: fresh, resumed, or overwritten.
+  const std::string state_dir = out.dir + "/" + kStateDir;
+  struct stat st;
+  bool exists = stat(out.dir.c_str(), &st) == 0;
+  if (exists && !S_ISDIR(st.st_mode)) Fail(ErrorCode::kUsage, out.dir + ": exists and is not a directory");
+  std::vector<std::string> present = exists ? ListDir(out.dir) : std::vector<std::string>();
+  if (!present.empty() && o.mode == PredictOptions::Mode::kFresh)
+    Fail(ErrorCode::kUsage, out.dir + ": output directory is not empty; use --overwrite to replace "
+                                      "its outcore output or --resume to finish an interrupted run");
+  if (o.mode == PredictOptions::Mode::kOverwrite)
+    for (const auto& n : present)
+      if (IsOurs(n)) RemoveTree(out.dir + "/" + n);
+  MakeDir(out.dir);
+
+  std::vector<std::string> inputs = ExpandInputs(raw_inputs);
+  Schema keep_schema;
+  for (const auto& k : keep) keep_schema.Add({k, DataType::kString});
+  std::vector<Split> splits = PlanSplits(model, inputs, o.split_size, &keep_schema);
+  out.keep = keep_schema;
+  Json identity = RunIdentity(model, inputs, o, splits.size());
+
+  PredictReport report;
+  report.splits = static_cast<int64_t>(splits.size());
+  std::vector<std::optional<SplitResult>> results(splits.size());
+  if (o.mode == PredictOptions::Mode::kResume) {
+    if (stat((out.dir + "/_SUCCESS").c_str(), &st) == 0) {
+      // Already complete: report it as it stands.
+      report.manifest = Json::parse(ReadFile(out.dir + "/_SUCCESS"));
+      report.parts_reused = report.splits;
+      return report;
+    }
+    if (stat((state_dir + "/run.json").c_str(), &st) == 0) {
+      Json before = Json::parse(ReadFile(state_dir + "/run.json"), nullptr, false);
+      if (before != identity)
+        Fail(ErrorCode::kUsage, out.dir + ": cannot resume: the model, inputs or output options "
+                                          "differ from the interrupted run's (use --overwrite to start over)");
+      for (size_t i = 0; i < splits.size(); ++i) {
+        std::string part = out.dir + "/" + PartName(splits[i].ordinal, out.format);
+        std::string side = state_dir + "/" + PartName(splits[i].ordinal, out.format) + ".json";
+        if (stat(part.c_str(), &st) == 0 && stat(side.c_str(), &st) == 0) {
+          Json j = Json::parse(ReadFile(side), nullptr, false);
+          if (!j.is_discarded()) results[i] = SplitResult::FromJson(j), ++report.parts_reused;
+        }
+      }
+    } else {
+      for (const auto& n : ListDir(out.dir))
+        if (IsOurs(n)) RemoveTree(out.dir + "/" + n);  // nothing to trust without the run state
+    }
+    for (const auto& n : ListDir(out.dir))
+      if (n.rfind(".part-", 0) == 0) unlink((out.dir + "/" + n).c_str());  // stale attempts
+  }
+  MakeDir(state_dir);
+  WriteFileAtomically(state_dir + "/run.json", identity.dump(2));
+
+  // Work: each thread takes the next split in order, runs it, records it, commits the part.
+  int64_t total_bytes = 0, reused_bytes = 0;
+  for (size_t i = 0; i < splits.size(); ++i) {
+    total_bytes += splits[i].end - splits[i].begin;
+    if (results[i]) reused_bytes += results[i]->bytes_in;
+  }
+  SplitProgress live;
+  live.bytes = reused_bytes;
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::exception_ptr first_error;
+  std::atomic<int> running{threads};
+  auto worker = [&] {
+    for (;;) {
+      size_t i = next++;
+      if (i >= splits.size() || live.cancel) break;
+      if (results[i]) continue;
+      try {
+        SplitResult r = RunSplit(model, splits[i], out, 1, &live);
+        WriteFileAtomically(state_dir + "/" + r.part_name + ".json", r.ToJson().dump());
+        CommitPart(out, r);
+        std::lock_guard<std::mutex> lock(mu);
+        results[i] = std::move(r);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_error) first_error = std::current_exception();
+        live.cancel = true;
+      }
+    }
+    --running;
+  };
+  ProgressLine progress(o.progress, total_bytes, &live);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  while (running > 0) {
+    if (PredictInterrupt()) live.cancel = true;
+    progress.Draw();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  for (auto& t : pool) t.join();
+  progress.Clear();
+  SyncDirectory(out.dir);
+  size_t complete = 0;
+  for (const auto& r : results) complete += r.has_value();
+  if (first_error || complete != splits.size()) {
+    std::string hint = " (" + std::to_string(complete) + " of " + std::to_string(splits.size()) +
+                       " parts are complete in " + out.dir + "; run again with --resume to finish)";
+    try {
+      if (first_error) std::rethrow_exception(first_error);
+      Fail(ErrorCode::kIO, "interrupted");
+    } catch (const Error& e) {
+      Fail(e.code(), e.what() + hint);
+    }
+  }
+
+  // Totals, rejects, manifest.
+  Json parts = Json::array();
+  std::vector<RejectedRow> rejects;
+  for (size_t i = 0; i < splits.size(); ++i) {
+    const SplitResult& r = *results[i];
+    report.rows_in += r.rows_in;
+    report.rows_out += r.rows_out;
+    report.rows_rejected += r.rows_rejected;
+    report.rows_missing_features += r.rows_missing_features;
+    report.bytes_in += r.bytes_in;
+    report.drift.Merge(r.drift);
+    report.parse_s += r.parse_s;
+    report.transform_s += r.transform_s;
+    report.score_s += r.score_s;
+    report.write_s += r.write_s;
+    rejects.insert(rejects.end(), r.rejects.begin(), r.rejects.end());
+    parts.push_back({{"file", r.part_name}, {"rows", r.rows_out}, {"rows_rejected", r.rows_rejected},
+                     {"split", Json::parse(splits[i].ToJson())}});
+  }
+  if (out.on_bad_rows == BadRowPolicy::kReject && !o.reject_path.empty())
+    WriteRejects(o.reject_path, rejects, false);
+  report.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
+  Json inputs_json = Json::array();
+  for (const auto& in : inputs) inputs_json.push_back({{"path", in}, {"bytes", FileSize(in)}});
+  Json output = Json::parse(out.ToJson());
+  report.manifest = {
+      {"format", "outcore-predict"},
+      {"format_version", "1.0"},
+      {"outcore_version", OUTCORE_VERSION},
+      {"model", {{"path", model_path}, {"fingerprint", "xxh3:" + model.fingerprint}}},
+      {"inputs", inputs_json},
+      {"output", output},
+      {"split_size", o.split_size},
+      {"parts", parts},
+      {"totals",
+       {{"parts", splits.size()}, {"parts_reused", report.parts_reused}, {"rows_in", report.rows_in},
+        {"rows_out", report.rows_out}, {"rows_rejected", report.rows_rejected},
+        {"rows_missing_features", report.rows_missing_features}, {"bytes_in", report.bytes_in}}},
+      {"drift", report.drift.counters},
+      {"timings",
+       {{"seconds", report.seconds},
+        {"rows_per_second", report.seconds > 0 ? report.rows_out / report.seconds : 0.0},
+        {"threads", threads},
+        {"cpu_seconds",
+         {{"parse", report.parse_s}, {"transform", report.transform_s}, {"score", report.score_s},
+          {"write", report.write_s}}}}},
+  };
+  WriteFileAtomically(out.dir + "/_SUCCESS", report.manifest.dump(2) + "\n");
+  RemoveTree(state_dir);
+  SyncDirectory(out.dir);
+  return report;
+}
+
+}  // namespace outcore

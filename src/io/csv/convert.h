@@ -1,0 +1,86 @@
+#pragma once
+// Text-to-value converters for CSV fields. Each returns false when the whole field is not a
+// valid value of its type; none of them allocates.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "outcore/column.h"
+
+namespace outcore::csv {
+
+/// Decimal int64 with an optional sign; overflow is a failure.
+bool ParseInt64(std::string_view text, int64_t* out);
+/// Decimal or scientific double, also inf/-inf/nan (via fast_float); trailing junk fails.
+bool ParseDouble(std::string_view text, double* out);
+/// true/false in any case, or 1/0.
+bool ParseBool(std::string_view text, bool* out);
+/// YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.f{1,6}] or the same with 'T': microseconds since 1970.
+bool ParseTimestamp(std::string_view text, int64_t* out);
+
+/// Strips ASCII spaces at both ends: numbers, bools and dates tolerate padding.
+inline std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+/// Content of a field as delimited by the scanner: if it starts with a quote, the quotes are
+/// removed ("" becomes ", a lone quote is dropped) into `scratch`; otherwise the text is
+/// returned as is, without copying.
+std::string_view Unquote(std::string_view field, std::string* scratch);
+
+/// Decides whether a field is one of the missing-value spellings.
+class NaMatcher {
+ public:
+  explicit NaMatcher(const std::vector<std::string>& na_values);
+  bool Matches(std::string_view s) const {
+    if (s.empty()) return empty_is_na_;
+    // Most values (numbers, dates) fail this one table look-up.
+    if (!first_char_[static_cast<uint8_t>(s[0])]) return false;
+    for (const std::string& na : values_)
+      if (na == s) return true;
+    return false;
+  }
+
+ private:
+  bool empty_is_na_ = false;
+  bool first_char_[256] = {};
+  std::vector<std::string> values_;
+};
+
+/// Assigns int32 codes to category values in order of first appearance.
+class CategoryEncoder {
+ public:
+  int32_t Encode(std::string_view value) {
+    // Category columns usually hold a handful of values: a short linear scan over the first
+    // few distinct ones beats hashing.
+    for (int i = 0; i < num_hot_; ++i)
+      if (hot_[i].text == value) return hot_[i].code;
+    return EncodeSlow(value);
+  }
+  /// The values met so far, ready to share; resets the encoder.
+  DictionaryPtr TakeDictionary();
+
+ private:
+  struct Hot {
+    std::string_view text;  // points into a key of `codes_` (node-based, so stable)
+    int32_t code;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  int32_t EncodeSlow(std::string_view value);
+
+  static constexpr int kHot = 8;
+  Hot hot_[kHot];
+  int num_hot_ = 0;
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> codes_;
+  std::vector<std::string> values_;
+};
+
+}  // namespace outcore::csv

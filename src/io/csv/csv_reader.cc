@@ -1,0 +1,499 @@
+// The CSV split reader. It works in segments: read a block into a buffer, tokenize as many
+// complete rows as fit (recording only the byte spans of the wanted fields), convert those
+// spans column by column, then carry the partial last row over to the next block.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "io/csv/convert.h"
+#include "io/csv/csv_reader.h"
+#include "io/csv/file.h"
+#include "io/csv/scan.h"
+#include "outcore/error.h"
+
+namespace outcore::csv {
+
+namespace {
+
+// The scanner reads whole 64-byte blocks past the data, and the last row may get a
+// synthetic '\n': the buffer has this much slack after its capacity.
+constexpr int64_t kPadding = 64 + 1;
+// Rows tokenized before converting: bounds the span arrays whatever batch_rows is.
+constexpr int kMaxSegmentRows = 16384;
+// Longer values are cut in error messages.
+constexpr size_t kMaxQuotedValue = 200;
+
+// Byte range of one field in the buffer.
+struct Span {
+  uint32_t begin;
+  uint32_t end;
+};
+
+// A row that cannot be read, found while tokenizing (ragged) or converting.
+struct RowError {
+  int64_t offset;  // file offset where the row starts
+  int field;       // orders errors within a row: the first bad field is the one reported
+  int row;         // index among the segment's tokenized rows, or -1 if it was never kept
+  std::string reason;
+};
+
+// A column being built for the current batch.
+struct Output {
+  OutputSpec spec;
+  int slot;  // which span array holds its field
+  std::shared_ptr<Column> column;
+  CategoryEncoder categories;
+};
+
+// Removes v[base + drop[i]] for each i (drop sorted ascending), keeping order.
+template <typename T>
+void EraseAt(std::vector<T>* v, int64_t base, const std::vector<int>& drop) {
+  if (v->empty()) return;
+  size_t out = base + drop[0];
+  size_t next_drop = 0;
+  for (size_t i = out; i < v->size(); ++i) {
+    if (next_drop < drop.size() && i == static_cast<size_t>(base + drop[next_drop])) {
+      ++next_drop;
+      continue;
+    }
+    (*v)[out++] = (*v)[i];
+  }
+  v->resize(out);
+}
+
+// Removes rows base + drop[i] from a column (the rare path of skipped bad rows).
+void EraseRows(Column* c, int64_t base, const std::vector<int>& drop) {
+  switch (c->type) {
+    case DataType::kF64: EraseAt(&c->f64, base, drop); break;
+    case DataType::kI64:
+    case DataType::kTimestamp: EraseAt(&c->i64, base, drop); break;
+    case DataType::kBool: EraseAt(&c->u8, base, drop); break;
+    case DataType::kCategory: EraseAt(&c->codes, base, drop); break;
+    case DataType::kString: {
+      std::vector<int64_t> offsets(c->offsets.begin(), c->offsets.begin() + base + 1);
+      std::string tail;
+      size_t next_drop = 0;
+      for (int64_t i = base; i < c->length; ++i) {
+        if (next_drop < drop.size() && i == base + drop[next_drop]) {
+          ++next_drop;
+          continue;
+        }
+        tail.append(c->Str(i));
+        offsets.push_back(c->offsets[base] + static_cast<int64_t>(tail.size()));
+      }
+      c->chars.resize(c->offsets[base]);
+      c->chars += tail;
+      c->offsets = std::move(offsets);
+      break;
+    }
+  }
+  c->length -= static_cast<int64_t>(drop.size());
+  if (!c->valid.empty()) {
+    EraseAt(&c->valid, base, drop);
+    c->null_count = std::count(c->valid.begin(), c->valid.end(), 0);
+  }
+}
+
+class CsvSplitReader final : public SplitReader {
+ public:
+  CsvSplitReader(const Split& split, const ReadOptions& options, const CsvTuning& tuning,
+                 int num_fields, std::vector<OutputSpec> outputs, BadRowPolicy policy,
+                 int64_t batch_rows);
+
+  bool Next(Batch* batch) override;
+  const ReadStats& stats() const override { return stats_; }
+
+ private:
+  bool Refill();
+  void Grow();
+  int ScanRows(int max_rows);
+  void StartColumns();
+  void Convert(Output* out, int rows);
+  template <typename T, typename Parse>
+  void ConvertValues(Output* out, int rows, std::vector<T>* values, T missing, Parse parse);
+  void ConvertStrings(Output* out, int rows);
+  bool AddConversionError(const Output& out, int row, std::string_view value);
+  int ResolveErrors(int rows);
+  void RejectUnterminated();
+  [[noreturn]] void Stop(int64_t offset, const std::string& reason);
+
+  std::string_view FieldText(Span span) {
+    const char* p = buffer_.get() + span.begin;
+    const size_t n = span.end - span.begin;
+    if (n == 0 || *p != '"') return std::string_view(p, n);
+    return Unquote(std::string_view(p, n), &scratch_);
+  }
+  int64_t FileOffset(size_t buffer_pos) const {
+    return buffer_offset_ + static_cast<int64_t>(buffer_pos);
+  }
+
+  const std::string path_;
+  File file_;
+  LineLocator lines_;
+  const CsvTuning tuning_;
+  const BadRowPolicy policy_;
+  const int64_t batch_rows_;
+  const int num_fields_;
+  const ByteClassifier classifier_;
+  const NaMatcher na_;
+
+  int64_t file_pos_;   // next byte of the file to read
+  int64_t split_end_;  // first byte not to read
+
+  std::unique_ptr<char[]> buffer_;
+  int64_t capacity_ = 0;
+  size_t length_ = 0;         // valid bytes in buffer_
+  size_t pos_ = 0;            // start of the next row to tokenize
+  int64_t buffer_offset_;     // file offset of buffer_[0]
+  bool read_all_ = false;     // the whole split has been read into the buffer
+  bool need_data_ = true;     // the buffer holds no complete row at pos_
+  bool done_ = false;
+
+  std::vector<int> slot_of_field_;        // per field (plus one past the last): slot or -1
+  std::vector<std::vector<Span>> spans_;  // per slot, per tokenized row
+  std::vector<Span*> span_arrays_;        // spans_[slot].data(), for the hot loop
+  std::vector<uint32_t> row_starts_;      // buffer position of each tokenized row
+  std::vector<RowError> errors_;          // of the current segment
+
+  std::vector<Output> outputs_;
+  Schema schema_;
+  ReadStats stats_;
+  std::string scratch_;
+};
+
+CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
+                               const CsvTuning& tuning, int num_fields,
+                               std::vector<OutputSpec> outputs, BadRowPolicy policy,
+                               int64_t batch_rows)
+    : path_(split.path),
+      file_(split.path),
+      lines_(file_),
+      tuning_(tuning),
+      policy_(policy),
+      batch_rows_(std::max<int64_t>(batch_rows, 1)),
+      num_fields_(num_fields),
+      classifier_(options.delimiter),
+      na_(options.na_values),
+      file_pos_(split.begin),
+      split_end_(split.end),
+      buffer_offset_(split.begin) {
+  if (split.begin < 0 || split.begin > split.end || split.end > file_.size())
+    Fail(ErrorCode::kIO, path_ + ": split [" + std::to_string(split.begin) + ", " +
+                             std::to_string(split.end) + ") is outside the file (" +
+                             std::to_string(file_.size()) + " bytes): did it change?");
+  // Small splits get a small buffer; a row longer than the buffer makes it grow.
+  capacity_ = std::clamp<int64_t>(split.end - split.begin, 1, tuning_.block_bytes);
+  buffer_ = std::make_unique<char[]>(capacity_ + kPadding);
+
+  slot_of_field_.assign(num_fields_ + 1, -1);
+  for (const OutputSpec& spec : outputs) {
+    int& slot = slot_of_field_.at(spec.field);
+    if (slot < 0) slot = static_cast<int>(spans_.size()), spans_.emplace_back();
+    outputs_.push_back(Output{spec, slot, nullptr, {}});
+    schema_.Add({spec.name, spec.type});
+  }
+  const int segment_rows = static_cast<int>(std::min<int64_t>(batch_rows_, kMaxSegmentRows));
+  for (std::vector<Span>& spans : spans_) {
+    spans.resize(segment_rows);
+    span_arrays_.push_back(spans.data());
+  }
+  row_starts_.resize(segment_rows);
+}
+
+bool CsvSplitReader::Next(Batch* batch) {
+  *batch = Batch();
+  if (done_) return false;
+  StartColumns();
+  int64_t rows = 0;
+  while (rows < batch_rows_) {
+    if (need_data_) {
+      if (!Refill()) {
+        // Bytes left over after the last row can only be an open quoted field.
+        if (pos_ < length_) RejectUnterminated();
+        done_ = true;
+        break;
+      }
+      need_data_ = false;
+    }
+    errors_.clear();
+    const int max_rows = static_cast<int>(std::min<int64_t>(batch_rows_ - rows, kMaxSegmentRows));
+    const int scanned = ScanRows(max_rows);
+    for (Output& out : outputs_) Convert(&out, scanned);
+    rows += scanned - ResolveErrors(scanned);
+  }
+  if (rows == 0) return false;
+  for (Output& out : outputs_) {
+    if (out.spec.type == DataType::kCategory) out.column->dict = out.categories.TakeDictionary();
+    batch->columns.push_back(std::move(out.column));
+  }
+  batch->schema = schema_;
+  batch->num_rows = rows;
+  stats_.rows_read += rows;
+  return true;
+}
+
+// Moves the unread tail (a partial row) to the front and reads the next block after it.
+bool CsvSplitReader::Refill() {
+  if (read_all_) return false;
+  const size_t leftover = length_ - pos_;
+  if (pos_ > 0) {
+    std::memmove(buffer_.get(), buffer_.get() + pos_, leftover);
+    buffer_offset_ += static_cast<int64_t>(pos_);
+    length_ = leftover;
+    pos_ = 0;
+  }
+  if (static_cast<int64_t>(length_) == capacity_) Grow();
+  const int64_t want = std::min<int64_t>(capacity_ - length_, split_end_ - file_pos_);
+  const int64_t got = file_.Read(file_pos_, want, buffer_.get() + length_);
+  if (got < want) Fail(ErrorCode::kIO, path_ + ": file ended early (did it change while read?)");
+  file_pos_ += got;
+  length_ += got;
+  stats_.bytes_read += got;
+  if (file_pos_ == split_end_) {
+    read_all_ = true;
+    // A last row without a line end gets one, so the scanner needs no special case.
+    if (length_ > 0 && buffer_[length_ - 1] != '\n') buffer_[length_++] = '\n';
+  }
+  return true;
+}
+
+// One row fills the whole buffer: double it, up to the row size limit.
+void CsvSplitReader::Grow() {
+  if (capacity_ >= tuning_.max_row_bytes) {
+    done_ = true;
+    Fail(ErrorCode::kInvalidInput,
+         RowPrefix(path_, lines_.LineOf(buffer_offset_)) + "row is longer than " +
+             std::to_string(tuning_.max_row_bytes) + " bytes (an unterminated quoted field?)");
+  }
+  const int64_t capacity = std::min(capacity_ * 2, tuning_.max_row_bytes);
+  auto buffer = std::make_unique<char[]>(capacity + kPadding);
+  std::memcpy(buffer.get(), buffer_.get(), length_);
+  buffer_ = std::move(buffer);
+  capacity_ = capacity;
+}
+
+// Tokenizes up to `max_rows` complete rows from pos_, recording the spans of wanted fields
+// and the start of each row. Stops early at a ragged row under kStop. Sets need_data_ when
+// the buffer holds no further complete row.
+int CsvSplitReader::ScanRows(int max_rows) {
+  const char* const buf = buffer_.get();
+  const size_t length = length_;
+  const int* const slot_of_field = slot_of_field_.data();
+  Span* const* const spans = span_arrays_.data();
+  const int num_fields = num_fields_;
+  size_t row_start = pos_;
+  size_t field_start = pos_;
+  int field = 0;
+  int rows = 0;
+  uint64_t in_quotes = 0;  // all ones while inside a quoted field
+  for (size_t block = pos_; block < length; block += 64) {
+    ByteMasks m = classifier_.Classify(buf + block);
+    if (length - block < 64) {
+      const uint64_t valid = (uint64_t{1} << (length - block)) - 1;
+      m.delimiter &= valid;
+      m.newline &= valid;
+      m.quote &= valid;
+    }
+    if ((m.quote | in_quotes) != 0) {
+      // Quote parity: delimiters and newlines between a quote and its partner are content.
+      const uint64_t inside = PrefixXor(m.quote) ^ in_quotes;
+      in_quotes = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
+      m.delimiter &= ~inside;
+      m.newline &= ~inside;
+    }
+    uint64_t separators = m.delimiter | m.newline;
+    while (separators != 0) {
+      const int bit = __builtin_ctzll(separators);
+      separators &= separators - 1;
+      const size_t at = block + bit;
+      if (((m.newline >> bit) & 1) == 0) {
+        const int slot = slot_of_field[field < num_fields ? field : num_fields];
+        if (slot >= 0)
+          spans[slot][rows] = Span{static_cast<uint32_t>(field_start), static_cast<uint32_t>(at)};
+        ++field;
+        field_start = at + 1;
+        continue;
+      }
+      size_t field_end = at;
+      if (field_end > field_start && buf[field_end - 1] == '\r') --field_end;
+      if (field == 0 && field_end == row_start) {  // a blank line is not a row
+        row_start = field_start = at + 1;
+        continue;
+      }
+      if (field + 1 == num_fields) {
+        const int slot = slot_of_field[field];
+        if (slot >= 0)
+          spans[slot][rows] =
+              Span{static_cast<uint32_t>(field_start), static_cast<uint32_t>(field_end)};
+        row_starts_[rows++] = static_cast<uint32_t>(row_start);
+      } else {
+        errors_.push_back(RowError{FileOffset(row_start), -1, -1,
+                                   "expected " + std::to_string(num_fields) + " fields, found " +
+                                       std::to_string(field + 1)});
+        if (policy_ == BadRowPolicy::kStop) {
+          pos_ = row_start;
+          return rows;
+        }
+      }
+      row_start = field_start = at + 1;
+      field = 0;
+      if (rows == max_rows) {
+        pos_ = row_start;
+        return rows;
+      }
+    }
+  }
+  pos_ = row_start;
+  need_data_ = true;
+  return rows;
+}
+
+void CsvSplitReader::StartColumns() {
+  const int64_t expected_rows = std::min<int64_t>(batch_rows_, 1 << 16);
+  for (Output& out : outputs_) {
+    out.column = std::make_shared<Column>(out.spec.type);
+    out.column->Reserve(expected_rows);
+    if (out.spec.type == DataType::kString) out.column->offsets.push_back(0);
+  }
+}
+
+void CsvSplitReader::Convert(Output* out, int rows) {
+  Column& c = *out->column;
+  c.length += rows;
+  if (!c.valid.empty()) c.valid.resize(c.length, 1);
+  switch (out->spec.type) {
+    case DataType::kF64:
+      ConvertValues(out, rows, &c.f64, std::numeric_limits<double>::quiet_NaN(),
+                    [](std::string_view text, double* value) {
+                      return ParseDouble(TrimSpaces(text), value);
+                    });
+      break;
+    case DataType::kI64:
+      ConvertValues(out, rows, &c.i64, int64_t{0}, [](std::string_view text, int64_t* value) {
+        return ParseInt64(TrimSpaces(text), value);
+      });
+      break;
+    case DataType::kTimestamp:
+      ConvertValues(out, rows, &c.i64, int64_t{0}, [](std::string_view text, int64_t* value) {
+        return ParseTimestamp(TrimSpaces(text), value);
+      });
+      break;
+    case DataType::kBool:
+      ConvertValues(out, rows, &c.u8, uint8_t{0}, [](std::string_view text, uint8_t* value) {
+        bool b;
+        if (!ParseBool(TrimSpaces(text), &b)) return false;
+        *value = b;
+        return true;
+      });
+      break;
+    case DataType::kCategory:
+      // Null codes are -1 so that a reader forgetting the validity fails loudly.
+      ConvertValues(out, rows, &c.codes, int32_t{-1},
+                    [out](std::string_view text, int32_t* code) {
+                      *code = out->categories.Encode(text);
+                      return true;
+                    });
+      break;
+    case DataType::kString:
+      ConvertStrings(out, rows);
+      break;
+  }
+}
+
+template <typename T, typename Parse>
+void CsvSplitReader::ConvertValues(Output* out, int rows, std::vector<T>* values, T missing,
+                                   Parse parse) {
+  Column& c = *out->column;
+  const int64_t base = c.length - rows;
+  values->resize(c.length);
+  T* dst = values->data() + base;
+  const Span* spans = spans_[out->slot].data();
+  for (int r = 0; r < rows; ++r) {
+    const std::string_view text = FieldText(spans[r]);
+    if (na_.Matches(text)) {
+      dst[r] = missing;
+      c.SetNull(base + r);
+    } else if (!parse(text, &dst[r])) {
+      dst[r] = missing;
+      if (!AddConversionError(*out, r, text)) return;
+    }
+  }
+}
+
+void CsvSplitReader::ConvertStrings(Output* out, int rows) {
+  Column& c = *out->column;
+  const int64_t base = c.length - rows;
+  const Span* spans = spans_[out->slot].data();
+  for (int r = 0; r < rows; ++r) {
+    const std::string_view text = FieldText(spans[r]);
+    if (na_.Matches(text)) {
+      c.SetNull(base + r);
+    } else {
+      c.chars.append(text);
+    }
+    c.offsets.push_back(static_cast<int64_t>(c.chars.size()));
+  }
+}
+
+// Records a bad value; returns false when converting this column can stop (under kStop
+// only the first error of the segment matters).
+bool CsvSplitReader::AddConversionError(const Output& out, int row, std::string_view value) {
+  std::string shown(value.substr(0, kMaxQuotedValue));
+  if (value.size() > kMaxQuotedValue) shown += "...";
+  errors_.push_back(RowError{FileOffset(row_starts_[row]), out.spec.field, row,
+                             "column '" + out.spec.name + "': cannot parse '" + shown + "' as " +
+                                 std::string(TypeName(out.spec.type))});
+  return policy_ != BadRowPolicy::kStop;
+}
+
+// Applies the bad-row policy to the segment's errors; returns how many tokenized rows were
+// dropped from the columns.
+int CsvSplitReader::ResolveErrors(int rows) {
+  if (errors_.empty()) return 0;
+  std::sort(errors_.begin(), errors_.end(), [](const RowError& a, const RowError& b) {
+    return a.offset != b.offset ? a.offset < b.offset : a.field < b.field;
+  });
+  if (policy_ == BadRowPolicy::kStop) Stop(errors_[0].offset, errors_[0].reason);
+  std::vector<int> dropped;
+  int64_t previous_offset = -1;
+  for (const RowError& e : errors_) {
+    if (e.offset == previous_offset) continue;  // one reason per row
+    previous_offset = e.offset;
+    ++stats_.rows_rejected;
+    if (policy_ == BadRowPolicy::kReject)
+      stats_.rejects.push_back(RejectedRow{path_, lines_.LineOf(e.offset), e.reason});
+    if (e.row >= 0) dropped.push_back(e.row);
+  }
+  if (!dropped.empty()) {
+    for (Output& out : outputs_) EraseRows(out.column.get(), out.column->length - rows, dropped);
+  }
+  return static_cast<int>(dropped.size());
+}
+
+void CsvSplitReader::RejectUnterminated() {
+  const int64_t offset = FileOffset(pos_);
+  const std::string reason = "unterminated quoted field";
+  if (policy_ == BadRowPolicy::kStop) Stop(offset, reason);
+  ++stats_.rows_rejected;
+  if (policy_ == BadRowPolicy::kReject)
+    stats_.rejects.push_back(RejectedRow{path_, lines_.LineOf(offset), reason});
+  pos_ = length_;
+}
+
+void CsvSplitReader::Stop(int64_t offset, const std::string& reason) {
+  done_ = true;
+  Fail(ErrorCode::kInvalidInput, RowPrefix(path_, lines_.LineOf(offset)) + reason);
+}
+
+}  // namespace
+
+std::unique_ptr<SplitReader> OpenCsvSplitReader(const Split& split, const ReadOptions& options,
+                                                const CsvTuning& tuning, int num_fields,
+                                                std::vector<OutputSpec> outputs,
+                                                BadRowPolicy policy, int64_t batch_rows) {
+  return std::make_unique<CsvSplitReader>(split, options, tuning, num_fields, std::move(outputs),
+                                          policy, batch_rows);
+}
+
+}  // namespace outcore::csv

@@ -1,0 +1,271 @@
+// The CSV Source: expands inputs, reads headers, infers types, plans splits at row starts and
+// opens split readers.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "io/csv/convert.h"
+#include "io/csv/csv_reader.h"
+#include "io/csv/file.h"
+#include "outcore/error.h"
+
+namespace outcore::csv {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Files of the inputs, in order; a directory stands for the regular files in it, by name.
+// Names starting with '.' or '_' are skipped, as Spark and Hadoop do: they are markers
+// (_SUCCESS) or temporary files, not data.
+std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    std::error_code error;
+    const fs::file_status status = fs::status(input, error);
+    if (error || !fs::exists(status))
+      Fail(ErrorCode::kIO, input + ": no such file or directory");
+    if (!fs::is_directory(status)) {
+      files.push_back(input);
+      continue;
+    }
+    std::vector<std::string> inside;
+    for (const fs::directory_entry& entry : fs::directory_iterator(input)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name[0] == '.' || name[0] == '_') continue;
+      if (entry.is_regular_file()) inside.push_back(entry.path().string());
+    }
+    std::sort(inside.begin(), inside.end());
+    files.insert(files.end(), inside.begin(), inside.end());
+  }
+  return files;
+}
+
+std::string FirstFile(const std::string& input) {
+  std::vector<std::string> files = ExpandInputs({input});
+  if (files.empty()) Fail(ErrorCode::kIO, input + ": no data files in the directory");
+  return files[0];
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
+
+// int -> float -> string: the narrowest type every sampled value fits.
+enum class Inferred { kNothing, kInt, kFloat, kString };
+
+Inferred Widen(Inferred kind, std::string_view value) {
+  value = TrimSpaces(value);
+  int64_t i;
+  double d;
+  switch (kind) {
+    case Inferred::kNothing:
+    case Inferred::kInt:
+      if (ParseInt64(value, &i)) return Inferred::kInt;
+      [[fallthrough]];
+    case Inferred::kFloat:
+      if (ParseDouble(value, &d)) return Inferred::kFloat;
+      return Inferred::kString;
+    case Inferred::kString:
+      break;
+  }
+  return Inferred::kString;
+}
+
+DataType ToDataType(Inferred kind) {
+  switch (kind) {
+    case Inferred::kInt: return DataType::kI64;
+    case Inferred::kString: return DataType::kString;
+    default: return DataType::kF64;  // all missing is float, as in pandas
+  }
+}
+
+class CsvSource final : public Source {
+ public:
+  CsvSource(const ReadOptions& options, const CsvTuning& tuning)
+      : options_(options), tuning_(tuning) {}
+
+  Schema InspectSchema(const std::string& input) override;
+  std::vector<Split> Plan(const std::vector<std::string>& inputs, int64_t split_size,
+                          int64_t first_ordinal) override;
+  std::unique_ptr<SplitReader> Open(const Split& split, const ScanOptions& scan) override;
+
+ private:
+  // What is known about one file, valid while its size and mtime stay the same.
+  struct FileInfo {
+    int64_t size = -1;
+    int64_t mtime_ns = -1;
+    CsvLayout layout;
+    std::optional<Schema> schema;
+  };
+
+  FileInfo& Info(const std::string& path);  // requires mutex_
+  CsvLayout Layout(const std::string& path);
+  Schema Infer(const std::string& path, const CsvLayout& layout);
+
+  const ReadOptions options_;
+  const CsvTuning tuning_;
+  std::mutex mutex_;  // Open runs on many threads at once
+  std::map<std::string, FileInfo> files_;
+};
+
+CsvSource::FileInfo& CsvSource::Info(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) Fail(ErrorCode::kIO, path + ": no such file");
+  const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  FileInfo& info = files_[path];
+  if (info.size != st.st_size || info.mtime_ns != mtime_ns) {
+    File file(path);
+    info = FileInfo{st.st_size, mtime_ns, ReadLayout(file, options_), std::nullopt};
+  }
+  return info;
+}
+
+CsvLayout CsvSource::Layout(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Info(path).layout;
+}
+
+Schema CsvSource::InspectSchema(const std::string& input) {
+  const std::string path = FirstFile(input);
+  std::lock_guard<std::mutex> lock(mutex_);
+  FileInfo& info = Info(path);
+  if (!info.schema) info.schema = Infer(path, info.layout);
+  return *info.schema;
+}
+
+Schema CsvSource::Infer(const std::string& path, const CsvLayout& layout) {
+  const int num_fields = static_cast<int>(layout.names.size());
+  std::vector<std::optional<DataType>> declared(num_fields);
+  std::vector<OutputSpec> sampled;  // undeclared columns, read as text
+  for (int i = 0; i < num_fields; ++i) {
+    const std::string& name = layout.names[i];
+    auto dtype = options_.dtypes.find(name);
+    if (dtype != options_.dtypes.end()) {
+      declared[i] = dtype->second;
+    } else if (std::find(options_.parse_dates.begin(), options_.parse_dates.end(), name) !=
+               options_.parse_dates.end()) {
+      declared[i] = DataType::kTimestamp;
+    } else {
+      sampled.push_back(OutputSpec{name, DataType::kString, i});
+    }
+  }
+  std::vector<Inferred> kinds(sampled.size(), Inferred::kNothing);
+  if (!sampled.empty()) {
+    const int64_t limit =
+        options_.infer_rows > 0 ? options_.infer_rows : std::numeric_limits<int64_t>::max();
+    Split whole;
+    whole.format = "csv";
+    whole.path = path;
+    whole.begin = layout.data_begin;
+    whole.end = layout.size;
+    // Ragged rows in the sample are skipped here; reading reports them with their line.
+    std::unique_ptr<SplitReader> reader =
+        OpenCsvSplitReader(whole, options_, tuning_, num_fields, sampled, BadRowPolicy::kSkip,
+                           std::min<int64_t>(limit, 1 << 16));
+    int64_t seen = 0;
+    Batch batch;
+    while (seen < limit && reader->Next(&batch)) {
+      const int64_t rows = std::min(batch.num_rows, limit - seen);
+      for (size_t c = 0; c < sampled.size(); ++c) {
+        const Column& column = *batch.columns[c];
+        for (int64_t r = 0; r < rows && kinds[c] != Inferred::kString; ++r)
+          if (!column.IsNull(r)) kinds[c] = Widen(kinds[c], column.Str(r));
+      }
+      seen += rows;
+    }
+  }
+  Schema schema;
+  size_t next_sampled = 0;
+  for (int i = 0; i < num_fields; ++i) {
+    const DataType type = declared[i] ? *declared[i] : ToDataType(kinds[next_sampled++]);
+    schema.Add({layout.names[i], type});
+  }
+  return schema;
+}
+
+std::vector<Split> CsvSource::Plan(const std::vector<std::string>& inputs, int64_t split_size,
+                                   int64_t first_ordinal) {
+  std::vector<Split> splits;
+  int64_t ordinal = first_ordinal;
+  auto add = [&](const std::string& path, int64_t begin, int64_t end) {
+    Split split;
+    split.ordinal = ordinal++;
+    split.format = "csv";
+    split.path = path;
+    split.begin = begin;
+    split.end = end;
+    splits.push_back(std::move(split));
+  };
+  for (const std::string& path : ExpandInputs(inputs)) {
+    const CsvLayout layout = Layout(path);
+    if (split_size <= 0 || layout.data_begin >= layout.size) {
+      // Even a header-only file gets a split, so that opening it checks the columns.
+      add(path, layout.data_begin, layout.size);
+      continue;
+    }
+    File file(path);
+    RowBoundaryFinder boundaries(file, layout.data_begin);
+    for (int64_t begin = layout.data_begin; begin < layout.size;) {
+      const int64_t nominal_end = begin + split_size;
+      const int64_t end =
+          nominal_end >= layout.size ? layout.size : boundaries.RowStartAtOrAfter(nominal_end);
+      add(path, begin, end);
+      begin = end;
+    }
+  }
+  return splits;
+}
+
+std::unique_ptr<SplitReader> CsvSource::Open(const Split& split, const ScanOptions& scan) {
+  if (split.format != "csv")
+    Fail(ErrorCode::kInternal, "the CSV source cannot open a '" + split.format + "' split");
+  const CsvLayout layout = Layout(split.path);
+  const int num_fields = static_cast<int>(layout.names.size());
+  std::vector<OutputSpec> outputs;
+  if (scan.columns.size() == 0) {
+    const Schema schema = InspectSchema(split.path);
+    for (int i = 0; i < num_fields; ++i)
+      outputs.push_back(OutputSpec{schema.field(i).name, schema.field(i).type, i});
+  } else {
+    std::unordered_map<std::string_view, int> field_of_name;
+    for (int i = 0; i < num_fields; ++i) field_of_name.emplace(layout.names[i], i);
+    for (const Field& wanted : scan.columns.fields()) {
+      auto it = field_of_name.find(wanted.name);
+      if (it == field_of_name.end())
+        Fail(ErrorCode::kSchema, split.path + ": column '" + wanted.name +
+                                     "' is required but not in the header (columns: " +
+                                     JoinNames(layout.names) + ")");
+      outputs.push_back(OutputSpec{wanted.name, wanted.type, it->second});
+    }
+  }
+  return OpenCsvSplitReader(split, options_, tuning_, num_fields, std::move(outputs),
+                            scan.on_bad_rows, scan.batch_rows);
+}
+
+}  // namespace
+
+std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options, const CsvTuning& tuning) {
+  const char d = options.delimiter;
+  if (d == '"' || d == '\n' || d == '\r')
+    Fail(ErrorCode::kUsage, std::string("invalid CSV delimiter '") + d + "'");
+  return std::make_unique<CsvSource>(options, tuning);
+}
+
+}  // namespace outcore::csv
+
+namespace outcore {
+
+std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options) {
+  return csv::MakeCsvSource(options, csv::CsvTuning());
+}
+
+}  // namespace outcore

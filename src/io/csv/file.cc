@@ -1,0 +1,221 @@
+#include "io/csv/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unordered_set>
+
+#include "io/csv/convert.h"
+#include "outcore/error.h"
+
+namespace outcore::csv {
+
+namespace {
+
+constexpr int64_t kChunkBytes = 1 << 20;
+constexpr int64_t kMaxHeaderBytes = 64 << 20;
+
+[[noreturn]] void FailIO(const std::string& path, const std::string& what) {
+  Fail(ErrorCode::kIO, path + ": " + what + ": " + std::strerror(errno));
+}
+
+// One row of text starting at `offset`, without its line end; parity decides which newline
+// ends it. Used for the header only, so a simple byte loop is fast enough.
+struct RowText {
+  std::string text;
+  int64_t next = 0;         // offset after the row's '\n' (or the file size)
+  bool unterminated = false;  // the file ended inside quotes
+};
+
+RowText ReadRowText(const File& file, int64_t offset) {
+  RowText row;
+  std::string chunk(64 << 10, '\0');
+  bool in_quotes = false;
+  int64_t pos = offset;
+  while (true) {
+    const int64_t n = file.Read(pos, static_cast<int64_t>(chunk.size()), chunk.data());
+    if (n == 0) {
+      row.next = pos;
+      row.unterminated = in_quotes;
+      break;
+    }
+    int64_t i = 0;
+    for (; i < n; ++i) {
+      const char c = chunk[i];
+      if (c == '"') in_quotes = !in_quotes;
+      if (c == '\n' && !in_quotes) break;
+    }
+    row.text.append(chunk.data(), i);
+    if (i < n) {
+      row.next = pos + i + 1;
+      break;
+    }
+    pos += n;
+    if (static_cast<int64_t>(row.text.size()) > kMaxHeaderBytes)
+      Fail(ErrorCode::kInvalidInput, file.path() + ": header row is longer than 64 MB");
+  }
+  if (!row.unterminated && !row.text.empty() && row.text.back() == '\r') row.text.pop_back();
+  return row;
+}
+
+// Splits a row at delimiters outside quotes and unquotes each field.
+std::vector<std::string> SplitFields(const std::string& text, char delimiter) {
+  std::vector<std::string> fields;
+  std::string scratch;
+  bool in_quotes = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] == '"') in_quotes = !in_quotes;
+    if (i == text.size() || (text[i] == delimiter && !in_quotes)) {
+      fields.emplace_back(Unquote(std::string_view(text).substr(start, i - start), &scratch));
+      start = i + 1;
+    }
+  }
+  return fields;
+}
+
+}  // namespace
+
+File::File(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) FailIO(path, "cannot open");
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) {
+    ::close(fd_);
+    FailIO(path, "cannot stat");
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd_);
+    Fail(ErrorCode::kIO, path + ": is a directory");
+  }
+  size_ = st.st_size;
+  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+File::~File() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int64_t File::Read(int64_t offset, int64_t length, char* out) const {
+  int64_t done = 0;
+  while (done < length) {
+    const ssize_t n = ::pread(fd_, out + done, length - done, offset + done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      FailIO(path_, "read failed");
+    }
+    if (n == 0) break;
+    done += n;
+  }
+  return done;
+}
+
+int64_t LineLocator::LineOf(int64_t offset) {
+  if (offset < offset_) {
+    offset_ = 0;
+    newlines_ = 0;
+  }
+  std::string chunk(std::min<int64_t>(kChunkBytes, std::max<int64_t>(offset - offset_, 1)), '\0');
+  while (offset_ < offset) {
+    const int64_t want = std::min<int64_t>(static_cast<int64_t>(chunk.size()), offset - offset_);
+    const int64_t n = file_.Read(offset_, want, chunk.data());
+    if (n == 0) break;
+    newlines_ += std::count(chunk.data(), chunk.data() + n, '\n');
+    offset_ += n;
+  }
+  return newlines_ + 1;
+}
+
+std::string RowPrefix(const std::string& path, int64_t line) {
+  return path + ":" + std::to_string(line) + ": ";
+}
+
+CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
+  CsvLayout layout;
+  layout.size = file.size();
+  char bom[3] = {};
+  int64_t pos = 0;
+  if (file.Read(0, 3, bom) == 3 && std::memcmp(bom, "\xEF\xBB\xBF", 3) == 0) pos = 3;
+  if (!options.header) {
+    layout.data_begin = pos;
+  }
+  // The first non-blank row: the header, or (without one) the row that sets the width.
+  RowText row;
+  while (pos < file.size()) {
+    row = ReadRowText(file, pos);
+    if (row.unterminated) {
+      LineLocator lines(file);
+      Fail(ErrorCode::kInvalidInput,
+           RowPrefix(file.path(), lines.LineOf(pos)) + "unterminated quoted field");
+    }
+    if (!row.text.empty()) break;
+    pos = row.next;
+  }
+  if (pos >= file.size()) {
+    if (options.header) Fail(ErrorCode::kInvalidInput, file.path() + ": empty file (expected a header row)");
+    return layout;
+  }
+  std::vector<std::string> fields = SplitFields(row.text, options.delimiter);
+  if (!options.header) {
+    for (size_t i = 0; i < fields.size(); ++i) layout.names.push_back(std::to_string(i));
+    return layout;
+  }
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    // As pandas does: a nameless column still needs a name to be asked for.
+    if (fields[i].empty()) fields[i] = "Unnamed: " + std::to_string(i);
+    if (!seen.insert(fields[i]).second)
+      Fail(ErrorCode::kInvalidInput,
+           file.path() + ": duplicate column name '" + fields[i] + "' in the header");
+  }
+  layout.names = std::move(fields);
+  layout.data_begin = row.next;
+  return layout;
+}
+
+RowBoundaryFinder::RowBoundaryFinder(const File& file, int64_t begin)
+    : file_(file), pos_(begin), chunk_(kChunkBytes, '\0') {}
+
+bool RowBoundaryFinder::Load(int64_t offset) {
+  if (offset >= chunk_offset_ && offset < chunk_offset_ + chunk_length_) return true;
+  chunk_offset_ = offset;
+  chunk_length_ = file_.Read(offset, kChunkBytes, chunk_.data());
+  return chunk_length_ > 0;
+}
+
+int64_t RowBoundaryFinder::RowStartAtOrAfter(int64_t offset) {
+  // A row starts at `offset` iff the byte before it is a newline outside quotes, so the
+  // search for that newline begins at offset - 1. Up to there only parity matters: count
+  // quotes with memchr, which skips quote-free stretches at memory speed.
+  const int64_t search_from = std::max(pos_, offset - 1);
+  while (pos_ < search_from) {
+    if (!Load(pos_)) return pos_ = file_.size();
+    const char* chunk = chunk_.data();
+    const char* p = chunk + (pos_ - chunk_offset_);
+    const char* stop = chunk + (std::min(search_from, chunk_offset_ + chunk_length_) - chunk_offset_);
+    while ((p = static_cast<const char*>(std::memchr(p, '"', stop - p))) != nullptr) {
+      in_quotes_ = !in_quotes_;
+      ++p;
+    }
+    pos_ = chunk_offset_ + (stop - chunk);
+  }
+  while (true) {
+    if (!Load(pos_)) return pos_ = file_.size();
+    const char* chunk = chunk_.data();
+    for (int64_t i = pos_ - chunk_offset_; i < chunk_length_; ++i) {
+      const char c = chunk[i];
+      if (c == '"') {
+        in_quotes_ = !in_quotes_;
+      } else if (c == '\n' && !in_quotes_) {
+        return pos_ = chunk_offset_ + i + 1;
+      }
+    }
+    pos_ = chunk_offset_ + chunk_length_;
+  }
+}
+
+}  // namespace outcore::csv

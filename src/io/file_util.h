@@ -1,0 +1,24 @@
+#pragma once
+// File helpers shared by readers, writers and the executor (internal).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace outcore {
+
+/// Whole file as bytes; kIO error naming the path on failure.
+std::string ReadFile(const std::string& path);
+/// Writes `path.tmp-PID`, fsyncs, renames over `path`: readers never see a partial file.
+void WriteFileAtomically(const std::string& path, const std::string& contents);
+/// fsync of a directory, so that renames inside it survive a crash.
+void SyncDirectory(const std::string& dir);
+/// XXH3-64 of bytes / of a file's contents, as 16 hex digits.
+std::string HashHex(const std::string& bytes);
+std::string HashFileHex(const std::string& path);
+/// Expands inputs: a directory gives its regular files (sorted, hidden and _-prefixed ones
+/// skipped); a pattern with * ? [ is globbed (sorted); a plain path is kept. An input that
+/// matches nothing is a kIO error naming it.
+std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs);
+int64_t FileSize(const std::string& path);
+
+}  // namespace outcore

@@ -1,0 +1,399 @@
+#include "io/parquet/column_writer.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "io/parquet/part_file.h"
+#include "outcore/error.h"
+
+namespace outcore::parquet {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "PLAIN encoding is little-endian; the writer copies values as they lie in memory");
+
+// Readers keep min/max in memory per chunk; a long string is better left out of the footer.
+constexpr size_t kMaxStatisticsBytes = 4096;
+
+PhysicalType PhysicalTypeOf(DataType type) {
+  switch (type) {
+    case DataType::kF64: return PhysicalType::kDouble;
+    case DataType::kI64:
+    case DataType::kTimestamp: return PhysicalType::kInt64;
+    case DataType::kBool: return PhysicalType::kBoolean;
+    case DataType::kString:
+    case DataType::kCategory: return PhysicalType::kByteArray;
+  }
+  return PhysicalType::kByteArray;
+}
+
+template <typename T>
+std::string PlainBytes(T value) {
+  std::string bytes(sizeof(T), '\0');
+  std::memcpy(bytes.data(), &value, sizeof(T));
+  return bytes;
+}
+
+void AppendU32(uint32_t value, std::string* out) {
+  char bytes[4];
+  std::memcpy(bytes, &value, 4);
+  out->append(bytes, 4);
+}
+
+int32_t CheckedPageSize(size_t size, const std::string& column) {
+  if (size > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    Fail(ErrorCode::kInvalidInput, "column '" + column + "': a Parquet page of " +
+                                       std::to_string(size) + " bytes exceeds the 2 GiB limit");
+  }
+  return static_cast<int32_t>(size);
+}
+
+}  // namespace
+
+ColumnWriter::ColumnWriter(std::string name, DataType type, bool dictionary,
+                           const ParquetTuning& tuning, PageCompressor* compressor)
+    : name_(std::move(name)),
+      type_(type),
+      physical_(PhysicalTypeOf(type)),
+      tuning_(tuning),
+      compressor_(compressor),
+      use_dictionary_(dictionary && PhysicalTypeOf(type) == PhysicalType::kByteArray) {}
+
+LeafSchema ColumnWriter::leaf() const {
+  LeafSchema leaf{name_, physical_, LogicalType::kNone};
+  if (type_ == DataType::kTimestamp) leaf.logical = LogicalType::kTimestampMicros;
+  if (byte_array()) leaf.logical = LogicalType::kString;
+  return leaf;
+}
+
+void ColumnWriter::Append(const Column& column, int64_t begin, int64_t end) {
+  if (byte_array()) {
+    AppendStrings(column, begin, end);  // checks page size value by value
+    return;
+  }
+  // Fixed-width values go in slices that end where the page fills up.
+  while (begin < end) {
+    const int64_t slice_end = std::min(end, begin + RowsUntilPageFull());
+    AppendLevels(column, begin, slice_end);
+    switch (type_) {
+      case DataType::kF64: AppendF64(column, begin, slice_end); break;
+      case DataType::kBool: AppendBool(column, begin, slice_end); break;
+      default: AppendI64(column, begin, slice_end); break;
+    }
+    begin = slice_end;
+    if (PageFull()) FlushPage();
+  }
+}
+
+void ColumnWriter::AppendLevels(const Column& column, int64_t begin, int64_t end) {
+  if (column.valid.empty()) {
+    levels_.insert(levels_.end(), end - begin, 1);
+    return;
+  }
+  const size_t base = levels_.size();
+  levels_.resize(base + (end - begin));
+  for (int64_t i = begin; i < end; ++i) {
+    const uint8_t present = column.valid[i] != 0;
+    levels_[base + (i - begin)] = present;
+    null_count_ += 1 - present;
+  }
+}
+
+void ColumnWriter::AppendF64(const Column& column, int64_t begin, int64_t end) {
+  const double* values = column.f64.data();
+  if (column.valid.empty()) {
+    plain_.append(reinterpret_cast<const char*>(values + begin), (end - begin) * sizeof(double));
+  } else {
+    for (int64_t i = begin; i < end; ++i) {
+      if (column.valid[i] != 0) plain_.append(reinterpret_cast<const char*>(values + i), 8);
+    }
+  }
+  // Bounds ignore NaN, which has no place in an order; nan_count tells readers about it.
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -lo;
+  bool any = false;
+  for (int64_t i = begin; i < end; ++i) {
+    const double v = values[i];
+    if (column.IsNull(i)) continue;
+    if (std::isnan(v)) {
+      ++nan_count_;
+      continue;
+    }
+    any = true;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (!any) return;
+  min_f64_ = has_bounds_ ? std::min(min_f64_, lo) : lo;
+  max_f64_ = has_bounds_ ? std::max(max_f64_, hi) : hi;
+  has_bounds_ = true;
+}
+
+void ColumnWriter::AppendI64(const Column& column, int64_t begin, int64_t end) {
+  const int64_t* values = column.i64.data();
+  int64_t lo = std::numeric_limits<int64_t>::max();
+  int64_t hi = std::numeric_limits<int64_t>::min();
+  bool any = false;
+  if (column.valid.empty()) {
+    plain_.append(reinterpret_cast<const char*>(values + begin), (end - begin) * sizeof(int64_t));
+    for (int64_t i = begin; i < end; ++i) {
+      lo = std::min(lo, values[i]);
+      hi = std::max(hi, values[i]);
+    }
+    any = end > begin;
+  } else {
+    for (int64_t i = begin; i < end; ++i) {
+      if (column.valid[i] == 0) continue;
+      plain_.append(reinterpret_cast<const char*>(values + i), sizeof(int64_t));
+      lo = std::min(lo, values[i]);
+      hi = std::max(hi, values[i]);
+      any = true;
+    }
+  }
+  if (!any) return;
+  min_i64_ = has_bounds_ ? std::min(min_i64_, lo) : lo;
+  max_i64_ = has_bounds_ ? std::max(max_i64_, hi) : hi;
+  has_bounds_ = true;
+}
+
+void ColumnWriter::AppendBool(const Column& column, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
+    if (column.IsNull(i)) continue;
+    const int64_t v = column.u8[i] != 0;
+    plain_.push_back(static_cast<char>(v));
+    min_i64_ = has_bounds_ ? std::min(min_i64_, v) : v;
+    max_i64_ = has_bounds_ ? std::max(max_i64_, v) : v;
+    has_bounds_ = true;
+  }
+}
+
+void ColumnWriter::AppendStrings(const Column& column, int64_t begin, int64_t end) {
+  // Bounds of the values stored PLAIN in this call; the views stay valid until it returns.
+  std::string_view lo, hi;
+  bool any = false;
+  for (int64_t i = begin; i < end; ++i) {
+    const bool present = !column.IsNull(i);
+    levels_.push_back(present);
+    if (!present) {
+      ++null_count_;
+    } else if (type_ == DataType::kCategory && use_dictionary_) {
+      AddCategory(column, i);
+    } else {
+      const std::string_view value =
+          type_ == DataType::kCategory ? column.Category(i) : column.Str(i);
+      const bool dictionary_encoded = use_dictionary_;
+      AddByteArray(value);
+      if (!dictionary_encoded) {
+        if (!any || value < lo) lo = value;
+        if (!any || value > hi) hi = value;
+        any = true;
+      }
+    }
+    if (PageFull()) FlushPage();
+  }
+  if (!any) return;
+  if (!has_bounds_ || lo < min_str_) min_str_ = lo;
+  if (!has_bounds_ || hi > max_str_) max_str_ = hi;
+  has_bounds_ = true;
+}
+
+void ColumnWriter::AddByteArray(std::string_view value) {
+  if (use_dictionary_) {
+    indices_.push_back(static_cast<uint32_t>(dict_.Insert(value)));
+    if (dict_.plain_size() > tuning_.dictionary_limit) FallBackToPlain();
+    return;
+  }
+  AppendU32(static_cast<uint32_t>(value.size()), &plain_);
+  plain_.append(value);
+}
+
+void ColumnWriter::AddCategory(const Column& column, int64_t row) {
+  if (column.dict != category_dict_) {
+    category_dict_ = column.dict;
+    category_map_.assign(column.dict->size(), -1);
+  }
+  const int32_t code = column.codes[row];
+  if (code < 0 || static_cast<size_t>(code) >= category_map_.size()) {
+    Fail(ErrorCode::kInternal, "column '" + name_ + "': category code " + std::to_string(code) +
+                                   " is outside its dictionary");
+  }
+  int32_t& index = category_map_[code];
+  if (index < 0) {
+    index = dict_.Insert((*column.dict)[code]);
+    if (dict_.plain_size() > tuning_.dictionary_limit) {
+      indices_.push_back(static_cast<uint32_t>(index));
+      FallBackToPlain();
+      return;
+    }
+  }
+  indices_.push_back(static_cast<uint32_t>(index));
+}
+
+// The pages written so far keep their dictionary; the rest of the column is PLAIN, since a
+// dictionary this large is likely to recur in the next row groups.
+void ColumnWriter::FallBackToPlain() {
+  FlushPage();
+  use_dictionary_ = false;
+  category_dict_.reset();
+  category_map_.clear();
+}
+
+int64_t ColumnWriter::RowsUntilPageFull() const {
+  const int64_t rows_left = tuning_.max_page_rows - static_cast<int64_t>(levels_.size());
+  // Bytes per value: booleans are one byte each in plain_ until packed 8 to a byte.
+  const int64_t bytes_left = (physical_ == PhysicalType::kBoolean ? 8 : 1) * tuning_.page_size -
+                             static_cast<int64_t>(plain_.size());
+  const int64_t width = physical_ == PhysicalType::kBoolean ? 1 : 8;
+  return std::max<int64_t>(1, std::min(rows_left, (bytes_left + width - 1) / width));
+}
+
+bool ColumnWriter::PageFull() const {
+  if (static_cast<int64_t>(levels_.size()) >= tuning_.max_page_rows) return true;
+  int64_t bytes = static_cast<int64_t>(plain_.size());
+  if (physical_ == PhysicalType::kBoolean) bytes /= 8;
+  if (!indices_.empty()) {
+    bytes += static_cast<int64_t>(indices_.size()) * BitWidth(dict_.size()) / 8;
+  }
+  return bytes >= tuning_.page_size;
+}
+
+void ColumnWriter::FlushPage() {
+  if (levels_.empty()) return;
+  page_.clear();
+  // Definition levels (max level 1: bit width 1), prefixed by their byte length in page v1.
+  AppendU32(0, &page_);
+  AppendRleHybrid(levels_.data(), static_cast<int64_t>(levels_.size()), 1, &page_);
+  const uint32_t levels_size = static_cast<uint32_t>(page_.size() - 4);
+  std::memcpy(page_.data(), &levels_size, 4);
+
+  Encoding encoding = Encoding::kPlain;
+  if (!indices_.empty()) {
+    // Width 0 is legal for a one-entry dictionary, but not every reader accepts it.
+    const int bit_width = std::max(1, BitWidth(static_cast<uint32_t>(dict_.size() - 1)));
+    page_.push_back(static_cast<char>(bit_width));
+    AppendRleHybrid(indices_.data(), static_cast<int64_t>(indices_.size()), bit_width, &page_);
+    encoding = Encoding::kRleDictionary;
+  } else if (physical_ == PhysicalType::kBoolean) {
+    AppendPackedBools(reinterpret_cast<const uint8_t*>(plain_.data()),
+                      static_cast<int64_t>(plain_.size()), &page_);
+  } else {
+    page_.append(plain_);
+  }
+  if (encoding == Encoding::kPlain) wrote_plain_page_ = true;
+
+  const std::string_view body = compressor_->Compress(page_);
+  const size_t header_start = pages_.size();
+  AppendDataPageHeader(CheckedPageSize(page_.size(), name_), CheckedPageSize(body.size(), name_),
+                       static_cast<int32_t>(levels_.size()), encoding, &pages_);
+  const int64_t header_size = static_cast<int64_t>(pages_.size() - header_start);
+  pages_.append(body);
+  pages_uncompressed_ += header_size + static_cast<int64_t>(page_.size());
+  pages_compressed_ += header_size + static_cast<int64_t>(body.size());
+  num_values_ += static_cast<int64_t>(levels_.size());
+
+  levels_.clear();
+  plain_.clear();
+  indices_.clear();
+}
+
+Statistics ColumnWriter::TakeStatistics() {
+  Statistics s;
+  s.null_count = null_count_;
+  s.signed_order = !byte_array();
+  if (byte_array() && dict_.size() > 0) {
+    std::string_view lo = dict_.at(0), hi = dict_.at(0);
+    for (int32_t i = 1; i < dict_.size(); ++i) {
+      lo = std::min(lo, dict_.at(i));
+      hi = std::max(hi, dict_.at(i));
+    }
+    if (!has_bounds_ || lo < min_str_) min_str_ = lo;
+    if (!has_bounds_ || hi > max_str_) max_str_ = hi;
+    has_bounds_ = true;
+  }
+  if (physical_ == PhysicalType::kDouble) s.nan_count = nan_count_;
+  if (has_bounds_) {
+    s.has_min_max = true;
+    switch (physical_) {
+      case PhysicalType::kDouble:
+        // The spec's rule for zeros: readers may then assume min -0.0 and max +0.0 cover both.
+        s.min_value = PlainBytes(min_f64_ == 0 ? -0.0 : min_f64_);
+        s.max_value = PlainBytes(max_f64_ == 0 ? 0.0 : max_f64_);
+        break;
+      case PhysicalType::kInt64:
+        s.min_value = PlainBytes(min_i64_);
+        s.max_value = PlainBytes(max_i64_);
+        break;
+      case PhysicalType::kBoolean:
+        s.min_value = std::string(1, static_cast<char>(min_i64_));
+        s.max_value = std::string(1, static_cast<char>(max_i64_));
+        break;
+      default:
+        s.has_min_max =
+            min_str_.size() <= kMaxStatisticsBytes && max_str_.size() <= kMaxStatisticsBytes;
+        if (s.has_min_max) {
+          s.min_value = min_str_;
+          s.max_value = max_str_;
+        }
+        break;
+    }
+  }
+  null_count_ = 0;
+  nan_count_ = 0;
+  has_bounds_ = false;
+  min_str_.clear();
+  max_str_.clear();
+  return s;
+}
+
+void ColumnWriter::WriteDictionaryPage(OutputFile* file) {
+  page_.clear();
+  dict_.AppendPlain(&page_);
+  const std::string_view body = compressor_->Compress(page_);
+  std::string header;
+  AppendDictionaryPageHeader(CheckedPageSize(page_.size(), name_),
+                             CheckedPageSize(body.size(), name_), dict_.size(), &header);
+  file->Append(header);
+  file->Append(body);
+  pages_uncompressed_ += static_cast<int64_t>(header.size() + page_.size());
+  pages_compressed_ += static_cast<int64_t>(header.size() + body.size());
+}
+
+ColumnChunkMeta ColumnWriter::FinishChunk(OutputFile* file) {
+  FlushPage();
+  ColumnChunkMeta meta;
+  meta.type = physical_;
+  meta.path = name_;
+  meta.codec = compressor_->codec();
+  meta.num_values = num_values_;
+  meta.statistics = TakeStatistics();
+
+  const bool has_dictionary = dict_.size() > 0;
+  if (has_dictionary) {
+    meta.dictionary_page_offset = file->offset();
+    WriteDictionaryPage(file);
+  }
+  meta.data_page_offset = file->offset();
+  file->Append(pages_);
+  meta.total_uncompressed_size = pages_uncompressed_;
+  meta.total_compressed_size = pages_compressed_;
+
+  // Sorted by enum value, as other writers do.
+  if (wrote_plain_page_ || has_dictionary) meta.encodings.push_back(Encoding::kPlain);
+  meta.encodings.push_back(Encoding::kRle);  // definition levels
+  if (has_dictionary) meta.encodings.push_back(Encoding::kRleDictionary);
+
+  pages_.clear();
+  dict_.Clear();
+  category_dict_.reset();
+  category_map_.clear();
+  num_values_ = 0;
+  pages_uncompressed_ = 0;
+  pages_compressed_ = 0;
+  wrote_plain_page_ = false;
+  return meta;
+}
+
+}  // namespace outcore::parquet

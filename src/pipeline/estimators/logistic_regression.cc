@@ -1,0 +1,298 @@
+#include "pipeline/estimators/logistic_regression.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "outcore/error.h"
+#include "pipeline/estimators/linear_model.h"
+#include "pipeline/estimators/row_blocks.h"
+#include "pipeline/params.h"
+
+namespace outcore {
+
+namespace {
+
+constexpr char kKind[] = "logistic_regression";
+
+// Backtracking line search: sufficient-decrease constant and the most halvings of a step.
+constexpr double kArmijo = 1e-4;
+constexpr int kMaxHalvings = 50;
+// A Newton decrement (the predicted decrease of the objective) below this fraction of the
+// objective is lost in the objective's rounding, so a line search cannot judge the step: take
+// the full Newton step, which that close to the optimum converges quadratically.
+constexpr double kDecrementInRoundoff = 1e-12;
+// Below this fraction there is nothing left to gain.
+constexpr double kDecrementNegligible = 1e-20;
+
+// The loss of one row, log(1 + exp(-m)) for the margin m = y * z (y = ±1), and the two
+// probabilities it needs, computed from one exp that cannot overflow.
+struct RowLoss {
+  double loss;
+  double p_wrong;    // sigmoid(-m): minus the derivative of the loss in m
+  double curvature;  // sigmoid(m) * sigmoid(-m): the second derivative
+};
+
+inline RowLoss LossAt(double m) {
+  const double e = std::exp(-std::abs(m));
+  const double r = 1.0 / (1.0 + e);
+  if (m >= 0) return {std::log1p(e), e * r, e * r * r};
+  return {-m + std::log1p(e), r, e * r * r};
+}
+
+inline double Sigmoid(double z) {
+  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);  // also NaN for NaN
+}
+
+// liblinear's problem: rows x_ext = [x, scaling] (no scaling column without an intercept),
+// labels ±1; minimise 0.5 |w|^2 + C sum_i log(1 + exp(-y_i w . x_ext_i)).
+struct Problem {
+  const Features& X;
+  const std::vector<double>& y;  // 0/1
+  double c;
+  bool intercept;
+  double scaling;
+
+  int64_t p() const { return static_cast<int64_t>(X.names.size()); }
+  int64_t dims() const { return p() + (intercept ? 1 : 0); }
+  static double Sign(double label) { return label > 0.5 ? 1.0 : -1.0; }
+
+  // out = X_ext w.
+  void Margins(const Eigen::VectorXd& w, std::vector<double>* out) const {
+    ForEachRowBlock(X.rows, [&](int64_t begin, int64_t end) {
+      const double bias = intercept ? scaling * w[p()] : 0.0;
+      for (int64_t i = begin; i < end; ++i) (*out)[i] = bias;
+      for (int64_t j = 0; j < p(); ++j) {
+        const double* x = X.col(j);
+        for (int64_t i = begin; i < end; ++i) (*out)[i] += w[j] * x[i];
+      }
+    });
+  }
+
+  // The objective at w + t * step, whose margins are z + t * dz.
+  double Objective(const Eigen::VectorXd& w, const Eigen::VectorXd& step, double t,
+                   const std::vector<double>& z, const std::vector<double>& dz) const {
+    std::vector<double> loss = SumRowBlocks(X.rows, 1, [&](int64_t begin, int64_t end, double* acc) {
+      double sum = 0;
+      for (int64_t i = begin; i < end; ++i) sum += LossAt(Sign(y[i]) * (z[i] + t * dz[i])).loss;
+      acc[0] += sum;
+    });
+    return 0.5 * (w + t * step).squaredNorm() + c * loss[0];
+  }
+
+  // Objective, gradient and Hessian at w (margins z), in one pass over the rows.
+  void Derivatives(const Eigen::VectorXd& w, const std::vector<double>& z, double* objective,
+                   Eigen::VectorXd* gradient, Eigen::MatrixXd* hessian) const {
+    const int64_t n_dims = dims();
+    // Accumulators: [0] the loss; [1, 1 + dims) the gradient of the loss; then the lower
+    // triangle of its Hessian, row by row: entry (j, k <= j) at 1 + dims + j (j + 1) / 2 + k.
+    const auto tri = [&](int64_t j, int64_t k) { return 1 + n_dims + j * (j + 1) / 2 + k; };
+    std::vector<double> sums = SumRowBlocks(
+        X.rows, 1 + n_dims + n_dims * (n_dims + 1) / 2,
+        [&](int64_t begin, int64_t end, double* acc) {
+          const int64_t len = end - begin;
+          std::vector<double> slope(len), curvature(len), weighted(len);
+          double loss = 0, slope_sum = 0, curvature_sum = 0;
+          for (int64_t i = 0; i < len; ++i) {
+            const double sign = Sign(y[begin + i]);
+            const RowLoss row = LossAt(sign * z[begin + i]);
+            loss += row.loss;
+            slope[i] = -sign * row.p_wrong;  // d loss / d z
+            curvature[i] = row.curvature;
+            slope_sum += slope[i];
+            curvature_sum += curvature[i];
+          }
+          acc[0] += loss;
+          for (int64_t j = 0; j < p(); ++j) {
+            const double* xj = X.col(j) + begin;
+            acc[1 + j] += Dot(slope.data(), xj, len);
+            double weighted_sum = 0;
+            for (int64_t i = 0; i < len; ++i) {
+              weighted[i] = curvature[i] * xj[i];
+              weighted_sum += weighted[i];
+            }
+            for (int64_t k = 0; k <= j; ++k) {
+              acc[tri(j, k)] += Dot(weighted.data(), X.col(k) + begin, len);
+            }
+            if (intercept) acc[tri(p(), j)] += scaling * weighted_sum;
+          }
+          if (intercept) {
+            acc[1 + p()] += scaling * slope_sum;
+            acc[tri(p(), p())] += scaling * scaling * curvature_sum;
+          }
+        });
+    *objective = 0.5 * w.squaredNorm() + c * sums[0];
+    *gradient = w;
+    *hessian = Eigen::MatrixXd::Identity(n_dims, n_dims);
+    for (int64_t j = 0; j < n_dims; ++j) {
+      (*gradient)[j] += c * sums[1 + j];
+      for (int64_t k = 0; k <= j; ++k) {
+        (*hessian)(j, k) += c * sums[tri(j, k)];
+        (*hessian)(k, j) = (*hessian)(j, k);
+      }
+    }
+  }
+};
+
+class LogisticRegression final : public Estimator {
+ public:
+  explicit LogisticRegression(const Json& params) {
+    const Json given = params.is_null() ? Json::object() : params;
+    ParamReader reader(kKind, given, {"C", "tol", "max_iter", "fit_intercept", "intercept_scaling"});
+    c_ = reader.Number("C", 1.0);
+    if (!(c_ > 0) || !std::isfinite(c_)) reader.Bad("C", "must be a finite number > 0");
+    tol_ = reader.Number("tol", 1e-10);
+    if (!(tol_ >= 0) || !std::isfinite(tol_)) reader.Bad("tol", "must be a finite number >= 0");
+    if (reader.Has("max_iter")) {
+      const Json& v = reader.Raw("max_iter");
+      if (!v.is_number_integer() || v.get<int64_t>() < 1) {
+        reader.Bad("max_iter", "must be an integer >= 1, got " + v.dump());
+      }
+      max_iter_ = v.get<int64_t>();
+    }
+    fit_intercept_ = reader.Bool("fit_intercept", true);
+    intercept_scaling_ = reader.Number("intercept_scaling", 1.0);
+    if (!(intercept_scaling_ > 0) || !std::isfinite(intercept_scaling_)) {
+      reader.Bad("intercept_scaling", "must be a finite number > 0");
+    }
+  }
+
+  std::string kind() const override { return kKind; }
+  Json params() const override {
+    return {{"C", c_},
+            {"tol", tol_},
+            {"max_iter", max_iter_},
+            {"fit_intercept", fit_intercept_},
+            {"intercept_scaling", intercept_scaling_}};
+  }
+  bool is_classifier() const override { return true; }
+
+  void Fit(const Features& X, const std::vector<double>& y) override {
+    CheckFitInputs(kKind, X, y);
+    CheckLabels(y);
+    const Problem problem{X, y, c_, fit_intercept_, intercept_scaling_};
+    const Eigen::VectorXd w = Solve(problem);
+    state_.coef.assign(w.data(), w.data() + problem.p());
+    state_.intercept = fit_intercept_ ? intercept_scaling_ * w[problem.p()] : 0.0;
+    state_.fitted = true;
+  }
+
+  void Predict(const Features& X, double* out) const override {
+    PredictLinear(kKind, state_, X, out);
+    for (int64_t i = 0; i < X.rows; ++i) out[i] = Sigmoid(out[i]);
+  }
+
+  Json SaveState() const override { return SaveLinearState(state_); }
+  void LoadState(const Json& state) override { state_ = LoadLinearState(kKind, state); }
+  Json FitInfo() const override { return fit_info_; }
+
+ private:
+  static void CheckLabels(const std::vector<double>& y) {
+    int64_t positives = 0;
+    for (size_t i = 0; i < y.size(); ++i) {
+      if (y[i] != 0.0 && y[i] != 1.0) {
+        Fail(ErrorCode::kInvalidInput, std::string(kKind) + ": the target must be 0 or 1, got " +
+                                           std::to_string(y[i]) + " at row " + std::to_string(i));
+      }
+      positives += y[i] == 1.0;
+    }
+    if (positives == 0 || positives == static_cast<int64_t>(y.size())) {
+      Fail(ErrorCode::kInvalidInput,
+           std::string(kKind) + ": the target has only one class (all " +
+               std::to_string(y.size()) + " rows are " + (positives == 0 ? "0" : "1") +
+               "); a classifier needs rows of both 0 and 1");
+    }
+  }
+
+  // Newton's method with a backtracking line search on the objective, from w = 0. Returns the
+  // iterate with the smallest gradient and records how the solve went in fit_info_.
+  Eigen::VectorXd Solve(const Problem& problem) {
+    const int64_t n_dims = problem.dims();
+    Eigen::VectorXd w = Eigen::VectorXd::Zero(n_dims);
+    std::vector<double> z(problem.X.rows, 0.0), dz(problem.X.rows);
+    Eigen::VectorXd gradient, best_w = w;
+    Eigen::MatrixXd hessian;
+    double objective = 0, best_objective = 0, initial_norm = 0, best_norm = 0;
+    bool converged = false;
+    std::string stop_reason = "max_iter";
+    int64_t iterations = 0;
+    for (;; ++iterations) {
+      problem.Derivatives(w, z, &objective, &gradient, &hessian);
+      const double norm = gradient.norm();
+      if (iterations == 0) initial_norm = norm;
+      if (iterations == 0 || norm < best_norm) {
+        best_w = w;
+        best_norm = norm;
+        best_objective = objective;
+      }
+      if (norm <= tol_ * initial_norm) {
+        converged = true;
+        stop_reason = "gradient";
+        break;
+      }
+      if (iterations == max_iter_) break;
+
+      const Eigen::LLT<Eigen::MatrixXd> llt(hessian);  // I + C X'DX: positive definite
+      if (llt.info() != Eigen::Success) {
+        stop_reason = "hessian_not_positive_definite";
+        break;
+      }
+      const Eigen::VectorXd step = -llt.solve(gradient);
+      const double decrement = -gradient.dot(step);
+      if (!std::isfinite(decrement)) {
+        stop_reason = "numerical_error";
+        break;
+      }
+      const double scale = std::max(1.0, std::abs(objective));
+      if (decrement <= kDecrementNegligible * scale) {
+        converged = true;
+        stop_reason = "newton_decrement";
+        break;
+      }
+      problem.Margins(step, &dz);
+      double t = 1.0;
+      if (decrement > kDecrementInRoundoff * scale) {
+        int halvings = 0;
+        while (problem.Objective(w, step, t, z, dz) > objective - kArmijo * t * decrement) {
+          if (++halvings > kMaxHalvings) break;
+          t *= 0.5;
+        }
+        if (halvings > kMaxHalvings) {
+          stop_reason = "line_search";
+          break;
+        }
+      }
+      w += t * step;
+      for (size_t i = 0; i < z.size(); ++i) z[i] += t * dz[i];
+    }
+    fit_info_ = {{"solver", "newton"},
+                 {"iterations", iterations},
+                 {"converged", converged},
+                 {"stop_reason", stop_reason},
+                 {"objective", best_objective},
+                 {"gradient_norm", best_norm},
+                 {"relative_gradient_norm", initial_norm > 0 ? best_norm / initial_norm : 0.0}};
+    return best_w;
+  }
+
+  double c_ = 1.0;
+  double tol_ = 1e-10;
+  int64_t max_iter_ = 100;
+  bool fit_intercept_ = true;
+  double intercept_scaling_ = 1.0;
+  LinearState state_;
+  Json fit_info_ = Json::object();
+};
+
+}  // namespace
+
+std::unique_ptr<Estimator> MakeLogisticRegression(const Json& params) {
+  return std::make_unique<LogisticRegression>(params);
+}
+
+}  // namespace outcore

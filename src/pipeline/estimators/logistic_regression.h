@@ -1,0 +1,13 @@
+#pragma once
+// logistic_regression: binary L2-regularised logistic regression with exactly the objective of
+// scikit-learn's LogisticRegression(solver='liblinear'), solved by Newton's method.
+#include <memory>
+
+#include "outcore/pipeline.h"
+
+namespace outcore {
+
+/// Validates `params` (kModel error naming the bad one) and builds the estimator.
+std::unique_ptr<Estimator> MakeLogisticRegression(const Json& params);
+
+}  // namespace outcore

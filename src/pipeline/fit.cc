@@ -1,0 +1,260 @@
+// fit: read → hold out test rows → fit each step, then the estimator → score → model.
+#include "outcore/fit.h"
+
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "core/batch_ops.h"
+#include "io/file_util.h"
+#include "outcore/error.h"
+#include "outcore/metrics.h"
+
+namespace outcore {
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::string Columns(const Schema& s) {
+  std::string out;
+  for (const auto& f : s.fields()) out += (out.empty() ? "" : ", ") + f.name;
+  return out;
+}
+
+// Runs fn(i) for i in [0, n) on the arena's threads.
+template <typename Fn>
+void ParallelFor(tbb::task_arena& arena, size_t n, Fn fn) {
+  arena.execute([&] {
+    tbb::parallel_for(size_t{0}, n, [&](size_t i) { fn(i); });
+  });
+}
+
+// Transforms every batch through one step, in parallel; counters summed in batch order.
+void TransformAll(tbb::task_arena& arena, const Step& step, std::vector<Batch>* batches,
+                  TransformStats* stats) {
+  std::vector<TransformStats> per(batches->size());
+  ParallelFor(arena, batches->size(), [&](size_t i) { (*batches)[i] = step.Transform((*batches)[i], &per[i]); });
+  for (const auto& s : per) stats->Merge(s);
+}
+
+// Concatenates the features of transformed batches into one column-major matrix.
+Features StackFeatures(tbb::task_arena& arena, const Pipeline& p, const std::vector<Batch>& batches) {
+  Features x;
+  x.names = p.feature_names;
+  std::vector<int64_t> offset(batches.size() + 1, 0);
+  for (size_t b = 0; b < batches.size(); ++b) offset[b + 1] = offset[b] + batches[b].num_rows;
+  x.rows = offset.back();
+  x.values.resize(static_cast<size_t>(x.rows) * x.names.size());
+  ParallelFor(arena, batches.size(), [&](size_t b) {
+    Features part = p.ToFeatures(batches[b]);
+    for (size_t j = 0; j < x.names.size(); ++j)
+      std::copy(part.col(j), part.col(j) + part.rows, x.col(j) + offset[b]);
+  });
+  return x;
+}
+
+Json HashSources(tbb::task_arena& arena, const std::vector<std::string>& files, std::string* fingerprint) {
+  std::vector<std::string> hashes(files.size());
+  ParallelFor(arena, files.size(), [&](size_t i) { hashes[i] = HashFileHex(files[i]); });
+  Json sources = Json::array();
+  std::string all;
+  for (size_t i = 0; i < files.size(); ++i) {
+    sources.push_back({{"path", files[i]}, {"bytes", FileSize(files[i])}, {"xxh3", hashes[i]}});
+    all += hashes[i];
+  }
+  *fingerprint = "xxh3:" + HashHex(all);
+  return sources;
+}
+
+}  // namespace
+
+Json FitReport::ToJson() const {
+  return {{"files", files},
+          {"bytes", bytes},
+          {"rows",
+           {{"read", rows_read},
+            {"rejected", rows_rejected},
+            {"missing_target", rows_missing_target},
+            {"train", rows_train},
+            {"test", rows_test}}},
+          {"train", train_metrics},
+          {"test", test_metrics},
+          {"fit", fit_info},
+          {"drift", drift.counters},
+          {"seconds",
+           {{"read", seconds_read}, {"fit", seconds_fit}, {"score", seconds_score}, {"total", seconds_total}}}};
+}
+
+Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inputs,
+               const FitOptions& options, FitReport* report) {
+  auto t_start = std::chrono::steady_clock::now();
+  if (!(options.test_size >= 0 && options.test_size < 1))
+    Fail(ErrorCode::kUsage, "--test-size must be in [0, 1), got " + std::to_string(options.test_size));
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  tbb::task_arena arena(threads);
+
+  // Read only the columns the steps need, plus the target.
+  std::vector<std::string> inputs = ExpandInputs(raw_inputs);
+  auto source = MakeCsvSource(spec.read);
+  Schema file_schema = source->InspectSchema(inputs[0]);
+  Model model;
+  model.read = spec.read;
+  model.target = Target::Parse(spec.target);
+  const std::string& target_col = model.target.column;
+  int target_index = file_schema.IndexOf(target_col);
+  if (target_index < 0)
+    Fail(ErrorCode::kSchema, inputs[0] + ": target column '" + target_col +
+                                 "' is not in the header (columns: " + Columns(file_schema) + ")");
+  model.target_field = file_schema.field(target_index);
+  std::vector<std::string> wanted = spec.InputColumns();
+  if (wanted.empty())
+    for (const auto& f : file_schema.fields())
+      if (f.name != target_col) wanted.push_back(f.name);
+  for (const auto& name : wanted) {
+    int i = file_schema.IndexOf(name);
+    if (i < 0)
+      Fail(ErrorCode::kSchema, inputs[0] + ": column '" + name +
+                                   "' is required by the pipeline but not in the header (columns: " +
+                                   Columns(file_schema) + ")");
+    if (name != target_col) model.input_schema.Add(file_schema.field(i));
+  }
+  ScanOptions scan;
+  scan.columns = model.input_schema;
+  scan.columns.Add(model.target_field);
+  scan.on_bad_rows = options.on_bad_rows;
+  ReadResult data = ReadAll(*source, inputs, scan, threads);
+  if (options.on_bad_rows == BadRowPolicy::kReject && !options.reject_path.empty())
+    WriteRejects(options.reject_path, data.stats.rejects, false);
+  report->files = static_cast<int64_t>(inputs.size());
+  for (const auto& f : inputs) report->bytes += FileSize(f);
+  report->rows_read = data.stats.rows_read;
+  report->rows_rejected = data.stats.rows_rejected;
+  report->seconds_read = Seconds(t_start);
+  auto t_fit = std::chrono::steady_clock::now();
+
+  // Labels; rows without a target are left out.
+  model.pipeline = spec.Build();
+  Pipeline& pipeline = model.pipeline;
+  bool classifier = pipeline.estimator->is_classifier();
+  if (classifier) {
+    std::vector<const Column*> targets;
+    for (const auto& b : data.batches) targets.push_back(b.Get(target_col).get());
+    model.target.LearnClasses(targets);
+  }
+  std::vector<std::vector<double>> labels(data.batches.size());
+  int64_t valid_rows = 0;
+  for (size_t b = 0; b < data.batches.size(); ++b) {
+    labels[b] = model.target.Labels(*data.batches[b].Get(target_col), classifier);
+    for (double v : labels[b]) valid_rows += !std::isnan(v);
+  }
+  report->rows_missing_target = data.stats.rows_read - valid_rows;
+
+  // Hold out exactly ceil(test_size * n) rows, chosen by selection sampling (Knuth's
+  // algorithm S): one pass, deterministic for a seed, train rows stay in input order.
+  int64_t test_rows = static_cast<int64_t>(std::ceil(options.test_size * valid_rows));
+  if (valid_rows - test_rows <= 0)
+    Fail(ErrorCode::kInvalidInput, "no rows to train on (" + std::to_string(data.stats.rows_read) +
+                                       " read, " + std::to_string(report->rows_missing_target) +
+                                       " without a target, " + std::to_string(test_rows) + " held out)");
+  uint64_t rng = options.seed * 0x2545F4914F6CDD1DULL + 1;
+  int64_t remaining = valid_rows, need = test_rows;
+  std::vector<Batch> train, test;
+  std::vector<double> y_train, y_test;
+  for (size_t b = 0; b < data.batches.size(); ++b) {
+    Batch batch = std::move(data.batches[b]);
+    batch.Remove(target_col);
+    std::vector<uint8_t> in_train(batch.num_rows, 0), in_test(batch.num_rows, 0);
+    bool all_train = true;
+    for (int64_t i = 0; i < batch.num_rows; ++i) {
+      double y = labels[b][i];
+      if (std::isnan(y)) {
+        all_train = false;
+        continue;
+      }
+      bool pick = need > 0 && static_cast<double>(SplitMix64(&rng) >> 11) * 0x1.0p-53 * remaining < need;
+      --remaining;
+      if (pick) {
+        --need;
+        in_test[i] = 1;
+        y_test.push_back(y);
+        all_train = false;
+      } else {
+        in_train[i] = 1;
+        y_train.push_back(y);
+      }
+    }
+    if (test_rows > 0) test.push_back(FilterRows(batch, in_test));
+    train.push_back(all_train ? std::move(batch) : FilterRows(batch, in_train));
+  }
+  data.batches.clear();
+  report->rows_train = static_cast<int64_t>(y_train.size());
+  report->rows_test = static_cast<int64_t>(y_test.size());
+
+  // Each step learns from the training rows as transformed by the steps before it.
+  for (auto& step : pipeline.steps) {
+    step->Reset();
+    for (const auto& b : train) step->PartialFit(b);
+    step->FinishFit();
+    TransformAll(arena, *step, &train, &report->drift);
+  }
+  for (const auto& f : train.front().schema.fields()) pipeline.feature_names.push_back(f.name);
+  Features x = StackFeatures(arena, pipeline, train);
+  train.clear();
+  pipeline.estimator->Fit(x, y_train);
+  report->fit_info = pipeline.estimator->FitInfo();
+  report->seconds_fit = Seconds(t_fit);
+
+  // Scores.
+  auto t_score = std::chrono::steady_clock::now();
+  std::vector<double> p(x.rows);
+  pipeline.estimator->Predict(x, p.data());
+  Metrics train_metrics(classifier);
+  train_metrics.Add(y_train.data(), p.data(), x.rows);
+  report->train_metrics = train_metrics.ToJson();
+  x = Features();
+  if (test_rows > 0) {
+    TransformStats ignored;
+    for (const auto& step : pipeline.steps) TransformAll(arena, *step, &test, &ignored);
+    Features xt = StackFeatures(arena, pipeline, test);
+    std::vector<double> pt(xt.rows);
+    pipeline.estimator->Predict(xt, pt.data());
+    Metrics test_metrics(classifier);
+    test_metrics.Add(y_test.data(), pt.data(), xt.rows);
+    report->test_metrics = test_metrics.ToJson();
+  }
+  report->seconds_score = Seconds(t_score);
+
+  std::string fingerprint;
+  Json sources = HashSources(arena, inputs, &fingerprint);
+  model.training = {{"sources", sources},
+                    {"fingerprint", fingerprint},
+                    {"rows_read", report->rows_read},
+                    {"rows_rejected", report->rows_rejected},
+                    {"rows_missing_target", report->rows_missing_target},
+                    {"rows_train", report->rows_train},
+                    {"rows_test", report->rows_test},
+                    {"test_size", options.test_size},
+                    {"seed", options.seed},
+                    {"drift", report->drift.counters},
+                    {"spec", spec.path}};
+  model.metrics = {{"train", report->train_metrics}};
+  if (test_rows > 0) model.metrics["test"] = report->test_metrics;
+  report->seconds_total = Seconds(t_start);
+  return model;
+}
+
+}  // namespace outcore

@@ -1,0 +1,152 @@
+// The pipeline spec: a TOML file with [read], target, [[steps]] and [model] (docs/spec.md).
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "outcore/error.h"
+#include "outcore/model.h"
+
+namespace outcore {
+namespace {
+
+Json ToJson(const toml::node& node) {
+  if (auto* t = node.as_table()) {
+    Json out = Json::object();
+    for (auto& [k, v] : *t) out[std::string(k.str())] = ToJson(v);
+    return out;
+  }
+  if (auto* a = node.as_array()) {
+    Json out = Json::array();
+    for (auto& v : *a) out.push_back(ToJson(v));
+    return out;
+  }
+  if (auto* s = node.as_string()) return s->get();
+  if (auto* i = node.as_integer()) return i->get();
+  if (auto* f = node.as_floating_point()) return f->get();
+  if (auto* b = node.as_boolean()) return b->get();
+  std::ostringstream text;
+  node.visit([&](auto&& v) { text << v; });
+  return text.str();  // dates and times, as written
+}
+
+[[noreturn]] void Bad(const std::string& origin, const std::string& what) {
+  Fail(ErrorCode::kModel, origin + ": " + what);
+}
+
+std::vector<std::string> StringList(const Json& v, const std::string& origin, const std::string& key) {
+  std::vector<std::string> out;
+  if (!v.is_array()) Bad(origin, "'" + key + "' must be a list of strings");
+  for (const auto& e : v) {
+    if (!e.is_string()) Bad(origin, "'" + key + "' must be a list of strings");
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+ReadOptions ParseRead(const Json& r, const std::string& origin) {
+  ReadOptions read;
+  if (r.is_null()) return read;
+  if (!r.is_object()) Bad(origin, "[read] must be a table");
+  for (auto& [key, v] : r.items()) {
+    std::string where = "read." + key;
+    if (key == "delimiter") {
+      if (!v.is_string() || v.get<std::string>().size() != 1)
+        Bad(origin, "'" + where + "' must be one character, like \",\" or \"\\t\"");
+      read.delimiter = v.get<std::string>()[0];
+    } else if (key == "header") {
+      if (!v.is_boolean()) Bad(origin, "'" + where + "' must be true or false");
+      read.header = v.get<bool>();
+    } else if (key == "na_values") {
+      read.na_values = StringList(v, origin, where);
+    } else if (key == "parse_dates") {
+      read.parse_dates = StringList(v, origin, where);
+    } else if (key == "infer_rows") {
+      if (!v.is_number_integer() || v.get<int64_t>() < 1)
+        Bad(origin, "'" + where + "' must be a positive integer");
+      read.infer_rows = v.get<int64_t>();
+    } else if (key == "dtype") {
+      if (!v.is_object()) Bad(origin, "'read.dtype' must be a table of column = \"type\"");
+      for (auto& [col, t] : v.items()) {
+        auto type = t.is_string() ? ParseTypeName(t.get<std::string>()) : std::nullopt;
+        if (!type)
+          Bad(origin, "'read.dtype." + col + "' must be one of float, int, bool, string, "
+                      "category, datetime");
+        read.dtypes[col] = *type;
+      }
+    } else {
+      Bad(origin, "unknown key '" + where +
+                      "' (known: delimiter, header, na_values, parse_dates, dtype, infer_rows)");
+    }
+  }
+  return read;
+}
+
+}  // namespace
+
+PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
+  Json doc;
+  try {
+    doc = ToJson(toml::parse(text, origin));
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    Bad(origin, "line " + std::to_string(where.line) + ", column " + std::to_string(where.column) +
+                    ": " + std::string(e.description()));
+  }
+  PipelineSpec spec;
+  spec.path = origin;
+  for (auto& [key, v] : doc.items()) {
+    if (key != "read" && key != "target" && key != "steps" && key != "model")
+      Bad(origin, "unknown key '" + key + "' (known: target, [read], [[steps]], [model])");
+  }
+  spec.read = ParseRead(doc.value("read", Json()), origin);
+  if (!doc.contains("target") || !doc["target"].is_string())
+    Bad(origin, "'target' is required: a column, or a comparison like \"Tip_Amt > 0\"");
+  spec.target = doc["target"].get<std::string>();
+  Target::Parse(spec.target);  // validates
+  if (doc.contains("steps")) {
+    if (!doc["steps"].is_array()) Bad(origin, "'steps' must be an array of tables: [[steps]]");
+    for (size_t i = 0; i < doc["steps"].size(); ++i) {
+      Json s = doc["steps"][i];
+      if (!s.is_object() || !s.contains("kind") || !s["kind"].is_string())
+        Bad(origin, "steps[" + std::to_string(i) + "] needs kind = \"...\" (see `outcore steps`)");
+      std::string kind = s["kind"];
+      s.erase("kind");
+      spec.steps.push_back({{"kind", kind}, {"params", s}});
+    }
+  }
+  if (!doc.contains("model") || !doc["model"].is_object() || !doc["model"].contains("kind") ||
+      !doc["model"]["kind"].is_string())
+    Bad(origin, "[model] with kind = \"...\" is required (e.g. kind = \"logistic_regression\")");
+  Json m = doc["model"];
+  std::string kind = m["kind"];
+  m.erase("kind");
+  spec.model = {{"kind", kind}, {"params", m}};
+  try {
+    spec.Build();  // every kind known, every parameter valid
+  } catch (const Error& e) {
+    Bad(origin, e.what());
+  }
+  return spec;
+}
+
+PipelineSpec LoadSpec(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Fail(ErrorCode::kIO, path + ": cannot open pipeline spec");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseSpec(text.str(), path);
+}
+
+Pipeline PipelineSpec::Build() const {
+  Pipeline p;
+  for (const auto& s : steps) p.steps.push_back(MakeStep(s["kind"], s["params"]));
+  p.estimator = MakeEstimator(model["kind"], model["params"]);
+  return p;
+}
+
+std::vector<std::string> PipelineSpec::InputColumns() const {
+  if (steps.empty() || steps[0]["kind"] != "select") return {};
+  return steps[0]["params"]["columns"].get<std::vector<std::string>>();
+}
+
+}  // namespace outcore

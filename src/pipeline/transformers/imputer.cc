@@ -1,0 +1,176 @@
+// imputer: fills missing values with a learned or given value.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/batch_ops.h"
+#include "pipeline/params.h"
+#include "pipeline/transformers/transformers.h"
+
+namespace outcore {
+namespace {
+
+enum class Strategy { kMean, kMedian, kMostFrequent, kConstant };
+
+class ImputerStep : public Step {
+ public:
+  explicit ImputerStep(const Json& params) {
+    ParamReader p("imputer", params, {"columns", "strategy", "fill_value"});
+    columns_ = p.Strings("columns", true);
+    std::string s = p.String("strategy", "mean");
+    if (s == "mean") strategy_ = Strategy::kMean;
+    else if (s == "median") strategy_ = Strategy::kMedian;
+    else if (s == "most_frequent") strategy_ = Strategy::kMostFrequent;
+    else if (s == "constant") strategy_ = Strategy::kConstant;
+    else p.Bad("strategy", "has unknown value '" + s + "' (known: mean, median, most_frequent, constant)");
+    strategy_name_ = s;
+    if (strategy_ == Strategy::kConstant) {
+      if (!p.Has("fill_value")) p.Bad("fill_value", "is required with strategy = \"constant\"");
+      const Json& v = p.Raw("fill_value");
+      if (!v.is_number() && !v.is_string()) p.Bad("fill_value", "must be a number or a string");
+      fill_value_ = v;
+    }
+  }
+  std::string kind() const override { return "imputer"; }
+  Json params() const override {
+    Json p = {{"columns", columns_}, {"strategy", strategy_name_}};
+    if (strategy_ == Strategy::kConstant) p["fill_value"] = fill_value_;
+    return p;
+  }
+
+  void Reset() override { seen_.assign(columns_.size(), {}); fills_.clear(); }
+
+  void PartialFit(const Batch& batch) override {
+    if (seen_.size() != columns_.size()) Reset();
+    if (strategy_ == Strategy::kConstant) return;
+    for (size_t j = 0; j < columns_.size(); ++j) {
+      const Column& in = *RequireColumn(batch, columns_[j], "imputer");
+      Seen& s = seen_[j];
+      bool numeric = IsNumeric(in.type);
+      if (!numeric && strategy_ != Strategy::kMostFrequent)
+        Fail(ErrorCode::kSchema, "imputer: column '" + columns_[j] + "' is " +
+                                     std::string(TypeName(in.type)) + "; strategy '" +
+                                     strategy_name_ + "' needs numbers (use most_frequent or constant)");
+      for (int64_t i = 0; i < in.length; ++i) {
+        if (in.IsNull(i)) continue;
+        if (!numeric) {
+          s.text_counts[in.ToString(i)]++;
+        } else if (strategy_ == Strategy::kMostFrequent) {
+          s.number_counts[in.AsDouble(i)]++;
+        } else {
+          s.values.push_back(in.AsDouble(i));
+        }
+      }
+    }
+  }
+
+  void FinishFit() override {
+    fills_.clear();
+    for (size_t j = 0; j < columns_.size(); ++j) {
+      if (strategy_ == Strategy::kConstant) {
+        fills_.push_back(fill_value_);
+        continue;
+      }
+      Seen& s = seen_[j];
+      Json fill;  // null when the column had no values at fit
+      if (!s.text_counts.empty()) {
+        fill = MostFrequent(s.text_counts);
+      } else if (!s.number_counts.empty()) {
+        fill = MostFrequent(s.number_counts);
+      } else if (!s.values.empty()) {
+        std::vector<double>& v = s.values;
+        if (strategy_ == Strategy::kMean) {
+          double sum = 0;
+          for (double x : v) sum += x;
+          fill = sum / v.size();
+        } else {  // median, averaging the middle pair as numpy does
+          size_t mid = v.size() / 2;
+          std::nth_element(v.begin(), v.begin() + mid, v.end());
+          double hi = v[mid];
+          fill = v.size() % 2 ? hi : (*std::max_element(v.begin(), v.begin() + mid) + hi) / 2;
+        }
+      }
+      fills_.push_back(fill);
+    }
+    seen_.clear();
+  }
+
+  Batch Transform(const Batch& batch, TransformStats* stats) const override {
+    Batch out = batch;
+    for (size_t j = 0; j < columns_.size(); ++j) {
+      const ColumnPtr& in = RequireColumn(batch, columns_[j], "imputer");
+      if (in->null_count == 0 || fills_[j].is_null()) continue;
+      if (stats) stats->Add("imputer:" + columns_[j] + ":filled", in->null_count);
+      out.Set(columns_[j], Fill(*in, fills_[j], columns_[j]));
+    }
+    return out;
+  }
+
+  Json SaveState() const override { return {{"fill", fills_}}; }
+  void LoadState(const Json& state) override {
+    if (!state.is_object() || !state.contains("fill") || !state["fill"].is_array() ||
+        state["fill"].size() != columns_.size())
+      Fail(ErrorCode::kModel, "imputer: state 'fill' must have one value per column");
+    fills_.clear();
+    for (const auto& f : state["fill"]) {
+      if (!f.is_null() && !f.is_string() && !(f.is_number() && std::isfinite(f.get<double>())))
+        Fail(ErrorCode::kModel, "imputer: fill values must be finite numbers or strings");
+      fills_.push_back(f);
+    }
+  }
+
+ private:
+  struct Seen {
+    std::vector<double> values;
+    std::map<double, int64_t> number_counts;
+    std::map<std::string, int64_t> text_counts;
+  };
+  // Ties go to the smallest value, as in scikit-learn.
+  template <typename K>
+  static K MostFrequent(const std::map<K, int64_t>& counts) {
+    auto best = counts.begin();
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+      if (it->second > best->second) best = it;
+    return best->first;
+  }
+
+  static ColumnPtr Fill(const Column& in, const Json& fill, const std::string& name) {
+    if (IsNumeric(in.type)) {
+      if (!fill.is_number())
+        Fail(ErrorCode::kSchema, "imputer: column '" + name + "' is numeric but the fill value is text");
+      double v = fill.get<double>();
+      auto c = std::make_shared<Column>(DataType::kF64);
+      c->length = in.length;
+      c->f64.resize(in.length);
+      for (int64_t i = 0; i < in.length; ++i) c->f64[i] = in.IsNull(i) ? v : in.AsDouble(i);
+      return c;
+    }
+    std::string v = fill.is_string() ? fill.get<std::string>() : fill.dump();
+    auto c = std::make_shared<Column>(DataType::kString);
+    c->length = in.length;
+    c->offsets.push_back(0);
+    for (int64_t i = 0; i < in.length; ++i) {
+      c->chars += in.IsNull(i) ? v : in.ToString(i);
+      c->offsets.push_back(static_cast<int64_t>(c->chars.size()));
+    }
+    return c;
+  }
+
+  std::vector<std::string> columns_;
+  Strategy strategy_ = Strategy::kMean;
+  std::string strategy_name_;
+  Json fill_value_;
+  std::vector<Seen> seen_;
+  std::vector<Json> fills_;
+};
+
+}  // namespace
+
+void RegisterImputerSteps(std::vector<Registration<Step>>* registry) {
+  registry->push_back({"imputer",
+                       "fill missing values: mean, median, most_frequent or a constant",
+                       "columns = [names]; strategy = \"mean\"; fill_value = (for constant)",
+                       [](const Json& p) { return std::make_unique<ImputerStep>(p); }});
+}
+
+}  // namespace outcore

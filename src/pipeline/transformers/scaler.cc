@@ -1,0 +1,133 @@
+// standard_scaler: (x - mean) / std on listed numeric columns, learned in one streaming pass.
+#include <cmath>
+
+#include "core/batch_ops.h"
+#include "pipeline/params.h"
+#include "pipeline/transformers/transformers.h"
+
+namespace outcore {
+namespace {
+
+class StandardScalerStep : public Step {
+ public:
+  explicit StandardScalerStep(const Json& params) {
+    ParamReader p("standard_scaler", params, {"columns", "ddof", "with_mean", "with_std"});
+    columns_ = p.Strings("columns", true);
+    ddof_ = p.Number("ddof", 0);
+    if (ddof_ != 0 && ddof_ != 1) p.Bad("ddof", "must be 0 (scikit-learn) or 1 (pandas .std())");
+    with_mean_ = p.Bool("with_mean", true);
+    with_std_ = p.Bool("with_std", true);
+  }
+  std::string kind() const override { return "standard_scaler"; }
+  Json params() const override {
+    return {{"columns", columns_}, {"ddof", ddof_}, {"with_mean", with_mean_}, {"with_std", with_std_}};
+  }
+
+  void Reset() override { moments_.assign(columns_.size(), {}); }
+
+  // Chan et al.'s pairwise update: merges each batch's (count, mean, M2) into the running
+  // totals, which stays accurate where a sum of squares would cancel.
+  void PartialFit(const Batch& batch) override {
+    if (moments_.size() != columns_.size()) Reset();
+    for (size_t j = 0; j < columns_.size(); ++j) {
+      const Column& in = *RequireColumn(batch, columns_[j], "standard_scaler");
+      CheckNumeric(in, columns_[j]);
+      double n = 0, sum = 0;
+      for (int64_t i = 0; i < in.length; ++i)
+        if (!in.IsNull(i)) n += 1, sum += in.AsDouble(i);
+      if (n == 0) continue;
+      double mean = sum / n, m2 = 0;
+      for (int64_t i = 0; i < in.length; ++i)
+        if (!in.IsNull(i)) m2 += (in.AsDouble(i) - mean) * (in.AsDouble(i) - mean);
+      Moments& m = moments_[j];
+      double total = m.n + n, delta = mean - m.mean;
+      m.m2 += m2 + delta * delta * m.n * n / total;
+      m.mean += delta * n / total;
+      m.n = total;
+    }
+  }
+
+  void FinishFit() override {
+    mean_.clear();
+    scale_.clear();
+    for (const Moments& m : moments_) {
+      double var = m.n - ddof_ > 0 ? m.m2 / (m.n - ddof_) : 0;
+      double sd = std::sqrt(var);
+      mean_.push_back(with_mean_ ? m.mean : 0.0);
+      // A constant column is left unscaled, as scikit-learn does.
+      scale_.push_back(with_std_ && sd > 0 && std::isfinite(sd) ? sd : 1.0);
+      count_.push_back(m.n);
+    }
+  }
+
+  Batch Transform(const Batch& batch, TransformStats*) const override {
+    Batch out = batch;
+    for (size_t j = 0; j < columns_.size(); ++j) {
+      const Column& in = *RequireColumn(batch, columns_[j], "standard_scaler");
+      CheckNumeric(in, columns_[j]);
+      auto c = std::make_shared<Column>(DataType::kF64);
+      c->length = in.length;
+      c->f64.resize(in.length);
+      double mu = mean_[j], inv = 1.0 / scale_[j];
+      if (in.type == DataType::kF64) {
+        for (int64_t i = 0; i < in.length; ++i) c->f64[i] = (in.f64[i] - mu) * inv;
+      } else {
+        for (int64_t i = 0; i < in.length; ++i) c->f64[i] = (in.AsDouble(i) - mu) * inv;
+      }
+      CopyValidity(in, c.get());
+      out.Set(columns_[j], c);
+    }
+    return out;
+  }
+
+  Json SaveState() const override { return {{"mean", mean_}, {"scale", scale_}, {"count", count_}}; }
+
+  void LoadState(const Json& state) override {
+    mean_ = ReadVector(state, "mean");
+    scale_ = ReadVector(state, "scale");
+    count_ = state.contains("count") ? ReadVector(state, "count") : std::vector<double>(columns_.size(), 0);
+    for (double s : scale_)
+      if (!(s > 0)) Fail(ErrorCode::kModel, "standard_scaler: scale values must be > 0");
+  }
+
+ private:
+  struct Moments {
+    double n = 0, mean = 0, m2 = 0;
+  };
+  static void CheckNumeric(const Column& c, const std::string& name) {
+    if (!IsNumeric(c.type))
+      Fail(ErrorCode::kSchema, "standard_scaler: column '" + name + "' is " +
+                                   std::string(TypeName(c.type)) + ", not a number");
+  }
+  std::vector<double> ReadVector(const Json& state, const char* key) const {
+    if (!state.is_object() || !state.contains(key) || !state[key].is_array() ||
+        state[key].size() != columns_.size())
+      Fail(ErrorCode::kModel, std::string("standard_scaler: state '") + key + "' must list " +
+                                  std::to_string(columns_.size()) + " numbers, one per column");
+    std::vector<double> v;
+    for (const auto& e : state[key]) {
+      if (!e.is_number() || !std::isfinite(e.get<double>()))
+        Fail(ErrorCode::kModel, std::string("standard_scaler: state '") + key + "' has a non-finite value");
+      v.push_back(e.get<double>());
+    }
+    return v;
+  }
+
+  std::vector<std::string> columns_;
+  double ddof_ = 0;
+  bool with_mean_ = true, with_std_ = true;
+  std::vector<Moments> moments_;
+  std::vector<double> mean_, scale_, count_;
+};
+
+}  // namespace
+
+void RegisterScalerSteps(std::vector<Registration<Step>>* registry) {
+  registry->push_back({"standard_scaler",
+                       "centre and scale numeric columns: (x - mean) / std; missing stay missing",
+                       "columns = [names]; ddof = 0 (1 = pandas .std()); with_mean = true; "
+                       "with_std = true",
+                       [](const Json& p) { return std::make_unique<StandardScalerStep>(p); }});
+}
+
+}  // namespace outcore

@@ -1,0 +1,20 @@
+#pragma once
+// The built-in transformers. Each file defines one or two steps and a Register function.
+#include <vector>
+
+#include "outcore/pipeline.h"
+
+namespace outcore {
+
+void RegisterColumnSteps(std::vector<Registration<Step>>* registry);     // select, drop
+void RegisterDatetimeSteps(std::vector<Registration<Step>>* registry);   // datetime_part
+void RegisterTextSteps(std::vector<Registration<Step>>* registry);       // lowercase, strip
+void RegisterCategorySteps(std::vector<Registration<Step>>* registry);   // categories, one_hot
+void RegisterScalerSteps(std::vector<Registration<Step>>* registry);     // standard_scaler
+void RegisterImputerSteps(std::vector<Registration<Step>>* registry);    // imputer
+
+/// The batch's column `name`, or a kSchema error naming the step and what the batch has.
+const ColumnPtr& RequireColumn(const Batch& batch, const std::string& name,
+                               const std::string& step_kind);
+
+}  // namespace outcore
