@@ -4,7 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <map>
 #include <cstdio>
 #include <exception>
 #include <mutex>
@@ -28,25 +32,43 @@ std::string Columns(const Schema& s) {
   return out;
 }
 
-// A column typed `found` in new data can be read as the `trained` type.
-bool Readable(DataType trained, DataType found) {
-  if (trained == found) return true;
-  if (trained == DataType::kF64 && (found == DataType::kI64 || found == DataType::kBool)) return true;
-  return trained == DataType::kString || trained == DataType::kCategory;
-}
-
-void CheckInput(const Model& model, const std::string& input, const Schema& found) {
-  for (const auto& f : model.input_schema.fields()) {
-    int i = found.IndexOf(f.name);
-    if (i < 0)
+// Checks an input against the model before any row is scored: every trained column must be
+// in the header, and a sample (the input's first split of ~1 MB) must mostly read as the
+// trained types. A column where more sampled values fail than parse was written with another
+// type: that is a schema error naming both. Occasional bad values are left to --on-bad-rows.
+void CheckInput(const Model& model, const std::string& input, Source* source, const Schema& found) {
+  for (const auto& f : model.input_schema.fields())
+    if (found.IndexOf(f.name) < 0)
       Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' (trained as " +
                                    std::string(TypeName(f.type)) + ") is missing; the input has: " +
                                    Columns(found));
-    if (!Readable(f.type, found.field(i).type))
-      Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' holds " +
-                                   std::string(TypeName(found.field(i).type)) +
-                                   " values, but the model was trained on " +
-                                   std::string(TypeName(f.type)));
+  std::vector<Split> sample = source->Plan({input}, 1 << 20);
+  if (sample.empty()) return;
+  ScanOptions scan;
+  scan.columns = model.input_schema;
+  scan.on_bad_rows = BadRowPolicy::kReject;
+  auto reader = source->Open(sample[0], scan);
+  Batch batch;
+  while (reader->Next(&batch)) {
+  }
+  std::map<std::string, std::pair<int64_t, std::string>> failures;  // column -> count, a value
+  for (const auto& r : reader->stats().rejects) {
+    // reason: column 'X': cannot parse 'V' as TYPE
+    size_t a = r.reason.find("column '"), b = r.reason.find("': cannot parse '");
+    if (a != 0 || b == std::string::npos) continue;
+    auto& [count, example] = failures[r.reason.substr(8, b - 8)];
+    if (count++ == 0) example = r.reason.substr(b + 17, r.reason.rfind("' as ") - (b + 17));
+  }
+  for (const auto& [column, failed] : failures) {
+    if (failed.first <= reader->stats().rows_read) continue;
+    int i = model.input_schema.IndexOf(column);
+    if (i < 0) continue;
+    Fail(ErrorCode::kSchema, input + ": column '" + column + "' holds values like '" + failed.second +
+                                 "' that cannot be read as " +
+                                 std::string(TypeName(model.input_schema.field(i).type)) +
+                                 ", the type the model was trained on (" + std::to_string(failed.first) +
+                                 " of the first " + std::to_string(failed.first + reader->stats().rows_read) +
+                                 " rows)");
   }
 }
 
@@ -133,7 +155,7 @@ std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>
   for (const auto& input : inputs) {
     std::unique_ptr<Source> source = MakeSource(InputFormat(input), model.read);
     Schema found = source->InspectSchema(input);
-    CheckInput(model, input, found);
+    CheckInput(model, input, source.get(), found);
     for (const auto& k : keep_names.fields()) {
       int i = found.IndexOf(k.name);
       if (i < 0)

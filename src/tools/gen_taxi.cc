@@ -462,11 +462,15 @@ void WriteRows(uint64_t key, int64_t begin, int64_t end, TempFile& file) {
                                               [&](const std::string& text) { file.Write(text); }));
 }
 
-void CreateDirectories(const fs::path& dir) {
+// Creates `dir` and its parents; the message names `output` as well, the path the user gave.
+void CreateDirectories(const fs::path& dir, const std::string& output) {
   if (dir.empty()) return;
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) FailIO("create directory", dir.string(), ec.value());
+  if (ec) {
+    Fail(ErrorCode::kIO, "gen-taxi: cannot create directory '" + dir.string() + "' for output '" +
+                             output + "': " + ec.message());
+  }
 }
 
 // Rows are spread as evenly as possible; the first files get one extra row.
@@ -505,14 +509,14 @@ std::vector<std::string> GenerateTaxi(const GenTaxiOptions& options, const std::
                                "' is a directory; give a file path, or --files > 1 to write "
                                "several files into it");
     }
-    CreateDirectories(fs::path(path).parent_path());
+    CreateDirectories(fs::path(path).parent_path(), path);
     paths.push_back(path);
   } else {
     if (fs::exists(path, ec) && !fs::is_directory(path, ec)) {
       Fail(ErrorCode::kIO, "gen-taxi: output '" + path +
                                "' exists and is not a directory (--files > 1 writes a directory)");
     }
-    CreateDirectories(path);
+    CreateDirectories(path, path);
     for (int i = 0; i < options.files; ++i) {
       paths.push_back((fs::path(path) / FileName(i)).string());
     }
