@@ -175,7 +175,14 @@ Model ModelFromJson(const Json& j) {
 }
 
 void SaveModel(Model& model, const std::string& path) {
-  std::string text = ModelToJson(model).dump(2) + "\n";
+  // Top-level keys in reading order (format first), not alphabetical.
+  Json j = ModelToJson(model);
+  nlohmann::ordered_json ordered;
+  for (const char* key : {"format", "format_version", "outcore_version", "created", "target",
+                          "read_options", "input_schema", "steps", "estimator", "feature_names",
+                          "training", "metrics"})
+    ordered[key] = j[key];
+  std::string text = ordered.dump(2) + "\n";
   WriteFileAtomically(path, text);
   model.fingerprint = HashHex(text);
 }

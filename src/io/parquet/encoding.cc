@@ -33,7 +33,7 @@ void AppendBitPacked(const T* v, int64_t begin, int64_t end, int bit_width, std:
   int bits = 0;
   for (int64_t i = begin; i < padded_end; ++i) {
     uint64_t value = i < end ? static_cast<uint64_t>(v[i]) : 0;
-    acc |= value << (bit_width * 8 - bits - bit_width) % 64;
+    acc |= value << bits;
     bits += bit_width;
     while (bits >= 8) {
       out->push_back(static_cast<char>(acc & 0xff));

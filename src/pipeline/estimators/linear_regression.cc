@@ -22,7 +22,7 @@ namespace {
 constexpr double kConstantColumn = 1e-20;
 // Directions whose eigenvalue in the unit-diagonal Gram matrix is below this fraction of the
 // largest are treated as exact collinearity. The Gram matrix carries rounding of ~1e-14
-// relative, and the normal equations cannot resolve directions with cond(X) beyond ~1e5.
+// relative, and the normal equations cannot resolve directions with cond(X) beyond ~3e5.
 constexpr double kRankTolerance = 1e-11;
 
 // X'X and X'y of the centred data (raw data without an intercept).
@@ -40,10 +40,9 @@ NormalEquations Accumulate(const Features& X, const std::vector<double>& y, bool
   if (center) {
     std::vector<double> sums = SumRowBlocks(X.rows, p + 1, [&](int64_t begin, int64_t end,
                                                                double* acc) {
-      for (int64_t j = 0; j < p; ++j) {
-        for (int64_t i = begin; i < end; ++i) acc[j] += X.col(j)[i];
-      }
-      for (int64_t i = begin; i < end; ++i) acc[p] += y[i];
+      const std::vector<double> ones(end - begin, 1.0);
+      for (int64_t j = 0; j < p; ++j) acc[j] += Dot(X.col(j) + begin, ones.data(), end - begin);
+      acc[p] += Dot(y.data() + begin, ones.data(), end - begin);
     });
     for (int64_t j = 0; j < p; ++j) eq.x_mean[j] = sums[j] / X.rows;
     eq.y_mean = sums[p] / X.rows;

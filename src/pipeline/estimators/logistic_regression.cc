@@ -67,12 +67,14 @@ struct Problem {
 
   // out = X_ext w.
   void Margins(const Eigen::VectorXd& w, std::vector<double>* out) const {
+    double* margins = out->data();
     ForEachRowBlock(X.rows, [&](int64_t begin, int64_t end) {
       const double bias = intercept ? scaling * w[p()] : 0.0;
-      for (int64_t i = begin; i < end; ++i) (*out)[i] = bias;
+      for (int64_t i = begin; i < end; ++i) margins[i] = bias;
       for (int64_t j = 0; j < p(); ++j) {
+        const double wj = w[j];
         const double* x = X.col(j);
-        for (int64_t i = begin; i < end; ++i) (*out)[i] += w[j] * x[i];
+        for (int64_t i = begin; i < end; ++i) margins[i] += wj * x[i];
       }
     });
   }
@@ -117,15 +119,11 @@ struct Problem {
           for (int64_t j = 0; j < p(); ++j) {
             const double* xj = X.col(j) + begin;
             acc[1 + j] += Dot(slope.data(), xj, len);
-            double weighted_sum = 0;
-            for (int64_t i = 0; i < len; ++i) {
-              weighted[i] = curvature[i] * xj[i];
-              weighted_sum += weighted[i];
-            }
+            for (int64_t i = 0; i < len; ++i) weighted[i] = curvature[i] * xj[i];
             for (int64_t k = 0; k <= j; ++k) {
               acc[tri(j, k)] += Dot(weighted.data(), X.col(k) + begin, len);
             }
-            if (intercept) acc[tri(p(), j)] += scaling * weighted_sum;
+            if (intercept) acc[tri(p(), j)] += scaling * Dot(curvature.data(), xj, len);
           }
           if (intercept) {
             acc[1 + p()] += scaling * slope_sum;
