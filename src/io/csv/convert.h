@@ -59,7 +59,7 @@ class CategoryEncoder {
     // Category columns usually hold a handful of values: a short linear scan over the first
     // few distinct ones beats hashing.
     for (int i = 0; i < num_hot_; ++i)
-      if (hot_[i].text == value) return hot_[i].code;
+      if (ShortEquals(hot_[i].text, value)) return hot_[i].code;
     return EncodeSlow(value);
   }
   /// The values met so far, ready to share; resets the encoder.
@@ -75,6 +75,13 @@ class CategoryEncoder {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   int32_t EncodeSlow(std::string_view value);
+  // Category values are short: a byte loop beats a call to memcmp.
+  static bool ShortEquals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
 
   static constexpr int kHot = 8;
   Hot hot_[kHot];

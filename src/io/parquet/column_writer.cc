@@ -291,7 +291,7 @@ void ColumnWriter::FlushPage() {
   const int64_t header_size = static_cast<int64_t>(pages_.size() - header_start);
   pages_.append(body);
   pages_uncompressed_ += header_size + static_cast<int64_t>(page_.size());
-  pages_compressed_ += header_size + static_cast<int64_t>(body.size()) + (physical_ == PhysicalType::kBoolean);
+  pages_compressed_ += header_size + static_cast<int64_t>(body.size());
   num_values_ += static_cast<int64_t>(levels_.size());
 
   levels_.clear();
@@ -319,7 +319,7 @@ Statistics ColumnWriter::TakeStatistics() {
     switch (physical_) {
       case PhysicalType::kDouble:
         // The spec's rule for zeros: readers may then assume min -0.0 and max +0.0 cover both.
-        s.min_value = PlainBytes(min_f64_);
+        s.min_value = PlainBytes(min_f64_ == 0 ? -0.0 : min_f64_);
         s.max_value = PlainBytes(max_f64_ == 0 ? 0.0 : max_f64_);
         break;
       case PhysicalType::kInt64:

@@ -21,8 +21,9 @@ namespace {
 // constant up to rounding (std < 1e-10 |mean|): it gets coefficient 0.
 constexpr double kConstantColumn = 1e-20;
 // Directions whose eigenvalue in the unit-diagonal Gram matrix is below this fraction of the
-// largest are treated as exact collinearity. The Gram matrix carries rounding of ~1e-14
-// relative, and the normal equations cannot resolve directions with cond(X) beyond ~3e5.
+// largest count as exact collinearity (singular values of the column-scaled X below ~3e-6 of the
+// largest). Rounding leaves exact collinearity at ~1e-14; features genuinely this close to
+// collinear would get coefficients made of noise.
 constexpr double kRankTolerance = 1e-11;
 
 // X'X and X'y of the centred data (raw data without an intercept).

@@ -87,7 +87,7 @@ struct Problem {
       for (int64_t i = begin; i < end; ++i) sum += LossAt(Sign(y[i]) * (z[i] + t * dz[i]));
       acc[0] += sum;
     });
-    return 0.5 * (w + t * step).squaredNorm() + c * loss[0];
+    return 0.5 * (w + t * step).head(p()).squaredNorm() + c * loss[0];
   }
 
   // Gradient and Hessian at w (margins z), and the objective unless `objective` is null (its
@@ -130,9 +130,10 @@ struct Problem {
             acc[tri(p(), p())] += scaling * scaling * curvature_sum;
           }
         });
-    if (objective) *objective = 0.5 * w.squaredNorm() + c * sums[0];
+    if (objective) *objective = 0.5 * w.head(p()).squaredNorm() + c * sums[0];
     *gradient = w;
     *hessian = Eigen::MatrixXd::Identity(n_dims, n_dims);
+    if (intercept) { (*gradient)[p()] = 0; (*hessian)(p(), p()) = 0; }
     for (int64_t j = 0; j < n_dims; ++j) {
       (*gradient)[j] += c * sums[1 + j];
       for (int64_t k = 0; k <= j; ++k) {
