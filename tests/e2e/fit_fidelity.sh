@@ -15,10 +15,10 @@ for tol in 1e-10 default; do
   $PY "$BASELINE" fit "${args[@]}" >"$WORK/ref_$tol.txt"
   $PY "$BASELINE" proba "$WORK/ref_$tol.pkl" "$WORK/train.csv" "$WORK/ref_$tol.csv"
 done
-$PY - "$WORK" <<'PYEOF' || failures=$((failures + 1))
-import json, sys, glob
+$PY - "$WORK" "$BASELINE" <<'PYEOF' && pass "all comparisons with the reference" || fail "comparisons with the reference"
+import json, sys, glob, os
 import numpy as np, pandas as pd
-work = sys.argv[1]
+work, baseline = sys.argv[1], sys.argv[2]
 ours = pd.concat([pd.read_csv(p) for p in sorted(glob.glob(f"{work}/pred/part-*.csv"))]).yhat.to_numpy()
 fit = json.load(open(f"{work}/fit.json"))
 ok = True
@@ -36,6 +36,28 @@ for tol, bound in (("1e-10", 1e-6), ("default", 5e-3)):
     acc = fit["train"]["accuracy"]
     check(f"training accuracy vs reference tol={tol}", abs(acc - ref_acc) <= 5e-4,
           f"outcore {acc:.6f}, reference {ref_acc:.6f}")
+# Both solve liblinear's objective: ours must be at least as low as the converged reference's.
+sys.path.insert(0, os.path.dirname(baseline))
+import seed_pipeline, __main__, joblib
+for name in ("ColumnSelector", "HourExtractor", "CategoricalEncoder", "StandardScaler", "payment_lowerer"):
+    setattr(__main__, name, getattr(seed_pipeline, name))
+pipe = joblib.load(f"{work}/ref_1e-10.pkl")
+df = pd.read_csv(f"{work}/train.csv", dtype=seed_pipeline.dtype, parse_dates=seed_pipeline.dates)
+X = df.drop("Tip_Amt", axis=1)
+for _, step in pipe.steps[:-1]:
+    X = step.transform(X)
+A = np.column_stack([X.to_numpy(dtype=float), np.ones(len(X))])
+y = np.where(df.Tip_Amt > 0, 1.0, -1.0)
+def objective(w):
+    return 0.5 * w @ w + np.logaddexp(0, -y * (A @ w)).sum()
+lr = pipe.steps[-1][1]
+model = json.load(open(f"{work}/model.json"))
+coef = dict(zip(model["feature_names"], model["estimator"]["state"]["coef"]))
+w_ours = np.array([coef[c] for c in X.columns] + [model["estimator"]["state"]["intercept"]])
+w_ref = np.append(lr.coef_[0], lr.intercept_[0])
+f_ours, f_ref = objective(w_ours), objective(w_ref)
+check("liblinear objective: outcore <= converged reference", f_ours <= f_ref * (1 + 1e-12),
+      f"outcore {f_ours:.10f}, reference {f_ref:.10f}")
 sys.exit(0 if ok else 1)
 PYEOF
 finish
