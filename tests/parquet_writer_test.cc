@@ -1,6 +1,8 @@
 // Tests of the part writers. Parquet files are read back by DuckDB (tests/node/query.mjs), an
 // independent reader: every value, the column types, the schema annotations, the chunk layout
 // and the statistics are compared with what the test wrote.
+#include "io/parquet/parquet_writer.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -9,8 +11,8 @@
 
 #include <cfloat>
 #include <cmath>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -22,7 +24,6 @@
 #include <vector>
 
 #include "io/parquet/encoding.h"
-#include "io/parquet/parquet_writer.h"
 #include "io/parquet/thrift_compact.h"
 #include "outcore/error.h"
 #include "outcore/sink.h"
@@ -173,20 +174,20 @@ const std::vector<std::string> kColors = {"red", "green", "blue", "ünïcode", "
 
 struct Table {
   int64_t rows = 0;
-  Values<double> f;         // specials (±inf, NaN, ±0, extremes) and nulls
-  Values<int64_t> i;        // INT64 min/max and nulls
+  Values<double> f;   // specials (±inf, NaN, ±0, extremes) and nulls
+  Values<int64_t> i;  // INT64 min/max and nulls
   Values<bool> b;
-  Values<int64_t> t;        // timestamps, some before 1970
-  Values<std::string> s;    // empty, non-ASCII, quotes; repeats and (in one group) uniques
-  Values<std::string> c;    // category values
-  Values<double> n;         // all null
-  Values<double> g;         // only NaN or null after the first row group
+  Values<int64_t> t;      // timestamps, some before 1970
+  Values<std::string> s;  // empty, non-ASCII, quotes; repeats and (in one group) uniques
+  Values<std::string> c;  // category values
+  Values<double> n;       // all null
+  Values<double> g;       // only NaN or null after the first row group
 };
 
 Table MakeTable(int64_t rows) {
   Table t;
   t.rows = rows;
-  const double specials[] = {INFINITY, -INFINITY, NAN,     -0.0, 0.0,
+  const double specials[] = {INFINITY, -INFINITY, NAN,      -0.0, 0.0,
                              5e-324,   DBL_MAX,   -DBL_MAX, 0.1,  1e300};
   for (int64_t r = 0; r < rows; ++r) {
     std::optional<double> f = r * 0.25 - 300.0;
@@ -206,15 +207,15 @@ Table MakeTable(int64_t rows) {
     std::optional<int64_t> ts = -2208988800000000LL + r * 86400123457LL;  // from 1900 on
     if (r == 0) ts = -1;
     if (r == 1) ts = 0;
-    if (r == 2) ts = -62135596800000000LL;     // 0001-01-01
-    if (r == 3) ts = 253402300799999999LL;     // 9999-12-31 23:59:59.999999
+    if (r == 2) ts = -62135596800000000LL;  // 0001-01-01
+    if (r == 3) ts = 253402300799999999LL;  // 9999-12-31 23:59:59.999999
     if (r % 6 == 5) ts.reset();
     t.t.push_back(ts);
 
     std::optional<std::string> s = "v" + std::to_string(r % 37);
     if (r >= 1024 && r < 2048) s = "u" + std::to_string(r);
     if (r == 0) s = "";
-    if (r == 1) s = "h\xc3\xa9llo w\xc3\xb6rld";                       // héllo wörld
+    if (r == 1) s = "h\xc3\xa9llo w\xc3\xb6rld";                              // héllo wörld
     if (r == 2) s = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xf0\x9f\x8e\x89";  // 日本語 🎉
     if (r == 4) s = "a,b\"c\nd";
     if (r % 4 == 3) s.reset();
@@ -338,9 +339,12 @@ void ExpectString(const json& got, const std::optional<std::string>& want,
 
 std::string CodecName(Compression c) {
   switch (c) {
-    case Compression::kNone: return "UNCOMPRESSED";
-    case Compression::kSnappy: return "SNAPPY";
-    case Compression::kZstd: return "ZSTD";
+    case Compression::kNone:
+      return "UNCOMPRESSED";
+    case Compression::kSnappy:
+      return "SNAPPY";
+    case Compression::kZstd:
+      return "ZSTD";
   }
   return "?";
 }
@@ -407,11 +411,11 @@ TEST_P(ParquetRoundTrip, DuckDbReadsBackEveryValueTypeAndStatistic) {
       "DESCRIBE SELECT * FROM read_parquet(" + ShellQuote(path) + ")",
       "SELECT name, type, repetition_type, converted_type, logical_type FROM parquet_schema(" +
           ShellQuote(path) + ") ORDER BY column_id",
-      "SELECT created_by, num_rows, num_row_groups FROM parquet_file_metadata(" +
-          ShellQuote(path) + ")",
+      "SELECT created_by, num_rows, num_row_groups FROM parquet_file_metadata(" + ShellQuote(path) +
+          ")",
       "SELECT row_group_id, path_in_schema, row_group_num_rows, num_values, compression, "
-      "encodings, total_compressed_size, total_uncompressed_size FROM " + meta +
-          " ORDER BY row_group_id, column_id",
+      "encodings, total_compressed_size, total_uncompressed_size FROM " +
+          meta + " ORDER BY row_group_id, column_id",
       "SELECT dictionary_page_offset, data_page_offset, total_compressed_size FROM " + meta +
           " ORDER BY row_group_id, column_id",
       stats("f", "DOUBLE"),
@@ -442,8 +446,8 @@ TEST_P(ParquetRoundTrip, DuckDbReadsBackEveryValueTypeAndStatistic) {
 
   // Types as DuckDB sees them, and the annotations behind them.
   const std::map<std::string, std::string> duck_types = {
-      {"f", "DOUBLE"},    {"i", "BIGINT"},  {"b", "BOOLEAN"}, {"t", "TIMESTAMP"},
-      {"s", "VARCHAR"},   {"c", "VARCHAR"}, {"n", "DOUBLE"},  {"g", "DOUBLE"}};
+      {"f", "DOUBLE"},  {"i", "BIGINT"},  {"b", "BOOLEAN"}, {"t", "TIMESTAMP"},
+      {"s", "VARCHAR"}, {"c", "VARCHAR"}, {"n", "DOUBLE"},  {"g", "DOUBLE"}};
   ASSERT_EQ(results[1]["rows"].size(), duck_types.size());
   for (const json& row : results[1]["rows"]) {
     EXPECT_EQ(row[1], duck_types.at(row[0].get<std::string>())) << row;
@@ -452,14 +456,10 @@ TEST_P(ParquetRoundTrip, DuckDbReadsBackEveryValueTypeAndStatistic) {
   ASSERT_EQ(schema.size(), 9u);
   EXPECT_EQ(schema[0][0], "schema");
   const std::vector<std::vector<json>> leaves = {
-      {"f", "DOUBLE", "OPTIONAL", nullptr},
-      {"i", "INT64", "OPTIONAL", nullptr},
-      {"b", "BOOLEAN", "OPTIONAL", nullptr},
-      {"t", "INT64", "OPTIONAL", "TIMESTAMP_MICROS"},
-      {"s", "BYTE_ARRAY", "OPTIONAL", "UTF8"},
-      {"c", "BYTE_ARRAY", "OPTIONAL", "UTF8"},
-      {"n", "DOUBLE", "OPTIONAL", nullptr},
-      {"g", "DOUBLE", "OPTIONAL", nullptr}};
+      {"f", "DOUBLE", "OPTIONAL", nullptr},    {"i", "INT64", "OPTIONAL", nullptr},
+      {"b", "BOOLEAN", "OPTIONAL", nullptr},   {"t", "INT64", "OPTIONAL", "TIMESTAMP_MICROS"},
+      {"s", "BYTE_ARRAY", "OPTIONAL", "UTF8"}, {"c", "BYTE_ARRAY", "OPTIONAL", "UTF8"},
+      {"n", "DOUBLE", "OPTIONAL", nullptr},    {"g", "DOUBLE", "OPTIONAL", nullptr}};
   for (size_t k = 0; k < leaves.size(); ++k) {
     for (size_t field = 0; field < 4; ++field) {
       EXPECT_EQ(schema[k + 1][field], leaves[k][field]) << schema[k + 1];
@@ -505,8 +505,8 @@ TEST_P(ParquetRoundTrip, DuckDbReadsBackEveryValueTypeAndStatistic) {
     const json& groups = result["rows"];
     ASSERT_EQ(groups.size(), 3u) << column;
     for (int64_t g = 0; g < 3; ++g) {
-      const auto want = ExpectedBounds(values, g * group_rows,
-                                       std::min(table.rows, (g + 1) * group_rows));
+      const auto want =
+          ExpectedBounds(values, g * group_rows, std::min(table.rows, (g + 1) * group_rows));
       const std::string where = column + " stats of row group " + std::to_string(g);
       EXPECT_EQ(groups[g][0], std::to_string(want.nulls)) << where;
       expect_value(groups[g][1], want.min, where + " min_value");
@@ -529,18 +529,17 @@ TEST_P(ParquetRoundTrip, DuckDbReadsBackEveryValueTypeAndStatistic) {
   expect_stats(results[13], table.g, ExpectDouble, true, "g");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    CodecsAndEncodings, ParquetRoundTrip,
-    ::testing::Values(RoundTripCase{Compression::kZstd, true},
-                      RoundTripCase{Compression::kZstd, false},
-                      RoundTripCase{Compression::kSnappy, true},
-                      RoundTripCase{Compression::kSnappy, false},
-                      RoundTripCase{Compression::kNone, true},
-                      RoundTripCase{Compression::kNone, false}),
-    [](const ::testing::TestParamInfo<RoundTripCase>& info) {
-      return CodecName(info.param.compression) +
-             (info.param.dictionary ? "_dictionary" : "_plain");
-    });
+INSTANTIATE_TEST_SUITE_P(CodecsAndEncodings, ParquetRoundTrip,
+                         ::testing::Values(RoundTripCase{Compression::kZstd, true},
+                                           RoundTripCase{Compression::kZstd, false},
+                                           RoundTripCase{Compression::kSnappy, true},
+                                           RoundTripCase{Compression::kSnappy, false},
+                                           RoundTripCase{Compression::kNone, true},
+                                           RoundTripCase{Compression::kNone, false}),
+                         [](const ::testing::TestParamInfo<RoundTripCase>& info) {
+                           return CodecName(info.param.compression) +
+                                  (info.param.dictionary ? "_dictionary" : "_plain");
+                         });
 
 // Default page and dictionary sizes on a bigger file: several 1 MB pages per chunk, and a
 // column of unique strings whose dictionary passes 1 MB, so it falls back to PLAIN midway
@@ -586,8 +585,8 @@ TEST(ParquetWriter, DefaultSizesAndDictionaryFallbackOnALargerFile) {
       "key = 'k' || (file_row_number % 1000) AND uniq = 'row-' || file_row_number) FROM " +
           src,
       "SELECT row_group_id, path_in_schema, encodings, dictionary_page_offset IS NOT NULL, "
-      "stats_min_value, stats_max_value FROM " + meta +
-          " ORDER BY row_group_id, column_id",
+      "stats_min_value, stats_max_value FROM " +
+          meta + " ORDER BY row_group_id, column_id",
       "SELECT dictionary_page_offset, data_page_offset, total_compressed_size FROM " + meta +
           " ORDER BY row_group_id, column_id",
   });
@@ -659,9 +658,10 @@ TEST(ParquetWriter, SingleValueCategoryAndLongRuns) {
   ASSERT_EQ(writer->Finish(), rows);
   const std::vector<json> results = Query({
       "SELECT cat, flag, count(*) FROM read_parquet(" + ShellQuote(path) +
-      ") GROUP BY ALL ORDER BY ALL",
+          ") GROUP BY ALL ORDER BY ALL",
   });
-  EXPECT_EQ(results[0]["rows"], json::parse(R"([["only", false, "3000"], ["only", true, "2000"]])"));
+  EXPECT_EQ(results[0]["rows"],
+            json::parse(R"([["only", false, "3000"], ["only", true, "2000"]])"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -670,22 +670,23 @@ TEST(ParquetWriter, SingleValueCategoryAndLongRuns) {
 TEST(ThriftCompact, EncodesFieldsStructsAndLists) {
   std::string out;
   parquet::CompactWriter w(&out);
-  w.I32(1, 5);          // short form, delta 1: 0x15, zigzag 10
-  w.I64(3, -1);         // delta 2: 0x26, zigzag 1
-  w.Binary(20, "ab");   // delta 17: long form 0x08, zigzag(20) = 40
-  w.BeginStruct(21);    // delta 1: 0x1c
-  w.Bool(1, true);      // 0x11
-  w.EndStruct();        // 0x00
+  w.I32(1, 5);                                    // short form, delta 1: 0x15, zigzag 10
+  w.I64(3, -1);                                   // delta 2: 0x26, zigzag 1
+  w.Binary(20, "ab");                             // delta 17: long form 0x08, zigzag(20) = 40
+  w.BeginStruct(21);                              // delta 1: 0x1c
+  w.Bool(1, true);                                // 0x11
+  w.EndStruct();                                  // 0x00
   w.BeginList(22, parquet::ThriftType::kI32, 3);  // 0x19, then size 3 / type 5: 0x35
   w.ListI32(1);
   w.ListI32(-1);
-  w.ListI32(300);       // zigzag 600 = 0xd8 0x04
+  w.ListI32(300);                                     // zigzag 600 = 0xd8 0x04
   w.BeginList(23, parquet::ThriftType::kBinary, 20);  // 0x19, long form 0xf8, varint 20
   for (int k = 0; k < 20; ++k) w.ListBinary("");
-  w.I16(24, 7);         // 0x14, zigzag 14
+  w.I16(24, 7);  // 0x14, zigzag 14
   w.End();
-  const char head[] = "\x15\x0a\x26\x01\x08\x28\x02"
-                     "ab\x1c\x11\x00\x19\x35\x02\x01\xd8\x04\x19\xf8\x14";
+  const char head[] =
+      "\x15\x0a\x26\x01\x08\x28\x02"
+      "ab\x1c\x11\x00\x19\x35\x02\x01\xd8\x04\x19\xf8\x14";
   std::string want(head, sizeof head - 1);
   want.append(20, '\0');
   want += "\x14\x0e";
@@ -754,8 +755,8 @@ TEST(CsvWriter, WritesHeaderQuotingNullsAndShortestNumbers) {
   const Values<int64_t> i = {0, -1, std::numeric_limits<int64_t>::min(), 7, std::nullopt, 8, 9};
   const Values<bool> b = {true, false, std::nullopt, true, true, false, true};
   const Values<int64_t> t = {0, -1, 1700000000123456, std::nullopt, 1, 2, 86400000000};
-  const Values<std::string> s = {"plain", "", "a,b", "say \"hi\"", "two\nlines", std::nullopt,
-                                 "h\xc3\xa9"};
+  const Values<std::string> s = {"plain",      "",           "a,b",      "say \"hi\"",
+                                 "two\nlines", std::nullopt, "h\xc3\xa9"};
   const Values<std::string> c = {"x", "y", std::nullopt, "x", "y", "x", "y"};
   const Values<double> o = {1, 2, 3, 4, 5, 6, 7};
   auto writer = OpenPartWriter(path, OutputFormat::kCsv, schema, WriterOptions());
@@ -768,7 +769,8 @@ TEST(CsvWriter, WritesHeaderQuotingNullsAndShortestNumbers) {
     batch.Add("b", BoolColumn(b, begin, end));
     batch.Add("t", I64Column(DataType::kTimestamp, t, begin, end));
     batch.Add("s", StringColumn(s, begin, end));
-    batch.Add("c", CategoryColumn(c, begin, end, std::make_shared<Dictionary>(Dictionary{"x", "y"})));
+    batch.Add("c",
+              CategoryColumn(c, begin, end, std::make_shared<Dictionary>(Dictionary{"x", "y"})));
     batch.Add("odd,name", F64Column(o, begin, end));
     writer->Write(batch);
   }
@@ -782,6 +784,40 @@ TEST(CsvWriter, WritesHeaderQuotingNullsAndShortestNumbers) {
             "inf,,true,1970-01-01 00:00:00.000001,\"two\nlines\",y,5\n"
             ",8,false,1970-01-01 00:00:00.000002,,x,6\n"
             "0.3333333333333333,9,true,1970-01-02 00:00:00,h\xc3\xa9,y,7\n");
+}
+
+// The CSV writer formats timestamps itself (for speed); it must match FormatTimestamp.
+TEST(CsvWriter, TimestampsMatchFormatTimestamp) {
+  TempDir dir;
+  const std::string path = dir.File("ts.csv");
+  Values<int64_t> t = {0,
+                       -1,
+                       1,
+                       -86400000000,
+                       -86400000001,
+                       951782400000000 /* 2000-02-29 */,
+                       -62135596800000000 /* 0001-01-01 */,
+                       253402300799999999,
+                       -62167219200000000,
+                       -62167219200000001 /* year -1 */,
+                       253402300800000000 /* year 10000 */};
+  uint64_t state = 42;
+  for (int k = 0; k < 20000; ++k) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int64_t span = 253402300799999999LL + 62135596800000000LL;
+    t.push_back(-62135596800000000LL + static_cast<int64_t>((state >> 1) % span));
+    if (k % 4 == 0) *t.back() -= *t.back() % 1000000;  // whole seconds: no fraction
+  }
+  auto writer = OpenPartWriter(path, OutputFormat::kCsv, Schema({{"t", DataType::kTimestamp}}),
+                               WriterOptions());
+  Batch batch;
+  batch.num_rows = static_cast<int64_t>(t.size());
+  batch.Add("t", I64Column(DataType::kTimestamp, t, 0, batch.num_rows));
+  writer->Write(batch);
+  writer->Finish();
+  std::string want = "t\n";
+  for (const auto& micros : t) want += FormatTimestamp(*micros) + "\n";
+  EXPECT_EQ(ReadFile(path), want);
 }
 
 TEST(CsvWriter, QuotesTheConfiguredDelimiter) {
@@ -850,8 +886,8 @@ TEST(PartWriterErrors, ExceedingTheFileSizeLimitFailsWithEfbig) {
       [&] {
         WriterOptions options;
         options.compression = Compression::kNone;
-        auto writer = OpenPartWriter(path, OutputFormat::kParquet, Schema({{"x", DataType::kF64}}),
-                                     options);
+        auto writer =
+            OpenPartWriter(path, OutputFormat::kParquet, Schema({{"x", DataType::kF64}}), options);
         writer->Write(OneDoubleBatch(200000));
         writer->Finish();
       },

@@ -14,16 +14,20 @@ std::unique_ptr<PartWriter> OpenCsvWriter(const std::string& path, const Schema&
 std::unique_ptr<PartWriter> OpenPartWriter(const std::string& path, OutputFormat format,
                                            const Schema& schema, const WriterOptions& options) {
   switch (format) {
-    case OutputFormat::kParquet: return parquet::OpenParquetWriter(path, schema, options);
-    case OutputFormat::kCsv: return OpenCsvWriter(path, schema, options);
+    case OutputFormat::kParquet:
+      return parquet::OpenParquetWriter(path, schema, options);
+    case OutputFormat::kCsv:
+      return OpenCsvWriter(path, schema, options);
   }
   return nullptr;
 }
 
 const char* FormatExtension(OutputFormat format) {
   switch (format) {
-    case OutputFormat::kParquet: return ".parquet";
-    case OutputFormat::kCsv: return ".csv";
+    case OutputFormat::kParquet:
+      return ".parquet";
+    case OutputFormat::kCsv:
+      return ".csv";
   }
   return "";
 }

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "io/parquet/part_file.h"
+#include "io/part_file.h"
 #include "outcore/error.h"
 
 namespace outcore::parquet {
@@ -20,12 +20,16 @@ constexpr size_t kMaxStatisticsBytes = 4096;
 
 PhysicalType PhysicalTypeOf(DataType type) {
   switch (type) {
-    case DataType::kF64: return PhysicalType::kDouble;
+    case DataType::kF64:
+      return PhysicalType::kDouble;
     case DataType::kI64:
-    case DataType::kTimestamp: return PhysicalType::kInt64;
-    case DataType::kBool: return PhysicalType::kBoolean;
+    case DataType::kTimestamp:
+      return PhysicalType::kInt64;
+    case DataType::kBool:
+      return PhysicalType::kBoolean;
     case DataType::kString:
-    case DataType::kCategory: return PhysicalType::kByteArray;
+    case DataType::kCategory:
+      return PhysicalType::kByteArray;
   }
   return PhysicalType::kByteArray;
 }
@@ -35,6 +39,14 @@ std::string PlainBytes(T value) {
   std::string bytes(sizeof(T), '\0');
   std::memcpy(bytes.data(), &value, sizeof(T));
   return bytes;
+}
+
+void AppendVarint(uint64_t value, std::string* out) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
 }
 
 void AppendU32(uint32_t value, std::string* out) {
@@ -53,14 +65,24 @@ int32_t CheckedPageSize(size_t size, const std::string& column) {
 
 }  // namespace
 
-ColumnWriter::ColumnWriter(std::string name, DataType type, bool dictionary,
-                           const ParquetTuning& tuning, PageCompressor* compressor)
+ColumnWriter::ColumnWriter(std::string name, DataType type, bool dictionary, int64_t row_group_rows,
+                           const ParquetTuning& tuning, PageCompressor* compressor,
+                           std::string* page_scratch)
     : name_(std::move(name)),
       type_(type),
       physical_(PhysicalTypeOf(type)),
+      row_group_rows_(row_group_rows),
       tuning_(tuning),
       compressor_(compressor),
-      use_dictionary_(dictionary && PhysicalTypeOf(type) == PhysicalType::kByteArray) {}
+      page_(page_scratch),
+      use_dictionary_(dictionary && PhysicalTypeOf(type) == PhysicalType::kByteArray) {
+  // Reserved once: growing by doubling would copy and fault in more memory, while reserve
+  // that is never touched costs nothing.
+  const int64_t page_rows = std::min(tuning.max_page_rows, row_group_rows);
+  levels_.reserve(page_rows);
+  plain_.reserve(tuning.page_size + tuning.page_size / 8);
+  if (use_dictionary_) indices_.reserve(page_rows);
+}
 
 LeafSchema ColumnWriter::leaf() const {
   LeafSchema leaf{name_, physical_, LogicalType::kNone};
@@ -70,6 +92,10 @@ LeafSchema ColumnWriter::leaf() const {
 }
 
 void ColumnWriter::Append(const Column& column, int64_t begin, int64_t end) {
+  if (type_ == DataType::kCategory && use_dictionary_) {
+    AppendCategoryCodes(column, begin, end);
+    return;
+  }
   if (byte_array()) {
     AppendStrings(column, begin, end);  // checks page size value by value
     return;
@@ -79,9 +105,15 @@ void ColumnWriter::Append(const Column& column, int64_t begin, int64_t end) {
     const int64_t slice_end = std::min(end, begin + RowsUntilPageFull());
     AppendLevels(column, begin, slice_end);
     switch (type_) {
-      case DataType::kF64: AppendF64(column, begin, slice_end); break;
-      case DataType::kBool: AppendBool(column, begin, slice_end); break;
-      default: AppendI64(column, begin, slice_end); break;
+      case DataType::kF64:
+        AppendF64(column, begin, slice_end);
+        break;
+      case DataType::kBool:
+        AppendBool(column, begin, slice_end);
+        break;
+      default:
+        AppendI64(column, begin, slice_end);
+        break;
     }
     begin = slice_end;
     if (PageFull()) FlushPage();
@@ -95,38 +127,42 @@ void ColumnWriter::AppendLevels(const Column& column, int64_t begin, int64_t end
   }
   const size_t base = levels_.size();
   levels_.resize(base + (end - begin));
+  int64_t nulls = 0;
   for (int64_t i = begin; i < end; ++i) {
     const uint8_t present = column.valid[i] != 0;
     levels_[base + (i - begin)] = present;
-    null_count_ += 1 - present;
+    nulls += 1 - present;
   }
+  null_count_ += nulls;
+  page_nulls_ += nulls;
 }
 
 void ColumnWriter::AppendF64(const Column& column, int64_t begin, int64_t end) {
   const double* values = column.f64.data();
-  if (column.valid.empty()) {
-    plain_.append(reinterpret_cast<const char*>(values + begin), (end - begin) * sizeof(double));
-  } else {
-    for (int64_t i = begin; i < end; ++i) {
-      if (column.valid[i] != 0) plain_.append(reinterpret_cast<const char*>(values + i), 8);
-    }
-  }
   // Bounds ignore NaN, which has no place in an order; nan_count tells readers about it.
   double lo = std::numeric_limits<double>::infinity();
   double hi = -lo;
-  bool any = false;
-  for (int64_t i = begin; i < end; ++i) {
-    const double v = values[i];
-    if (column.IsNull(i)) continue;
-    if (std::isnan(v)) {
-      ++nan_count_;
-      continue;
+  int64_t nans = 0;
+  if (column.valid.empty()) {
+    plain_.append(reinterpret_cast<const char*>(values + begin), (end - begin) * sizeof(double));
+    for (int64_t i = begin; i < end; ++i) {
+      const double v = values[i];
+      nans += std::isnan(v);
+      lo = v < lo ? v : lo;  // false for NaN: keeps lo
+      hi = v > hi ? v : hi;
     }
-    any = true;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
+  } else {
+    for (int64_t i = begin; i < end; ++i) {
+      if (column.valid[i] == 0) continue;
+      const double v = values[i];
+      plain_.append(reinterpret_cast<const char*>(&v), sizeof v);
+      nans += std::isnan(v);
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
   }
-  if (!any) return;
+  nan_count_ += nans;
+  if (lo > hi) return;  // nothing but NaN and nulls
   min_f64_ = has_bounds_ ? std::min(min_f64_, lo) : lo;
   max_f64_ = has_bounds_ ? std::max(max_f64_, hi) : hi;
   has_bounds_ = true;
@@ -179,8 +215,7 @@ void ColumnWriter::AppendStrings(const Column& column, int64_t begin, int64_t en
     levels_.push_back(present);
     if (!present) {
       ++null_count_;
-    } else if (type_ == DataType::kCategory && use_dictionary_) {
-      AddCategory(column, i);
+      ++page_nulls_;
     } else {
       const std::string_view value =
           type_ == DataType::kCategory ? column.Category(i) : column.Str(i);
@@ -210,26 +245,39 @@ void ColumnWriter::AddByteArray(std::string_view value) {
   plain_.append(value);
 }
 
-void ColumnWriter::AddCategory(const Column& column, int64_t row) {
+// Categories map each code to a dictionary index once per chunk, so most rows cost a lookup in
+// a small array. The dictionary limit is checked per slice: the category dictionary bounds how
+// far it can be passed.
+void ColumnWriter::AppendCategoryCodes(const Column& column, int64_t begin, int64_t end) {
   if (column.dict != category_dict_) {
     category_dict_ = column.dict;
     category_map_.assign(column.dict->size(), -1);
   }
-  const int32_t code = column.codes[row];
-  if (code < 0 || static_cast<size_t>(code) >= category_map_.size()) {
-    Fail(ErrorCode::kInternal, "column '" + name_ + "': category code " + std::to_string(code) +
-                                   " is outside its dictionary");
-  }
-  int32_t& index = category_map_[code];
-  if (index < 0) {
-    index = dict_.Insert((*column.dict)[code]);
-    if (dict_.plain_size() > tuning_.dictionary_limit) {
-      indices_.push_back(static_cast<uint32_t>(index));
-      FallBackToPlain();
+  while (begin < end) {
+    if (!use_dictionary_) {
+      AppendStrings(column, begin, end);
       return;
     }
+    const int64_t slice_end = std::min(end, begin + RowsUntilPageFull());
+    AppendLevels(column, begin, slice_end);
+    for (int64_t i = begin; i < slice_end; ++i) {
+      if (column.IsNull(i)) continue;
+      const int32_t code = column.codes[i];
+      if (code < 0 || static_cast<size_t>(code) >= category_map_.size()) {
+        Fail(ErrorCode::kInternal, "column '" + name_ + "': category code " + std::to_string(code) +
+                                       " is outside its dictionary");
+      }
+      int32_t& index = category_map_[code];
+      if (index < 0) index = dict_.Insert((*column.dict)[code]);
+      indices_.push_back(static_cast<uint32_t>(index));
+    }
+    begin = slice_end;
+    if (dict_.plain_size() > tuning_.dictionary_limit) {
+      FallBackToPlain();
+    } else if (PageFull()) {
+      FlushPage();
+    }
   }
-  indices_.push_back(static_cast<uint32_t>(index));
 }
 
 // The pages written so far keep their dictionary; the rest of the column is PLAIN, since a
@@ -243,60 +291,67 @@ void ColumnWriter::FallBackToPlain() {
 
 int64_t ColumnWriter::RowsUntilPageFull() const {
   const int64_t rows_left = tuning_.max_page_rows - static_cast<int64_t>(levels_.size());
-  // Bytes per value: booleans are one byte each in plain_ until packed 8 to a byte.
-  const int64_t bytes_left = (physical_ == PhysicalType::kBoolean ? 8 : 1) * tuning_.page_size -
-                             static_cast<int64_t>(plain_.size());
-  const int64_t width = physical_ == PhysicalType::kBoolean ? 1 : 8;
-  return std::max<int64_t>(1, std::min(rows_left, (bytes_left + width - 1) / width));
-}
-
-bool ColumnWriter::PageFull() const {
-  if (static_cast<int64_t>(levels_.size()) >= tuning_.max_page_rows) return true;
-  int64_t bytes = static_cast<int64_t>(plain_.size());
-  if (physical_ == PhysicalType::kBoolean) bytes /= 8;
-  if (!indices_.empty()) {
-    bytes += static_cast<int64_t>(indices_.size()) * BitWidth(dict_.size()) / 8;
-  }
-  return bytes >= tuning_.page_size;
+  const int64_t bits_left = 8 * tuning_.page_size - PageBits();
+  const int64_t bits_per_row = physical_ == PhysicalType::kBoolean ? 1
+                               : byte_array() ? std::max(1, BitWidth(dict_.size()))
+                                              : 64;
+  return std::max<int64_t>(1, std::min(rows_left, (bits_left + bits_per_row - 1) / bits_per_row));
 }
 
 void ColumnWriter::FlushPage() {
   if (levels_.empty()) return;
-  page_.clear();
+  page_->clear();
   // Definition levels (max level 1: bit width 1), prefixed by their byte length in page v1.
-  AppendU32(0, &page_);
-  AppendRleHybrid(levels_.data(), static_cast<int64_t>(levels_.size()), 1, &page_);
-  const uint32_t levels_size = static_cast<uint32_t>(page_.size() - 4);
-  std::memcpy(page_.data(), &levels_size, 4);
+  // Without nulls they are one run, which needs no scan.
+  AppendU32(0, page_);
+  if (page_nulls_ == 0) {
+    AppendVarint(static_cast<uint64_t>(levels_.size()) << 1, page_);
+    page_->push_back(1);
+  } else {
+    AppendRleHybrid(levels_.data(), static_cast<int64_t>(levels_.size()), 1, page_);
+  }
+  const uint32_t levels_size = static_cast<uint32_t>(page_->size() - 4);
+  std::memcpy(page_->data(), &levels_size, 4);
 
   Encoding encoding = Encoding::kPlain;
   if (!indices_.empty()) {
     // Width 0 is legal for a one-entry dictionary, but not every reader accepts it.
     const int bit_width = std::max(1, BitWidth(static_cast<uint32_t>(dict_.size() - 1)));
-    page_.push_back(static_cast<char>(bit_width));
-    AppendRleHybrid(indices_.data(), static_cast<int64_t>(indices_.size()), bit_width, &page_);
+    page_->push_back(static_cast<char>(bit_width));
+    AppendRleHybrid(indices_.data(), static_cast<int64_t>(indices_.size()), bit_width, page_);
     encoding = Encoding::kRleDictionary;
   } else if (physical_ == PhysicalType::kBoolean) {
     AppendPackedBools(reinterpret_cast<const uint8_t*>(plain_.data()),
-                      static_cast<int64_t>(plain_.size()), &page_);
+                      static_cast<int64_t>(plain_.size()), page_);
   } else {
-    page_.append(plain_);
+    page_->append(plain_);
   }
   if (encoding == Encoding::kPlain) wrote_plain_page_ = true;
 
-  const std::string_view body = compressor_->Compress(page_);
+  const std::string_view body = compressor_->Compress(*page_);
+  if (pages_.empty()) ReserveChunk(page_->size() + 64, levels_.size());
   const size_t header_start = pages_.size();
-  AppendDataPageHeader(CheckedPageSize(page_.size(), name_), CheckedPageSize(body.size(), name_),
+  AppendDataPageHeader(CheckedPageSize(page_->size(), name_), CheckedPageSize(body.size(), name_),
                        static_cast<int32_t>(levels_.size()), encoding, &pages_);
   const int64_t header_size = static_cast<int64_t>(pages_.size() - header_start);
   pages_.append(body);
-  pages_uncompressed_ += header_size + static_cast<int64_t>(page_.size());
+  pages_uncompressed_ += header_size + static_cast<int64_t>(page_->size());
   pages_compressed_ += header_size + static_cast<int64_t>(body.size());
   num_values_ += static_cast<int64_t>(levels_.size());
 
   levels_.clear();
   plain_.clear();
   indices_.clear();
+  page_nulls_ = 0;
+}
+
+// Growing the chunk buffer by doubling would copy it and fault in twice its final size; the
+// first page tells how big a full row group will be. Untouched reserve costs no memory.
+void ColumnWriter::ReserveChunk(size_t page_bytes, size_t page_rows) {
+  constexpr double kMaxReserve = 64.0 * (1 << 20);
+  const double estimate = 1.1 * static_cast<double>(page_bytes) *
+                          static_cast<double>(row_group_rows_) / static_cast<double>(page_rows);
+  pages_.reserve(static_cast<size_t>(std::min(estimate, kMaxReserve)));
 }
 
 Statistics ColumnWriter::TakeStatistics() {
@@ -349,15 +404,15 @@ Statistics ColumnWriter::TakeStatistics() {
 }
 
 void ColumnWriter::WriteDictionaryPage(OutputFile* file) {
-  page_.clear();
-  dict_.AppendPlain(&page_);
-  const std::string_view body = compressor_->Compress(page_);
+  page_->clear();
+  dict_.AppendPlain(page_);
+  const std::string_view body = compressor_->Compress(*page_);
   std::string header;
-  AppendDictionaryPageHeader(CheckedPageSize(page_.size(), name_),
+  AppendDictionaryPageHeader(CheckedPageSize(page_->size(), name_),
                              CheckedPageSize(body.size(), name_), dict_.size(), &header);
   file->Append(header);
   file->Append(body);
-  pages_uncompressed_ += static_cast<int64_t>(header.size() + page_.size());
+  pages_uncompressed_ += static_cast<int64_t>(header.size() + page_->size());
   pages_compressed_ += static_cast<int64_t>(header.size() + body.size());
 }
 

@@ -19,15 +19,17 @@ namespace outcore::parquet {
 /// Defaults follow common practice; tests shrink them to force many pages or a fallback.
 struct ParquetTuning {
   int64_t page_size = 1 << 20;         // encoded bytes of values per data page
-  int64_t max_page_rows = 1 << 20;     // bounds level buffers of mostly-null columns
+  int64_t max_page_rows = 1 << 17;     // bounds level and index buffers (1 MiB of doubles)
   int64_t dictionary_limit = 1 << 20;  // PLAIN size of a dictionary before falling back to PLAIN
   int zstd_level = 1;
 };
 
 class ColumnWriter {
  public:
-  ColumnWriter(std::string name, DataType type, bool dictionary, const ParquetTuning& tuning,
-               PageCompressor* compressor);
+  /// `row_group_rows` is a hint for sizing buffers. The compressor and the page scratch
+  /// buffer are shared by the columns of a file, which encode one page at a time.
+  ColumnWriter(std::string name, DataType type, bool dictionary, int64_t row_group_rows,
+               const ParquetTuning& tuning, PageCompressor* compressor, std::string* page_scratch);
 
   /// The column's schema leaf.
   LeafSchema leaf() const;
@@ -46,11 +48,21 @@ class ColumnWriter {
   void AppendStrings(const Column& column, int64_t begin, int64_t end);
   /// Adds one byte-array value to the page, dictionary-encoded or PLAIN.
   void AddByteArray(std::string_view value);
-  /// Adds a category value by code, looking it up in the chunk dictionary through a cache.
-  void AddCategory(const Column& column, int64_t row);
+  void AppendCategoryCodes(const Column& column, int64_t begin, int64_t end);
   int64_t RowsUntilPageFull() const;
-  bool PageFull() const;
+  /// Estimated encoded size of the page's values. Booleans sit one byte each in plain_ until
+  /// the page is packed, so their byte count is their bit count.
+  int64_t PageBits() const {
+    const int64_t plain = static_cast<int64_t>(plain_.size());
+    return (physical_ == PhysicalType::kBoolean ? plain : 8 * plain) +
+           static_cast<int64_t>(indices_.size()) * BitWidth(dict_.size());
+  }
+  bool PageFull() const {
+    return static_cast<int64_t>(levels_.size()) >= tuning_.max_page_rows ||
+           PageBits() >= 8 * tuning_.page_size;
+  }
   void FlushPage();
+  void ReserveChunk(size_t page_bytes, size_t page_rows);
   void FallBackToPlain();
   void WriteDictionaryPage(OutputFile* file);
   Statistics TakeStatistics();
@@ -58,15 +70,17 @@ class ColumnWriter {
   const std::string name_;
   const DataType type_;
   const PhysicalType physical_;
+  const int64_t row_group_rows_;
   const ParquetTuning tuning_;
   PageCompressor* compressor_;
+  std::string* page_;    // scratch for encoding a page
   bool use_dictionary_;  // byte arrays only; cleared for good after a fallback
 
-  // The page being filled. Booleans sit one byte each in plain_ until the page is packed.
+  // The page being filled.
   std::vector<uint8_t> levels_;  // definition levels: 1 = present
+  int64_t page_nulls_ = 0;
   std::string plain_;
   std::vector<uint32_t> indices_;
-  std::string page_;  // scratch for encoding a page
 
   // The chunk being filled: encoded data pages; the dictionary page is written first, at the end.
   std::string pages_;

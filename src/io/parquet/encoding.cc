@@ -1,5 +1,7 @@
 #include "io/parquet/encoding.h"
 
+// Inlined: dictionary keys are short, where a call costs as much as the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -16,6 +18,16 @@ void AppendVarint(uint64_t value, std::string* out) {
   out->push_back(static_cast<char>(value));
 }
 
+// Dictionary keys are mostly short, where a memcmp call costs more than the comparison.
+bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return std::memcmp(a.data(), b.data(), a.size()) == 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Length of the run of equal values starting at i, counting at most `limit`.
 template <typename T>
 int64_t RunLength(const T* v, int64_t i, int64_t n, int64_t limit) {
@@ -28,15 +40,18 @@ int64_t RunLength(const T* v, int64_t i, int64_t n, int64_t limit) {
 // Packs values [begin, end) least significant bit first, padding the last group of 8 with 0s.
 template <typename T>
 void AppendBitPacked(const T* v, int64_t begin, int64_t end, int bit_width, std::string* out) {
-  int64_t padded_end = begin + (end - begin + 7) / 8 * 8;
+  const int64_t groups = (end - begin + 7) / 8;
+  const size_t base = out->size();
+  out->resize(base + groups * bit_width);  // 8 values of bit_width bits = bit_width bytes
+  char* dst = out->data() + base;
   uint64_t acc = 0;
   int bits = 0;
-  for (int64_t i = begin; i < padded_end; ++i) {
-    uint64_t value = i < end ? static_cast<uint64_t>(v[i]) : 0;
+  for (int64_t i = begin; i < begin + groups * 8; ++i) {
+    const uint64_t value = i < end ? static_cast<uint64_t>(v[i]) : 0;
     acc |= value << bits;
     bits += bit_width;
     while (bits >= 8) {
-      out->push_back(static_cast<char>(acc & 0xff));
+      *dst++ = static_cast<char>(acc & 0xff);
       acc >>= 8;
       bits -= 8;
     }
@@ -70,15 +85,6 @@ void AppendRle(const T* v, int64_t n, int bit_width, std::string* out) {
 }
 
 }  // namespace
-
-int BitWidth(uint32_t max_value) {
-  int width = 0;
-  while (max_value != 0) {
-    ++width;
-    max_value >>= 1;
-  }
-  return width;
-}
 
 void AppendRleHybrid(const uint8_t* values, int64_t n, int bit_width, std::string* out) {
   AppendRle(values, n, bit_width, out);
@@ -122,7 +128,7 @@ int32_t StringDictionary::Insert(std::string_view value) {
   size_t slot = hash & mask;
   while (slots_[slot] >= 0) {
     int32_t entry = slots_[slot];
-    if (hashes_[entry] == hash && at(entry) == value) return entry;
+    if (hashes_[entry] == hash && SameBytes(at(entry), value)) return entry;
     slot = (slot + 1) & mask;
   }
   const int32_t entry = size();

@@ -1,6 +1,7 @@
 #pragma once
 /// Parquet value encodings: the RLE/bit-packed hybrid (definition levels, dictionary indices),
 /// bit-packed booleans, and a string dictionary for dictionary encoding.
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -9,7 +10,7 @@
 namespace outcore::parquet {
 
 /// Bits needed to store every value in [0, max_value]; 0 for max_value == 0.
-int BitWidth(uint32_t max_value);
+inline int BitWidth(uint32_t max_value) { return std::bit_width(max_value); }
 
 /// Appends the RLE/bit-packed hybrid encoding of `n` values, each < 2^bit_width (1..32),
 /// without the length prefix that data page v1 levels carry.

@@ -19,9 +19,12 @@ PageCompressor::~PageCompressor() { ZSTD_freeCCtx(zstd_); }
 
 Codec PageCompressor::codec() const {
   switch (compression_) {
-    case Compression::kNone: return Codec::kUncompressed;
-    case Compression::kSnappy: return Codec::kSnappy;
-    case Compression::kZstd: return Codec::kZstd;
+    case Compression::kNone:
+      return Codec::kUncompressed;
+    case Compression::kSnappy:
+      return Codec::kSnappy;
+    case Compression::kZstd:
+      return Codec::kZstd;
   }
   return Codec::kUncompressed;
 }
@@ -41,8 +44,8 @@ std::string_view PageCompressor::Compress(std::string_view page) {
       size_t size = ZSTD_compressCCtx(zstd_, buffer_.data(), buffer_.size(), page.data(),
                                       page.size(), zstd_level_);
       if (ZSTD_isError(size)) {
-        Fail(ErrorCode::kInternal, std::string("zstd compression failed: ") +
-                                       ZSTD_getErrorName(size));
+        Fail(ErrorCode::kInternal,
+             std::string("zstd compression failed: ") + ZSTD_getErrorName(size));
       }
       return std::string_view(buffer_.data(), size);
     }

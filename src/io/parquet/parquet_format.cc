@@ -32,26 +32,26 @@ void WriteStatistics(int16_t id, const Statistics& s, CompactWriter* w) {
 
 void WriteLeaf(const LeafSchema& leaf, CompactWriter* w) {
   w->BeginListStruct();
-  w->I32(1, Wire(leaf.type));             // type
-  w->I32(3, kRepetitionOptional);         // repetition_type
-  w->Binary(4, leaf.name);                // name
+  w->I32(1, Wire(leaf.type));      // type
+  w->I32(3, kRepetitionOptional);  // repetition_type
+  w->Binary(4, leaf.name);         // name
   switch (leaf.logical) {
     case LogicalType::kNone:
       break;
     case LogicalType::kString:
-      w->I32(6, kConvertedUtf8);          // converted_type
-      w->BeginStruct(10);                 // logicalType
-      w->BeginStruct(1);                  // STRING
+      w->I32(6, kConvertedUtf8);  // converted_type
+      w->BeginStruct(10);         // logicalType
+      w->BeginStruct(1);          // STRING
       w->EndStruct();
       w->EndStruct();
       break;
     case LogicalType::kTimestampMicros:
       w->I32(6, kConvertedTimestampMicros);
-      w->BeginStruct(10);                 // logicalType
-      w->BeginStruct(8);                  // TIMESTAMP
-      w->Bool(1, false);                  // isAdjustedToUTC: outcore timestamps have no zone
-      w->BeginStruct(2);                  // unit
-      w->BeginStruct(2);                  // MICROS
+      w->BeginStruct(10);  // logicalType
+      w->BeginStruct(8);   // TIMESTAMP
+      w->Bool(1, false);   // isAdjustedToUTC: outcore timestamps have no zone
+      w->BeginStruct(2);   // unit
+      w->BeginStruct(2);   // MICROS
       w->EndStruct();
       w->EndStruct();
       w->EndStruct();
@@ -63,7 +63,7 @@ void WriteLeaf(const LeafSchema& leaf, CompactWriter* w) {
 
 void WriteColumnChunk(const ColumnChunkMeta& c, CompactWriter* w) {
   w->BeginListStruct();
-  w->I64(2, 0);  // file_offset: deprecated, 0 when no metadata is written outside the footer
+  w->I64(2, 0);       // file_offset: deprecated, 0 when no metadata is written outside the footer
   w->BeginStruct(3);  // meta_data
   w->I32(1, Wire(c.type));
   w->BeginList(2, ThriftType::kI32, c.encodings.size());
@@ -128,9 +128,9 @@ std::string SerializeFileMeta(const FileMeta& meta) {
   CompactWriter w(&out);
   w.I32(1, 1);  // version: 1 is what the spec recommends for the widest compatibility
   w.BeginList(2, ThriftType::kStruct, meta.columns.size() + 1);  // schema
-  w.BeginListStruct();                                            // root group
+  w.BeginListStruct();                                           // root group
   w.Binary(4, "schema");
-  w.I32(5, static_cast<int32_t>(meta.columns.size()));            // num_children
+  w.I32(5, static_cast<int32_t>(meta.columns.size()));  // num_children
   w.EndStruct();
   for (const LeafSchema& leaf : meta.columns) WriteLeaf(leaf, &w);
   w.I64(3, meta.num_rows);

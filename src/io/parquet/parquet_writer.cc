@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "io/parquet/parquet_format.h"
-#include "io/parquet/part_file.h"
+#include "io/part_file.h"
 #include "outcore/error.h"
 
 namespace outcore::parquet {
@@ -23,13 +23,10 @@ class ParquetWriter final : public PartWriter {
         row_group_rows_(options.row_group_rows),
         file_(path),
         compressor_(options.compression, tuning.zstd_level) {
-    if (row_group_rows_ <= 0) {
-      Fail(ErrorCode::kUsage, path + ": row group size must be positive, got " +
-                                  std::to_string(row_group_rows_));
-    }
     for (const Field& field : schema.fields()) {
-      columns_.push_back(std::make_unique<ColumnWriter>(field.name, field.type,
-                                                        options.dictionary, tuning, &compressor_));
+      columns_.push_back(std::make_unique<ColumnWriter>(field.name, field.type, options.dictionary,
+                                                        row_group_rows_, tuning, &compressor_,
+                                                        &page_scratch_));
       meta_.columns.push_back(columns_.back()->leaf());
     }
     meta_.created_by = "outcore version " OUTCORE_VERSION;
@@ -95,6 +92,7 @@ class ParquetWriter final : public PartWriter {
   const int64_t row_group_rows_;
   OutputFile file_;
   PageCompressor compressor_;
+  std::string page_scratch_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   FileMeta meta_;
   int64_t group_rows_ = 0;  // rows buffered in the current row group
@@ -108,6 +106,10 @@ class ParquetWriter final : public PartWriter {
 std::unique_ptr<PartWriter> OpenParquetWriter(const std::string& path, const Schema& schema,
                                               const WriterOptions& options,
                                               const ParquetTuning& tuning) {
+  if (options.row_group_rows <= 0) {  // checked before the file is opened (and truncated)
+    Fail(ErrorCode::kUsage,
+         path + ": row group size must be positive, got " + std::to_string(options.row_group_rows));
+  }
   return std::make_unique<ParquetWriter>(path, schema, options, tuning);
 }
 

@@ -23,9 +23,8 @@ double FiniteNumber(const std::string& kind, const Json& value, const std::strin
 }  // namespace
 
 Json SaveLinearState(const LinearState& state) {
-  return Json{{"coef", state.coef},
-              {"intercept", state.intercept},
-              {"n_features", state.coef.size()}};
+  return Json{
+      {"coef", state.coef}, {"intercept", state.intercept}, {"n_features", state.coef.size()}};
 }
 
 LinearState LoadLinearState(const std::string& kind, const Json& state) {

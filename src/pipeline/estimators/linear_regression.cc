@@ -39,25 +39,29 @@ NormalEquations Accumulate(const Features& X, const std::vector<double>& y, bool
   NormalEquations eq;
   eq.x_mean = Eigen::VectorXd::Zero(p);
   if (center) {
-    std::vector<double> sums = SumRowBlocks(X.rows, p + 1, [&](int64_t begin, int64_t end,
-                                                               double* acc) {
-      const std::vector<double> ones(end - begin, 1.0);
-      for (int64_t j = 0; j < p; ++j) acc[j] += Dot(X.col(j) + begin, ones.data(), end - begin);
-      acc[p] += Dot(y.data() + begin, ones.data(), end - begin);
-    });
+    std::vector<double> sums =
+        SumRowBlocks(X.rows, p + 1, [&](int64_t begin, int64_t end, double* acc) {
+          for (int64_t j = 0; j <= p; ++j) {
+            const double* v = j < p ? X.col(j) : y.data();
+            double sum = 0;
+            for (int64_t i = begin; i < end; ++i) sum += v[i];
+            acc[j] += sum;
+          }
+        });
     for (int64_t j = 0; j < p; ++j) eq.x_mean[j] = sums[j] / X.rows;
     eq.y_mean = sums[p] / X.rows;
   }
   // Accumulators: [0, p) X'y, then the lower triangle of X'X: (j, k <= j) at p + j(j+1)/2 + k.
   const auto tri = [p](int64_t j, int64_t k) { return p + j * (j + 1) / 2 + k; };
-  std::vector<double> sums = SumRowBlocks(
-      X.rows, p + p * (p + 1) / 2, [&](int64_t begin, int64_t end, double* acc) {
+  std::vector<double> sums =
+      SumRowBlocks(X.rows, p + p * (p + 1) / 2, [&](int64_t begin, int64_t end, double* acc) {
         const int64_t len = end - begin;
         std::vector<double> xc(p * len), yc(len);
         for (int64_t i = 0; i < len; ++i) yc[i] = y[begin + i] - eq.y_mean;
         for (int64_t j = 0; j < p; ++j) {
           const double* x = X.col(j) + begin;
-          for (int64_t i = 0; i < len; ++i) xc[j * len + i] = x[i] - eq.x_mean[j];
+          const double mean = eq.x_mean[j];
+          for (int64_t i = 0; i < len; ++i) xc[j * len + i] = x[i] - mean;
         }
         for (int64_t j = 0; j < p; ++j) {
           acc[j] += Dot(&xc[j * len], yc.data(), len);

@@ -82,12 +82,13 @@ struct Problem {
   // The objective at w + t * step, whose margins are z + t * dz.
   double Objective(const Eigen::VectorXd& w, const Eigen::VectorXd& step, double t,
                    const std::vector<double>& z, const std::vector<double>& dz) const {
-    std::vector<double> loss = SumRowBlocks(X.rows, 1, [&](int64_t begin, int64_t end, double* acc) {
-      double sum = 0;
-      for (int64_t i = begin; i < end; ++i) sum += LossAt(Sign(y[i]) * (z[i] + t * dz[i]));
-      acc[0] += sum;
-    });
-    return 0.5 * (w + t * step).head(p()).squaredNorm() + c * loss[0];
+    std::vector<double> loss =
+        SumRowBlocks(X.rows, 1, [&](int64_t begin, int64_t end, double* acc) {
+          double sum = 0;
+          for (int64_t i = begin; i < end; ++i) sum += LossAt(Sign(y[i]) * (z[i] + t * dz[i]));
+          acc[0] += sum;
+        });
+    return 0.5 * (w + t * step).squaredNorm() + c * loss[0];
   }
 
   // Gradient and Hessian at w (margins z), and the objective unless `objective` is null (its
@@ -98,42 +99,43 @@ struct Problem {
     // Accumulators: [0] the loss; [1, 1 + dims) the gradient of the loss; then the lower
     // triangle of its Hessian, row by row: entry (j, k <= j) at 1 + dims + j (j + 1) / 2 + k.
     const auto tri = [&](int64_t j, int64_t k) { return 1 + n_dims + j * (j + 1) / 2 + k; };
-    std::vector<double> sums = SumRowBlocks(
-        X.rows, 1 + n_dims + n_dims * (n_dims + 1) / 2,
-        [&](int64_t begin, int64_t end, double* acc) {
-          const int64_t len = end - begin;
-          std::vector<double> slope(len), curvature(len), weighted(len);
-          double loss = 0, slope_sum = 0, curvature_sum = 0;
-          for (int64_t i = 0; i < len; ++i) {
-            const double sign = Sign(y[begin + i]);
-            const RowSlope row = SlopeAt(sign * z[begin + i]);
-            slope[i] = -sign * row.p_wrong;  // d loss / d z
-            curvature[i] = row.curvature;
-            slope_sum += slope[i];
-            curvature_sum += curvature[i];
-          }
-          if (objective) {
-            for (int64_t i = 0; i < len; ++i) loss += LossAt(Sign(y[begin + i]) * z[begin + i]);
-            acc[0] += loss;
-          }
-          for (int64_t j = 0; j < p(); ++j) {
-            const double* xj = X.col(j) + begin;
-            acc[1 + j] += Dot(slope.data(), xj, len);
-            for (int64_t i = 0; i < len; ++i) weighted[i] = curvature[i] * xj[i];
-            for (int64_t k = 0; k <= j; ++k) {
-              acc[tri(j, k)] += Dot(weighted.data(), X.col(k) + begin, len);
-            }
-            if (intercept) acc[tri(p(), j)] += scaling * Dot(curvature.data(), xj, len);
-          }
-          if (intercept) {
-            acc[1 + p()] += scaling * slope_sum;
-            acc[tri(p(), p())] += scaling * scaling * curvature_sum;
-          }
-        });
-    if (objective) *objective = 0.5 * w.head(p()).squaredNorm() + c * sums[0];
+    std::vector<double> sums =
+        SumRowBlocks(X.rows, 1 + n_dims + n_dims * (n_dims + 1) / 2,
+                     [&](int64_t begin, int64_t end, double* acc) {
+                       const int64_t len = end - begin;
+                       std::vector<double> slope(len), curvature(len), weighted(len);
+                       double loss = 0, slope_sum = 0, curvature_sum = 0;
+                       for (int64_t i = 0; i < len; ++i) {
+                         const double sign = Sign(y[begin + i]);
+                         const RowSlope row = SlopeAt(sign * z[begin + i]);
+                         slope[i] = -sign * row.p_wrong;  // d loss / d z
+                         curvature[i] = row.curvature;
+                         slope_sum += slope[i];
+                         curvature_sum += curvature[i];
+                       }
+                       if (objective) {
+                         for (int64_t i = 0; i < len; ++i)
+                           loss += LossAt(Sign(y[begin + i]) * z[begin + i]);
+                         acc[0] += loss;
+                       }
+                       for (int64_t j = 0; j < p(); ++j) {
+                         const double* xj = X.col(j) + begin;
+                         acc[1 + j] += Dot(slope.data(), xj, len);
+                         for (int64_t i = 0; i < len; ++i) weighted[i] = curvature[i] * xj[i];
+                         for (int64_t k = 0; k <= j; ++k) {
+                           acc[tri(j, k)] += Dot(weighted.data(), X.col(k) + begin, len);
+                         }
+                         if (intercept)
+                           acc[tri(p(), j)] += scaling * Dot(curvature.data(), xj, len);
+                       }
+                       if (intercept) {
+                         acc[1 + p()] += scaling * slope_sum;
+                         acc[tri(p(), p())] += scaling * scaling * curvature_sum;
+                       }
+                     });
+    if (objective) *objective = 0.5 * w.squaredNorm() + c * sums[0];
     *gradient = w;
     *hessian = Eigen::MatrixXd::Identity(n_dims, n_dims);
-    if (intercept) { (*gradient)[p()] = 0; (*hessian)(p(), p()) = 0; }
     for (int64_t j = 0; j < n_dims; ++j) {
       (*gradient)[j] += c * sums[1 + j];
       for (int64_t k = 0; k <= j; ++k) {
@@ -148,7 +150,8 @@ class LogisticRegression final : public Estimator {
  public:
   explicit LogisticRegression(const Json& params) {
     const Json given = params.is_null() ? Json::object() : params;
-    ParamReader reader(kKind, given, {"C", "tol", "max_iter", "fit_intercept", "intercept_scaling"});
+    ParamReader reader(kKind, given,
+                       {"C", "tol", "max_iter", "fit_intercept", "intercept_scaling"});
     c_ = reader.Number("C", 1.0);
     if (!(c_ > 0) || !std::isfinite(c_)) reader.Bad("C", "must be a finite number > 0");
     tol_ = reader.Number("tol", 1e-10);
@@ -207,10 +210,10 @@ class LogisticRegression final : public Estimator {
       positives += y[i] == 1.0;
     }
     if (positives == 0 || positives == static_cast<int64_t>(y.size())) {
-      Fail(ErrorCode::kInvalidInput,
-           std::string(kKind) + ": the target has only one class (all " +
-               std::to_string(y.size()) + " rows are " + (positives == 0 ? "0" : "1") +
-               "); a classifier needs rows of both 0 and 1");
+      Fail(ErrorCode::kInvalidInput, std::string(kKind) + ": the target has only one class (all " +
+                                         std::to_string(y.size()) + " rows are " +
+                                         (positives == 0 ? "0" : "1") +
+                                         "); a classifier needs rows of both 0 and 1");
     }
   }
 

@@ -1,9 +1,10 @@
 #include "pipeline/estimators/row_blocks.h"
 
-#include <algorithm>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
+
+#include <algorithm>
 
 namespace outcore {
 

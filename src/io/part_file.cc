@@ -1,4 +1,4 @@
-#include "io/parquet/part_file.h"
+#include "io/part_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -18,13 +18,17 @@ bool BuffersHoldRows(const Column& c) {
   const size_t n = static_cast<size_t>(c.length);
   if (!c.valid.empty() && c.valid.size() < n) return false;
   switch (c.type) {
-    case DataType::kF64: return c.f64.size() >= n;
+    case DataType::kF64:
+      return c.f64.size() >= n;
     case DataType::kI64:
-    case DataType::kTimestamp: return c.i64.size() >= n;
-    case DataType::kBool: return c.u8.size() >= n;
+    case DataType::kTimestamp:
+      return c.i64.size() >= n;
+    case DataType::kBool:
+      return c.u8.size() >= n;
     case DataType::kString:
       return c.offsets.size() >= n + 1 && c.offsets[n] <= static_cast<int64_t>(c.chars.size());
-    case DataType::kCategory: return c.codes.size() >= n && (c.dict || n == 0);
+    case DataType::kCategory:
+      return c.codes.size() >= n && (c.dict || n == 0);
   }
   return false;
 }
