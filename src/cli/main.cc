@@ -1,4 +1,5 @@
 // The `outcore` command: parses arguments, runs one subcommand, maps errors to exit codes.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -10,6 +11,9 @@ int main(int argc, char** argv) {
                "Run 'outcore COMMAND --help' for the options of a command."};
   app.set_version_flag("--version", "outcore " OUTCORE_VERSION);
   app.require_subcommand(1);
+  // Past a file-size limit, write() then fails with EFBIG and the error names the file,
+  // instead of the process dying of SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   outcore::cli::AddGenTaxiCommand(app);
   outcore::cli::AddFitCommand(app);
   outcore::cli::AddPredictCommand(app);
