@@ -50,6 +50,34 @@ struct SplitProgress {
   std::atomic<bool> cancel{false};
 };
 
+/// Where a run's parts go: a directory of files, or (later) a database table. What a part
+/// writer writes is invisible until Commit; the run is complete only after Finish.
+class Sink {
+ public:
+  enum class Mode { kFresh, kResume, kOverwrite };
+  virtual ~Sink() = default;
+  /// Readies the destination for a run described by `identity` (model, inputs, options).
+  /// kFresh refuses a destination that holds anything; kOverwrite removes outcore's earlier
+  /// output; kResume returns the parts a run with the same identity already committed (and
+  /// refuses those of a different run). Sets *complete when that run had already finished.
+  virtual std::vector<SplitResult> Prepare(Mode mode, const Json& identity, bool* complete) = 0;
+  /// A writer for one attempt at a part. `result` gives the ordinal; its temp_path and
+  /// part_name are filled in.
+  virtual std::unique_ptr<PartWriter> OpenPart(SplitResult* result, int64_t attempt,
+                                               const Schema& schema) = 0;
+  /// Makes a finished attempt's part visible, atomically, and records its result.
+  virtual void Commit(const SplitResult& result) = 0;
+  /// Removes what an unfinished attempt wrote.
+  virtual void Abort(const SplitResult& result) = 0;
+  /// Marks the run complete with its manifest (OUTDIR/_SUCCESS for files).
+  virtual void Finish(const Json& manifest) = 0;
+  /// The manifest of a finished run.
+  virtual Json Manifest() = 0;
+};
+
+/// The sink for an output spec (a directory now; a database URI later).
+std::unique_ptr<Sink> OpenSink(const OutputSpec& output);
+
 /// Final name of a split's part: part-00042.parquet.
 std::string PartName(int64_t ordinal, OutputFormat format);
 /// Temporary name of one attempt at a part, hidden in the output directory.
@@ -61,7 +89,7 @@ std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t atte
 SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& output,
                      int64_t attempt, SplitProgress* progress = nullptr);
 
-/// Renames an attempt's part into place (atomic), making it visible.
+/// Makes an attempt's part visible (for files: an atomic rename into place).
 void CommitPart(const OutputSpec& output, const SplitResult& result);
 
 /// Options of a whole local run.
@@ -70,7 +98,7 @@ struct PredictOptions {
   int threads = 0;                   // 0 = all cores
   int64_t split_size = 64LL << 20;   // bytes of input per split
   int64_t memory_limit = 0;          // 0 = default; bounds batch size × threads
-  enum class Mode { kFresh, kResume, kOverwrite } mode = Mode::kFresh;
+  Sink::Mode mode = Sink::Mode::kFresh;
   std::string reject_path;           // with BadRowPolicy::kReject
   bool progress = false;             // draw a progress line on stderr
 };

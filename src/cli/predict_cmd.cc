@@ -51,8 +51,8 @@ void Run(const PredictArgs& a) {
   o.split_size = ParseSize(a.split_size, "--split-size");
   if (!a.memory_limit.empty()) o.memory_limit = ParseSize(a.memory_limit, "--memory-limit");
   if (a.resume && a.overwrite) Fail(ErrorCode::kUsage, "--resume and --overwrite exclude each other");
-  o.mode = a.resume ? PredictOptions::Mode::kResume
-           : a.overwrite ? PredictOptions::Mode::kOverwrite : PredictOptions::Mode::kFresh;
+  o.mode = a.resume ? Sink::Mode::kResume
+           : a.overwrite ? Sink::Mode::kOverwrite : Sink::Mode::kFresh;
   o.progress = !a.quiet && !a.json;
 
   Model model = LoadModel(a.model);

@@ -18,13 +18,13 @@
 #include "exec/progress.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/postgres.h"
 #include "outcore/predict.h"
 
 namespace outcore {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr const char* kStateDir = "_outcore";  // run.json + one JSON per committed part
 
 std::string Columns(const Schema& s) {
   std::string out;
@@ -72,43 +72,6 @@ void CheckInput(const Model& model, const std::string& input, Source* source, co
   }
 }
 
-bool IsOurs(const std::string& name) {
-  auto ends = [&](const char* s) {
-    std::string suffix = s;
-    return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  return name == "_SUCCESS" || name == kStateDir || (name.rfind("part-", 0) == 0 && (ends(".parquet") || ends(".csv"))) ||
-         (name.rfind(".part-", 0) == 0 && ends(".tmp"));
-}
-
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(n);
-    }
-    closedir(d);
-  }
-  return names;
-}
-
-void RemoveTree(const std::string& path) {
-  struct stat st;
-  if (lstat(path.c_str(), &st) != 0) return;
-  if (S_ISDIR(st.st_mode)) {
-    for (const auto& n : ListDir(path)) RemoveTree(path + "/" + n);
-    rmdir(path.c_str());
-  } else {
-    unlink(path.c_str());
-  }
-}
-
-void MakeDir(const std::string& dir) {
-  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    Fail(ErrorCode::kIO, dir + ": cannot create directory: " + std::strerror(errno));
-}
-
 Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, const PredictOptions& o,
                  size_t splits) {
   Json files = Json::array();
@@ -144,6 +107,8 @@ std::string InputFormat(const std::string& input) {
 
 std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions& read) {
   if (format == "csv") return MakeCsvSource(read);
+  if (format == "parquet") return MakeParquetSource(read);
+  if (format == "postgres") return MakePostgresSource(read);
   Fail(ErrorCode::kUsage, "input format '" + format + "' is not supported yet (CSV is)");
 }
 
@@ -186,20 +151,6 @@ PredictReport Predict(const Model& model, const std::string& model_path,
     out.writer.row_group_rows = std::clamp<int64_t>(per_thread / 64, 16384, out.writer.row_group_rows);
   }
 
-  // The output directory: fresh, resumed, or overwritten.
-  const std::string state_dir = out.dir + "/" + kStateDir;
-  struct stat st;
-  bool exists = stat(out.dir.c_str(), &st) == 0;
-  if (exists && !S_ISDIR(st.st_mode)) Fail(ErrorCode::kUsage, out.dir + ": exists and is not a directory");
-  std::vector<std::string> present = exists ? ListDir(out.dir) : std::vector<std::string>();
-  if (!present.empty() && o.mode == PredictOptions::Mode::kFresh)
-    Fail(ErrorCode::kUsage, out.dir + ": output directory is not empty; use --overwrite to replace "
-                                      "its outcore output or --resume to finish an interrupted run");
-  if (o.mode == PredictOptions::Mode::kOverwrite)
-    for (const auto& n : present)
-      if (IsOurs(n)) RemoveTree(out.dir + "/" + n);
-  MakeDir(out.dir);
-
   std::vector<std::string> inputs = ExpandInputs(raw_inputs);
   Schema keep_schema;
   for (const auto& k : keep) keep_schema.Add({k, DataType::kString});
@@ -207,38 +158,22 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   out.keep = keep_schema;
   Json identity = RunIdentity(model, inputs, o, splits.size());
 
+  // The destination: fresh, resumed or overwritten (only now, once the inputs are known good).
+  std::unique_ptr<Sink> sink = OpenSink(out);
   PredictReport report;
   report.splits = static_cast<int64_t>(splits.size());
-  std::vector<std::optional<SplitResult>> results(splits.size());
-  if (o.mode == PredictOptions::Mode::kResume) {
-    if (stat((out.dir + "/_SUCCESS").c_str(), &st) == 0) {
-      // Already complete: report it as it stands.
-      report.manifest = Json::parse(ReadFile(out.dir + "/_SUCCESS"));
-      report.parts_reused = report.splits;
-      return report;
-    }
-    if (stat((state_dir + "/run.json").c_str(), &st) == 0) {
-      Json before = Json::parse(ReadFile(state_dir + "/run.json"), nullptr, false);
-      if (before != identity)
-        Fail(ErrorCode::kUsage, out.dir + ": cannot resume: the model, inputs or output options "
-                                          "differ from the interrupted run's (use --overwrite to start over)");
-      for (size_t i = 0; i < splits.size(); ++i) {
-        std::string part = out.dir + "/" + PartName(splits[i].ordinal, out.format);
-        std::string side = state_dir + "/" + PartName(splits[i].ordinal, out.format) + ".json";
-        if (stat(part.c_str(), &st) == 0 && stat(side.c_str(), &st) == 0) {
-          Json j = Json::parse(ReadFile(side), nullptr, false);
-          if (!j.is_discarded()) results[i] = SplitResult::FromJson(j), ++report.parts_reused;
-        }
-      }
-    } else {
-      for (const auto& n : ListDir(out.dir))
-        if (IsOurs(n)) RemoveTree(out.dir + "/" + n);  // nothing to trust without the run state
-    }
-    for (const auto& n : ListDir(out.dir))
-      if (n.rfind(".part-", 0) == 0) unlink((out.dir + "/" + n).c_str());  // stale attempts
+  bool complete = false;
+  std::vector<SplitResult> committed = sink->Prepare(o.mode, identity, &complete);
+  if (complete) {
+    report.manifest = sink->Manifest();
+    report.parts_reused = report.splits;
+    return report;
   }
-  MakeDir(state_dir);
-  WriteFileAtomically(state_dir + "/run.json", identity.dump(2));
+  std::vector<std::optional<SplitResult>> results(splits.size());
+  for (auto& r : committed) {
+    for (size_t i = 0; i < splits.size(); ++i)
+      if (splits[i].ordinal == r.ordinal) results[i] = std::move(r), ++report.parts_reused;
+  }
 
   // Work: each thread takes the next split in order, runs it, records it, commits the part.
   int64_t total_bytes = 0, reused_bytes = 0;
@@ -259,8 +194,7 @@ PredictReport Predict(const Model& model, const std::string& model_path,
       if (results[i]) continue;
       try {
         SplitResult r = RunSplit(model, splits[i], out, 1, &live);
-        WriteFileAtomically(state_dir + "/" + r.part_name + ".json", r.ToJson().dump());
-        CommitPart(out, r);
+        sink->Commit(r);
         std::lock_guard<std::mutex> lock(mu);
         results[i] = std::move(r);
       } catch (...) {
@@ -281,11 +215,10 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   }
   for (auto& t : pool) t.join();
   progress.Clear();
-  SyncDirectory(out.dir);
-  size_t complete = 0;
-  for (const auto& r : results) complete += r.has_value();
-  if (first_error || complete != splits.size()) {
-    std::string hint = " (" + std::to_string(complete) + " of " + std::to_string(splits.size()) +
+  size_t done = 0;
+  for (const auto& r : results) done += r.has_value();
+  if (first_error || done != splits.size()) {
+    std::string hint = " (" + std::to_string(done) + " of " + std::to_string(splits.size()) +
                        " parts are complete in " + out.dir + "; run again with --resume to finish)";
     try {
       if (first_error) std::rethrow_exception(first_error);
@@ -342,9 +275,7 @@ PredictReport Predict(const Model& model, const std::string& model_path,
          {{"parse", report.parse_s}, {"transform", report.transform_s}, {"score", report.score_s},
           {"write", report.write_s}}}}},
   };
-  WriteFileAtomically(out.dir + "/_SUCCESS", report.manifest.dump(2) + "\n");
-  RemoveTree(state_dir);
-  SyncDirectory(out.dir);
+  sink->Finish(report.manifest);
   return report;
 }
 

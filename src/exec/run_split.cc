@@ -1,7 +1,5 @@
 // run_split: the unit of work. Reads one split, scores it, writes its part under a temporary
 // name. The local executor and remote (Dask) workers both call it.
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -68,8 +66,6 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
                      int64_t attempt, SplitProgress* progress) {
   SplitResult r;
   r.ordinal = split.ordinal;
-  r.part_name = PartName(split.ordinal, output.format);
-  r.temp_path = TempPartPath(output, split.ordinal, attempt);
 
   // Read the model's input columns (as typed at fit) plus the columns to keep.
   ScanOptions scan;
@@ -84,8 +80,8 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
   Schema out_schema;
   out_schema.Add({"yhat", OutputType(model, output)});
   for (const auto& f : output.keep.fields()) out_schema.Add(f);
-  std::unique_ptr<PartWriter> writer =
-      OpenPartWriter(r.temp_path, output.format, out_schema, output.writer);
+  std::unique_ptr<Sink> sink = OpenSink(output);
+  std::unique_ptr<PartWriter> writer = sink->OpenPart(&r, attempt, out_schema);
   try {
     Batch batch;
     int64_t bytes_seen = 0;
@@ -135,7 +131,7 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
     if (progress) progress->bytes += reader->stats().bytes_read - bytes_seen;
   } catch (...) {
     writer.reset();
-    unlink(r.temp_path.c_str());
+    sink->Abort(r);
     throw;
   }
   const ReadStats& stats = reader->stats();
@@ -147,9 +143,7 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
 }
 
 void CommitPart(const OutputSpec& output, const SplitResult& result) {
-  std::string final_path = output.dir + "/" + result.part_name;
-  if (rename(result.temp_path.c_str(), final_path.c_str()) != 0)
-    Fail(ErrorCode::kIO, final_path + ": cannot rename part into place");
+  OpenSink(output)->Commit(result);
 }
 
 }  // namespace outcore

@@ -6,7 +6,7 @@ cd "$WORK"
 SPEC="$SRC/examples/taxi_tip.toml"
 "$OUTCORE" gen-taxi --rows 20000 --seed 5 -o good.csv >/dev/null
 
-check "fit --json" "$OUTCORE" fit "$SPEC" good.csv -o m.json --json
+check "fit --json" bash -c "\"$OUTCORE\" fit \"$SPEC\" good.csv -o m.json --json >/dev/null"
 "$OUTCORE" fit "$SPEC" good.csv -o m.json --json >fit.json
 $PY - <<'PYEOF' && pass "--json has rows.read, train/test accuracy and log_loss, seconds" || fail "--json keys"
 import json
@@ -93,7 +93,7 @@ cat ragged.csv >mixed.csv; printf '%s\n' "$(echo "$row" | awk -F, -v OFS=, '{$5=
 check "skip: 150 read, 2 rejected" $PY -c "import json; r=json.load(open('skip.json'))['rows']; assert (r['read'], r['rejected']) == (149, 2), r"
 "$OUTCORE" fit "$SPEC" mixed.csv -o r.json --on-bad-rows reject=rej.csv >/dev/null
 check "reject file: header + 2 rows" test "$(wc -l <rej.csv)" -eq 3
-check "reject file names file, line and reason" grep -q "mixed.csv,151,column 'Trip_Distance': cannot parse 'abc' as float" rej.csv
+check "reject file names file, line and reason" grep -q "mixed.csv,152,column 'Trip_Distance': cannot parse 'abc' as float" rej.csv
 expect_error "--on-bad-rows must be stop, skip or reject=FILE" 2 "expected stop, skip or reject=FILE" \
   "$OUTCORE" fit "$SPEC" good.csv -o x.json --on-bad-rows ignore
 finish

@@ -1,0 +1,151 @@
+// The file sink: parts in a directory, each written under a hidden temporary name and renamed
+// into place; a record of each committed part in OUTDIR/_outcore/ (for --resume); _SUCCESS
+// written last.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "io/file_util.h"
+#include "outcore/error.h"
+#include "outcore/postgres.h"
+#include "outcore/predict.h"
+
+namespace outcore {
+namespace {
+
+constexpr const char* kStateDir = "_outcore";  // run.json + one JSON per committed part
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Files outcore writes in an output directory (what --overwrite may remove).
+bool IsOurs(const std::string& name) {
+  return name == "_SUCCESS" || name == kStateDir ||
+         (name.rfind("part-", 0) == 0 && (EndsWith(name, ".parquet") || EndsWith(name, ".csv"))) ||
+         (name.rfind(".part-", 0) == 0 && EndsWith(name, ".tmp"));
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    closedir(d);
+  }
+  return names;
+}
+
+void RemoveTree(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return;
+  if (S_ISDIR(st.st_mode)) {
+    for (const auto& n : ListDir(path)) RemoveTree(path + "/" + n);
+    rmdir(path.c_str());
+  } else {
+    unlink(path.c_str());
+  }
+}
+
+void MakeDir(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    Fail(ErrorCode::kIO, dir + ": cannot create directory: " + std::strerror(errno));
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+class FileSink : public Sink {
+ public:
+  explicit FileSink(OutputSpec output) : out_(std::move(output)), state_dir_(out_.dir + "/" + kStateDir) {}
+
+  std::vector<SplitResult> Prepare(Mode mode, const Json& identity, bool* complete) override {
+    *complete = false;
+    struct stat st;
+    if (stat(out_.dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+      Fail(ErrorCode::kUsage, out_.dir + ": exists and is not a directory");
+    std::vector<std::string> present = ListDir(out_.dir);
+    if (!present.empty() && mode == Mode::kFresh)
+      Fail(ErrorCode::kUsage, out_.dir + ": output directory is not empty; use --overwrite to replace "
+                                         "its outcore output or --resume to finish an interrupted run");
+    std::vector<SplitResult> done;
+    if (mode == Mode::kOverwrite) ClearOurs();
+    if (mode == Mode::kResume) {
+      if (Exists(out_.dir + "/_SUCCESS")) {
+        *complete = true;
+        return done;
+      }
+      if (Exists(state_dir_ + "/run.json")) {
+        Json before = Json::parse(ReadFile(state_dir_ + "/run.json"), nullptr, false);
+        if (before != identity)
+          Fail(ErrorCode::kUsage, out_.dir + ": cannot resume: the model, inputs or output options "
+                                             "differ from the interrupted run's (use --overwrite to start over)");
+        for (const auto& name : ListDir(state_dir_)) {
+          if (!EndsWith(name, ".json") || name == "run.json") continue;
+          Json j = Json::parse(ReadFile(state_dir_ + "/" + name), nullptr, false);
+          if (j.is_discarded()) continue;
+          SplitResult r = SplitResult::FromJson(j);
+          if (Exists(out_.dir + "/" + r.part_name)) done.push_back(std::move(r));
+        }
+      } else {
+        ClearOurs();  // parts without a run record cannot be trusted
+      }
+      for (const auto& n : ListDir(out_.dir))
+        if (n.rfind(".part-", 0) == 0) unlink((out_.dir + "/" + n).c_str());  // stale attempts
+    }
+    MakeDir(out_.dir);
+    MakeDir(state_dir_);
+    WriteFileAtomically(state_dir_ + "/run.json", identity.dump(2));
+    return done;
+  }
+
+  std::unique_ptr<PartWriter> OpenPart(SplitResult* r, int64_t attempt, const Schema& schema) override {
+    r->part_name = PartName(r->ordinal, out_.format);
+    r->temp_path = TempPartPath(out_, r->ordinal, attempt);
+    return OpenPartWriter(r->temp_path, out_.format, schema, out_.writer);
+  }
+
+  // The record goes first: a visible part always has one, so --resume can trust it.
+  void Commit(const SplitResult& r) override {
+    if (Exists(state_dir_)) WriteFileAtomically(state_dir_ + "/" + r.part_name + ".json", r.ToJson().dump());
+    std::string final_path = out_.dir + "/" + r.part_name;
+    if (rename(r.temp_path.c_str(), final_path.c_str()) != 0)
+      Fail(ErrorCode::kIO, final_path + ": cannot rename part into place: " + std::strerror(errno));
+  }
+
+  void Abort(const SplitResult& r) override { unlink(r.temp_path.c_str()); }
+
+  void Finish(const Json& manifest) override {
+    SyncDirectory(out_.dir);
+    WriteFileAtomically(out_.dir + "/_SUCCESS", manifest.dump(2) + "\n");
+    RemoveTree(state_dir_);
+    SyncDirectory(out_.dir);
+  }
+
+  Json Manifest() override { return Json::parse(ReadFile(out_.dir + "/_SUCCESS")); }
+
+ private:
+  void ClearOurs() {
+    for (const auto& n : ListDir(out_.dir))
+      if (IsOurs(n)) RemoveTree(out_.dir + "/" + n);
+  }
+
+  OutputSpec out_;
+  std::string state_dir_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sink> OpenSink(const OutputSpec& output) {
+  if (IsPostgresUri(output.dir)) return MakePostgresSink(output);
+  return std::make_unique<FileSink>(output);
+}
+
+}  // namespace outcore
