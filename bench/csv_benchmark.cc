@@ -14,6 +14,7 @@
 #include <random>
 #include <string>
 
+#include "io/csv/csv_reader.h"
 #include "outcore/io.h"
 
 namespace outcore {
@@ -61,8 +62,7 @@ const std::string& TaxiPath() {
     if (const char* env = std::getenv("OUTCORE_BENCH_CSV")) return std::string(env);
     const int64_t rows =
         std::getenv("OUTCORE_BENCH_ROWS") ? std::atoll(std::getenv("OUTCORE_BENCH_ROWS")) : 2000000;
-    const std::string generated =
-        "/tmp/outcore_bench_taxi_" + std::to_string(rows) + ".csv";
+    const std::string generated = "/tmp/outcore_bench_taxi_" + std::to_string(rows) + ".csv";
     if (!std::filesystem::exists(generated)) GenerateTaxi(generated, rows);
     return generated;
   }();
@@ -84,10 +84,13 @@ ScanOptions TaxiScan() {
 
 // Streams every split through a reader on `threads` threads, as predict does, dropping the
 // batches. Planning is measured separately (BM_CsvPlan).
+// Args: threads, and 0 to force the baseline (SSE2) scanner instead of AVX2.
 void BM_CsvRead(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const std::string& path = TaxiPath();
-  std::unique_ptr<Source> source = MakeCsvSource({});
+  csv::CsvTuning tuning;
+  tuning.allow_avx2 = state.range(1) != 0;
+  std::unique_ptr<Source> source = csv::MakeCsvSource({}, tuning);
   const std::vector<Split> splits = source->Plan({path}, 8 << 20);
   const ScanOptions scan = TaxiScan();
   tbb::task_arena arena(threads);
@@ -107,12 +110,18 @@ void BM_CsvRead(benchmark::State& state) {
     bytes += run_bytes;
   }
   state.SetBytesProcessed(bytes);
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(rows),
-                                                benchmark::Counter::kIsRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate);
   state.counters["MB/s"] =
       benchmark::Counter(static_cast<double>(bytes) / 1e6, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_CsvRead)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_CsvRead)
+    ->Args({1, 1})
+    ->Args({2, 1})
+    ->Args({1, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 // Cutting the file into 8 MB splits: one pass over the file looking for quotes.
 void BM_CsvPlan(benchmark::State& state) {

@@ -23,8 +23,8 @@ struct SplitResult {
 
 }  // namespace
 
-ReadResult ReadAll(Source& source, const std::vector<std::string>& inputs,
-                   const ScanOptions& scan, int threads, int64_t chunk_size) {
+ReadResult ReadAll(Source& source, const std::vector<std::string>& inputs, const ScanOptions& scan,
+                   int threads, int64_t chunk_size) {
   const std::vector<Split> splits = source.Plan(inputs, chunk_size);
   std::vector<SplitResult> results(splits.size());
   // Index of the first split known to have failed: later splits need not be read, as the

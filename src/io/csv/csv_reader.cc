@@ -1,15 +1,15 @@
 // The CSV split reader. It works in segments: read a block into a buffer, tokenize as many
 // complete rows as fit (recording only the byte spans of the wanted fields), convert those
 // spans column by column, then carry the partial last row over to the next block.
+#include "io/csv/csv_reader.h"
+
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <limits>
 
 #include "io/csv/convert.h"
-#include "io/csv/csv_reader.h"
 #include "io/csv/file.h"
-#include "io/csv/scan.h"
+#include "io/csv/tokenizer.h"
 #include "outcore/error.h"
 
 namespace outcore::csv {
@@ -20,15 +20,9 @@ namespace {
 // synthetic '\n': the buffer has this much slack after its capacity.
 constexpr int64_t kPadding = 64 + 1;
 // Rows tokenized before converting: bounds the span arrays whatever batch_rows is.
-constexpr int kMaxSegmentRows = 16384;
+constexpr int kMaxSegmentRows = 2048;
 // Longer values are cut in error messages.
 constexpr size_t kMaxQuotedValue = 200;
-
-// Byte range of one field in the buffer.
-struct Span {
-  uint32_t begin;
-  uint32_t end;
-};
 
 // A row that cannot be read, found while tokenizing (ragged) or converting.
 struct RowError {
@@ -41,7 +35,7 @@ struct RowError {
 // A column being built for the current batch.
 struct Output {
   OutputSpec spec;
-  int slot;  // which span array holds its field
+  int slot;  // which of the tokenizer's span arrays holds its field
   std::shared_ptr<Column> column;
   CategoryEncoder categories;
 };
@@ -72,11 +66,19 @@ void EraseAt(std::vector<T>* v, int64_t base, const std::vector<int>& drop) {
 // Removes rows base + drop[i] from a column (the rare path of skipped bad rows).
 void EraseRows(Column* c, int64_t base, const std::vector<int>& drop) {
   switch (c->type) {
-    case DataType::kF64: EraseAt(&c->f64, base, drop); break;
+    case DataType::kF64:
+      EraseAt(&c->f64, base, drop);
+      break;
     case DataType::kI64:
-    case DataType::kTimestamp: EraseAt(&c->i64, base, drop); break;
-    case DataType::kBool: EraseAt(&c->u8, base, drop); break;
-    case DataType::kCategory: EraseAt(&c->codes, base, drop); break;
+    case DataType::kTimestamp:
+      EraseAt(&c->i64, base, drop);
+      break;
+    case DataType::kBool:
+      EraseAt(&c->u8, base, drop);
+      break;
+    case DataType::kCategory:
+      EraseAt(&c->codes, base, drop);
+      break;
     case DataType::kString: {
       std::vector<int64_t> offsets(c->offsets.begin(), c->offsets.begin() + base + 1);
       std::string tail;
@@ -142,7 +144,6 @@ class CsvSplitReader final : public SplitReader {
   const BadRowPolicy policy_;
   const int64_t batch_rows_;
   const int num_fields_;
-  const ByteClassifier classifier_;
   const NaMatcher na_;
 
   int64_t file_pos_;   // next byte of the file to read
@@ -150,18 +151,16 @@ class CsvSplitReader final : public SplitReader {
 
   std::unique_ptr<char[]> buffer_;
   int64_t capacity_ = 0;
-  size_t length_ = 0;         // valid bytes in buffer_
-  size_t pos_ = 0;            // start of the next row to tokenize
-  int64_t buffer_offset_;     // file offset of buffer_[0]
-  bool read_all_ = false;     // the whole split has been read into the buffer
-  bool need_data_ = true;     // the buffer holds no complete row at pos_
+  size_t length_ = 0;      // valid bytes in buffer_
+  size_t pos_ = 0;         // start of the next row to tokenize
+  int64_t buffer_offset_;  // file offset of buffer_[0]
+  bool read_all_ = false;  // the whole split has been read into the buffer
+  bool need_data_ = true;  // the buffer holds no complete row at pos_
   bool done_ = false;
 
-  std::vector<int> slot_of_field_;        // per field (plus one past the last): its slot
-  std::vector<std::vector<Span>> spans_;  // per slot, per tokenized row; the last is scratch
-  std::vector<Span*> span_arrays_;        // spans_[slot].data(), for the hot loop
-  std::vector<uint32_t> row_starts_;      // buffer position of each tokenized row
-  std::vector<RowError> errors_;          // of the current segment
+  std::unique_ptr<Tokenizer> tokenizer_;
+  std::vector<RaggedRow> ragged_;  // of the current segment
+  std::vector<RowError> errors_;   // of the current segment
 
   std::vector<Output> outputs_;
   Schema schema_;
@@ -180,7 +179,6 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
       policy_(policy),
       batch_rows_(std::max<int64_t>(batch_rows, 1)),
       num_fields_(num_fields),
-      classifier_(options.delimiter),
       na_(options.na_values),
       file_pos_(split.begin),
       split_end_(split.end),
@@ -193,22 +191,19 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
   capacity_ = std::clamp<int64_t>(split.end - split.begin, 1, tuning_.block_bytes);
   buffer_ = NewBuffer(capacity_);
 
-  std::vector<int> slot(num_fields_ + 1, -1);
-  int num_slots = 0;
+  std::vector<int> wanted_fields;  // distinct, so a column asked for twice is split once
   for (const OutputSpec& spec : outputs) {
-    if (slot.at(spec.field) < 0) slot[spec.field] = num_slots++;
-    outputs_.push_back(Output{spec, slot[spec.field], nullptr, {}});
+    if (spec.field < 0 || spec.field >= num_fields_)
+      Fail(ErrorCode::kInternal, "CSV output field out of range");
+    auto it = std::find(wanted_fields.begin(), wanted_fields.end(), spec.field);
+    const int slot = static_cast<int>(it - wanted_fields.begin());
+    if (it == wanted_fields.end()) wanted_fields.push_back(spec.field);
+    outputs_.push_back(Output{spec, slot, nullptr, {}});
     schema_.Add({spec.name, spec.type});
   }
-  for (int& s : slot) s = s < 0 ? num_slots : s;  // fields not wanted: the scratch slot
-  slot_of_field_ = std::move(slot);
-  spans_.resize(num_slots + 1);
   const int segment_rows = static_cast<int>(std::min<int64_t>(batch_rows_, kMaxSegmentRows));
-  for (std::vector<Span>& spans : spans_) {
-    spans.resize(segment_rows);
-    span_arrays_.push_back(spans.data());
-  }
-  row_starts_.resize(segment_rows);
+  tokenizer_ = std::make_unique<Tokenizer>(options.delimiter, num_fields_, std::move(wanted_fields),
+                                           segment_rows, tuning.allow_avx2);
 }
 
 bool CsvSplitReader::Next(Batch* batch) {
@@ -283,78 +278,20 @@ void CsvSplitReader::Grow() {
   capacity_ = capacity;
 }
 
-// Tokenizes up to `max_rows` complete rows from pos_, recording the spans of wanted fields
-// and the start of each row. Stops early at a ragged row under kStop. Sets need_data_ when
-// the buffer holds no further complete row.
+// Tokenizes up to `max_rows` complete rows from pos_. Ragged rows become errors (under kStop
+// the scan ends at the first). Sets need_data_ when the buffer holds no further complete row.
 int CsvSplitReader::ScanRows(int max_rows) {
-  const char* const buf = buffer_.get();
-  const size_t length = length_;
-  const int* const slot_of_field = slot_of_field_.data();
-  Span* const* const spans = span_arrays_.data();
-  const int num_fields = num_fields_;
-  size_t row_start = pos_;
-  size_t field_start = pos_;
-  int field = 0;
-  int rows = 0;
-  uint64_t in_quotes = 0;  // all ones while inside a quoted field
-  for (size_t block = pos_; block < length; block += 64) {
-    ByteMasks m = classifier_.Classify(buf + block);
-    if (length - block < 64) {
-      const uint64_t valid = (uint64_t{1} << (length - block)) - 1;
-      m.delimiter &= valid;
-      m.newline &= valid;
-      m.quote &= valid;
-    }
-    if ((m.quote | in_quotes) != 0) {
-      // Quote parity: delimiters and newlines between a quote and its partner are content.
-      const uint64_t inside = PrefixXor(m.quote) ^ in_quotes;
-      in_quotes = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
-      m.delimiter &= ~inside;
-      m.newline &= ~inside;
-    }
-    uint64_t separators = m.delimiter | m.newline;
-    while (separators != 0) {
-      const int bit = __builtin_ctzll(separators);
-      separators &= separators - 1;
-      const size_t at = block + bit;
-      if (((m.newline >> bit) & 1) == 0) {
-        // Unwanted fields go to a scratch slot: a store is cheaper than a branch.
-        spans[slot_of_field[field < num_fields ? field : num_fields]][rows] =
-            Span{static_cast<uint32_t>(field_start), static_cast<uint32_t>(at)};
-        ++field;
-        field_start = at + 1;
-        continue;
-      }
-      size_t field_end = at;
-      if (field_end > field_start && buf[field_end - 1] == '\r') --field_end;
-      if (field == 0 && field_end == row_start) {  // a blank line is not a row
-        row_start = field_start = at + 1;
-        continue;
-      }
-      if (field + 1 == num_fields) {
-        spans[slot_of_field[field]][rows] =
-            Span{static_cast<uint32_t>(field_start), static_cast<uint32_t>(field_end)};
-        row_starts_[rows++] = static_cast<uint32_t>(row_start);
-      } else {
-        errors_.push_back(RowError{FileOffset(row_start), -1, -1,
-                                   "expected " + std::to_string(num_fields) + " fields, found " +
-                                       std::to_string(field + 1)});
-        if (policy_ == BadRowPolicy::kStop) {
-          pos_ = row_start;
-          return rows;
-        }
-      }
-      row_start = field_start = at + 1;
-      field = 0;
-      if (rows == max_rows) {
-        pos_ = row_start;
-        return rows;
-      }
-    }
-  }
-  pos_ = row_start;
-  need_data_ = true;
-  return rows;
+  ragged_.clear();
+  const Tokenizer::Result result =
+      tokenizer_->Scan(buffer_.get(), static_cast<uint32_t>(pos_), static_cast<uint32_t>(length_),
+                       max_rows, policy_ == BadRowPolicy::kStop, &ragged_);
+  for (const RaggedRow& row : ragged_)
+    errors_.push_back(RowError{FileOffset(row.start), -1, -1,
+                               "expected " + std::to_string(num_fields_) + " fields, found " +
+                                   std::to_string(row.fields)});
+  pos_ = result.next;
+  need_data_ = result.need_data;
+  return result.rows;
 }
 
 void CsvSplitReader::StartColumns() {
@@ -397,11 +334,10 @@ void CsvSplitReader::Convert(Output* out, int rows) {
       break;
     case DataType::kCategory:
       // Null codes are -1 so that a reader forgetting the validity fails loudly.
-      ConvertValues(out, rows, &c.codes, int32_t{-1},
-                    [out](std::string_view text, int32_t* code) {
-                      *code = out->categories.Encode(text);
-                      return true;
-                    });
+      ConvertValues(out, rows, &c.codes, int32_t{-1}, [out](std::string_view text, int32_t* code) {
+        *code = out->categories.Encode(text);
+        return true;
+      });
       break;
     case DataType::kString:
       ConvertStrings(out, rows);
@@ -416,7 +352,7 @@ void CsvSplitReader::ConvertValues(Output* out, int rows, std::vector<T>* values
   const int64_t base = c.length - rows;
   values->resize(c.length);
   T* dst = values->data() + base;
-  const Span* spans = spans_[out->slot].data();
+  const Span* spans = tokenizer_->spans(out->slot);
   for (int r = 0; r < rows; ++r) {
     const std::string_view text = FieldText(spans[r]);
     if (na_.Matches(text)) {
@@ -432,7 +368,7 @@ void CsvSplitReader::ConvertValues(Output* out, int rows, std::vector<T>* values
 void CsvSplitReader::ConvertStrings(Output* out, int rows) {
   Column& c = *out->column;
   const int64_t base = c.length - rows;
-  const Span* spans = spans_[out->slot].data();
+  const Span* spans = tokenizer_->spans(out->slot);
   for (int r = 0; r < rows; ++r) {
     const std::string_view text = FieldText(spans[r]);
     if (na_.Matches(text)) {
@@ -449,7 +385,7 @@ void CsvSplitReader::ConvertStrings(Output* out, int rows) {
 bool CsvSplitReader::AddConversionError(const Output& out, int row, std::string_view value) {
   std::string shown(value.substr(0, kMaxQuotedValue));
   if (value.size() > kMaxQuotedValue) shown += "...";
-  errors_.push_back(RowError{FileOffset(row_starts_[row]), out.spec.field, row,
+  errors_.push_back(RowError{FileOffset(tokenizer_->row_starts()[row]), out.spec.field, row,
                              "column '" + out.spec.name + "': cannot parse '" + shown + "' as " +
                                  std::string(TypeName(out.spec.type))});
   return policy_ != BadRowPolicy::kStop;

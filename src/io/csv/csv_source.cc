@@ -1,5 +1,14 @@
 // The CSV Source: expands inputs, reads headers, infers types, plans splits at row starts and
 // opens split readers.
+//
+// The dialect, shared by the planner, the header reader and the tokenizer: RFC 4180 with LF or
+// CRLF line ends, a configurable delimiter, a UTF-8 BOM skipped, blank lines skipped. Quoting
+// is decided by quote parity: every '"' toggles "inside quotes", and delimiters and newlines
+// inside are content. For RFC 4180 input that is exactly the standard; for a stray quote in
+// an unquoted field (5"3) it differs from Python's csv module, but it is the one rule that
+// can be applied from any row start by counting quotes, which is what makes a split's rows
+// identical to what a serial read finds there. A field that starts with a quote is unquoted
+// ("" becomes ", other quotes are dropped); other fields are taken as they are.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -29,8 +38,7 @@ std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
   for (const std::string& input : inputs) {
     std::error_code error;
     const fs::file_status status = fs::status(input, error);
-    if (error || !fs::exists(status))
-      Fail(ErrorCode::kIO, input + ": no such file or directory");
+    if (error || !fs::exists(status)) Fail(ErrorCode::kIO, input + ": no such file or directory");
     if (!fs::is_directory(status)) {
       files.push_back(input);
       continue;
@@ -59,34 +67,36 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return joined;
 }
 
-// int -> float -> string: the narrowest type every sampled value fits.
-enum class Inferred { kNothing, kInt, kFloat, kString };
-
-Inferred Widen(Inferred kind, std::string_view value) {
-  value = TrimSpaces(value);
-  int64_t i;
-  double d;
-  switch (kind) {
-    case Inferred::kNothing:
-    case Inferred::kInt:
-      if (ParseInt64(value, &i)) return Inferred::kInt;
-      [[fallthrough]];
-    case Inferred::kFloat:
-      if (ParseDouble(value, &d)) return Inferred::kFloat;
-      return Inferred::kString;
-    case Inferred::kString:
-      break;
+// Tallies the sampled values of one column to choose its type: int -> float -> string, the
+// narrowest that fits. A rare value that is no number at all (a typo, "12,5", an unlisted
+// missing-value spelling) does not make a numeric column text: the column stays numeric and
+// the reader reports that value with its file, line and column, as a bad row. Only when more
+// than 1% of the values are not numbers is the column text.
+class TypeTally {
+ public:
+  void Add(std::string_view value) {
+    value = TrimSpaces(value);
+    ++values_;
+    int64_t i;
+    double d;
+    if (ParseInt64(value, &i)) {
+      ++ints_;
+    } else if (ParseDouble(value, &d)) {
+      ++floats_;
+    }
   }
-  return Inferred::kString;
-}
-
-DataType ToDataType(Inferred kind) {
-  switch (kind) {
-    case Inferred::kInt: return DataType::kI64;
-    case Inferred::kString: return DataType::kString;
-    default: return DataType::kF64;  // all missing is float, as in pandas
+  DataType Type() const {
+    if (values_ == 0) return DataType::kF64;  // all missing is float, as in pandas
+    const int64_t numbers = ints_ + floats_;
+    if (numbers == 0 || (values_ - numbers) * 100 > values_) return DataType::kString;
+    return floats_ == 0 ? DataType::kI64 : DataType::kF64;
   }
-}
+
+ private:
+  int64_t values_ = 0;
+  int64_t ints_ = 0;
+  int64_t floats_ = 0;  // numbers that are not ints
+};
 
 class CsvSource final : public Source {
  public:
@@ -158,7 +168,7 @@ Schema CsvSource::Infer(const std::string& path, const CsvLayout& layout) {
       sampled.push_back(OutputSpec{name, DataType::kString, i});
     }
   }
-  std::vector<Inferred> kinds(sampled.size(), Inferred::kNothing);
+  std::vector<TypeTally> tallies(sampled.size());
   if (!sampled.empty()) {
     const int64_t limit =
         options_.infer_rows > 0 ? options_.infer_rows : std::numeric_limits<int64_t>::max();
@@ -177,8 +187,8 @@ Schema CsvSource::Infer(const std::string& path, const CsvLayout& layout) {
       const int64_t rows = std::min(batch.num_rows, limit - seen);
       for (size_t c = 0; c < sampled.size(); ++c) {
         const Column& column = *batch.columns[c];
-        for (int64_t r = 0; r < rows && kinds[c] != Inferred::kString; ++r)
-          if (!column.IsNull(r)) kinds[c] = Widen(kinds[c], column.Str(r));
+        for (int64_t r = 0; r < rows; ++r)
+          if (!column.IsNull(r)) tallies[c].Add(column.Str(r));
       }
       seen += rows;
     }
@@ -186,7 +196,7 @@ Schema CsvSource::Infer(const std::string& path, const CsvLayout& layout) {
   Schema schema;
   size_t next_sampled = 0;
   for (int i = 0; i < num_fields; ++i) {
-    const DataType type = declared[i] ? *declared[i] : ToDataType(kinds[next_sampled++]);
+    const DataType type = declared[i] ? *declared[i] : tallies[next_sampled++].Type();
     schema.Add({layout.names[i], type});
   }
   return schema;
@@ -241,9 +251,9 @@ std::unique_ptr<SplitReader> CsvSource::Open(const Split& split, const ScanOptio
     for (const Field& wanted : scan.columns.fields()) {
       auto it = field_of_name.find(wanted.name);
       if (it == field_of_name.end())
-        Fail(ErrorCode::kSchema, split.path + ": column '" + wanted.name +
-                                     "' is required but not in the header (columns: " +
-                                     JoinNames(layout.names) + ")");
+        Fail(ErrorCode::kSchema,
+             split.path + ": column '" + wanted.name +
+                 "' is required but not in the header (columns: " + JoinNames(layout.names) + ")");
       outputs.push_back(OutputSpec{wanted.name, wanted.type, it->second});
     }
   }
@@ -257,6 +267,9 @@ std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options, const CsvTunin
   const char d = options.delimiter;
   if (d == '"' || d == '\n' || d == '\r')
     Fail(ErrorCode::kUsage, std::string("invalid CSV delimiter '") + d + "'");
+  // Buffer positions are 32-bit.
+  if (tuning.block_bytes < 1 || tuning.max_row_bytes > (int64_t{1} << 30))
+    Fail(ErrorCode::kUsage, "invalid CSV block or row size");
   return std::make_unique<CsvSource>(options, tuning);
 }
 

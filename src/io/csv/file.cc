@@ -27,7 +27,7 @@ constexpr int64_t kMaxHeaderBytes = 64 << 20;
 // ends it. Used for the header only, so a simple byte loop is fast enough.
 struct RowText {
   std::string text;
-  int64_t next = 0;         // offset after the row's '\n' (or the file size)
+  int64_t next = 0;           // offset after the row's '\n' (or the file size)
   bool unterminated = false;  // the file ended inside quotes
 };
 
@@ -140,9 +140,7 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
   char bom[3] = {};
   int64_t pos = 0;
   if (file.Read(0, 3, bom) == 3 && std::memcmp(bom, "\xEF\xBB\xBF", 3) == 0) pos = 3;
-  if (!options.header) {
-    layout.data_begin = pos;
-  }
+  layout.data_begin = pos;  // where rows start if there is no header
   // The first non-blank row: the header, or (without one) the row that sets the width.
   RowText row;
   while (pos < file.size()) {
@@ -156,7 +154,8 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
     pos = row.next;
   }
   if (pos >= file.size()) {
-    if (options.header) Fail(ErrorCode::kInvalidInput, file.path() + ": empty file (expected a header row)");
+    if (options.header)
+      Fail(ErrorCode::kInvalidInput, file.path() + ": empty file (expected a header row)");
     return layout;
   }
   std::vector<std::string> fields = SplitFields(row.text, options.delimiter);
@@ -196,7 +195,8 @@ int64_t RowBoundaryFinder::RowStartAtOrAfter(int64_t offset) {
     if (!Load(pos_)) return pos_ = file_.size();
     const char* chunk = chunk_.data();
     const char* p = chunk + (pos_ - chunk_offset_);
-    const char* stop = chunk + (std::min(search_from, chunk_offset_ + chunk_length_) - chunk_offset_);
+    const char* stop =
+        chunk + (std::min(search_from, chunk_offset_ + chunk_length_) - chunk_offset_);
     while ((p = static_cast<const char*>(std::memchr(p, '"', stop - p))) != nullptr) {
       in_quotes_ = !in_quotes_;
       ++p;
