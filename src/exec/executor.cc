@@ -36,20 +36,21 @@ std::string Columns(const Schema& s) {
 // in the header, and a sample (the input's first split of ~1 MB) must mostly read as the
 // trained types. A column where more sampled values fail than parse was written with another
 // type: that is a schema error naming both. Occasional bad values are left to --on-bad-rows.
-void CheckInput(const Model& model, const std::string& input, Source* source, const Schema& found) {
+void CheckInput(const Model& model, const std::string& input, Source* source, const Schema& found,
+                const Split* first) {
   for (const auto& f : model.input_schema.fields())
     if (found.IndexOf(f.name) < 0)
       Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' (trained as " +
                                    std::string(TypeName(f.type)) + ") is missing; the input has: " +
                                    Columns(found));
-  std::vector<Split> sample = source->Plan({input}, 1 << 20);
-  if (sample.empty()) return;
+  if (!first) return;  // no rows
   ScanOptions scan;
   scan.columns = model.input_schema;
   scan.on_bad_rows = BadRowPolicy::kReject;
-  auto reader = source->Open(sample[0], scan);
+  scan.batch_rows = 2048;
+  auto reader = source->Open(*first, scan);
   Batch batch;
-  while (reader->Next(&batch)) {
+  for (int i = 0; i < 5 && reader->Next(&batch); ++i) {  // ~10k rows
   }
   std::map<std::string, std::pair<int64_t, std::string>> failures;  // column -> count, a value
   for (const auto& r : reader->stats().rejects) {
@@ -120,7 +121,8 @@ std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>
   for (const auto& input : inputs) {
     std::unique_ptr<Source> source = MakeSource(InputFormat(input), model.read);
     Schema found = source->InspectSchema(input);
-    CheckInput(model, input, source.get(), found);
+    std::vector<Split> planned = source->Plan({input}, split_size, static_cast<int64_t>(splits.size()));
+    CheckInput(model, input, source.get(), found, planned.empty() ? nullptr : &planned.front());
     for (const auto& k : keep_names.fields()) {
       int i = found.IndexOf(k.name);
       if (i < 0)
@@ -131,8 +133,7 @@ std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>
         keep->Add(trained >= 0 ? model.input_schema.field(trained) : found.field(i));
       }
     }
-    for (auto& s : source->Plan({input}, split_size, static_cast<int64_t>(splits.size())))
-      splits.push_back(std::move(s));
+    for (auto& s : planned) splits.push_back(std::move(s));
   }
   return splits;
 }
@@ -251,7 +252,9 @@ PredictReport Predict(const Model& model, const std::string& model_path,
     WriteRejects(o.reject_path, rejects, false);
   report.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
   Json inputs_json = Json::array();
-  for (const auto& in : inputs) inputs_json.push_back({{"path", in}, {"bytes", FileSize(in)}});
+  for (const auto& in : inputs)
+    inputs_json.push_back(IsPostgresUri(in) ? Json{{"path", RedactPostgresUri(in)}}
+                                            : Json{{"path", in}, {"bytes", FileSize(in)}});
   Json output = Json::parse(out.ToJson());
   report.manifest = {
       {"format", "outcore-predict"},
