@@ -107,7 +107,6 @@ std::string InputFormat(const std::string& input) {
 
 std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions& read) {
   if (format == "csv") return MakeCsvSource(read);
-  if (format == "parquet") return MakeParquetSource(read);
   Fail(ErrorCode::kUsage, "input format '" + format + "' is not supported yet (CSV is)");
 }
 

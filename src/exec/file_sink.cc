@@ -10,7 +10,6 @@
 
 #include "io/file_util.h"
 #include "outcore/error.h"
-#include "outcore/postgres.h"
 #include "outcore/predict.h"
 
 namespace outcore {
@@ -144,7 +143,6 @@ class FileSink : public Sink {
 }  // namespace
 
 std::unique_ptr<Sink> OpenSink(const OutputSpec& output) {
-  if (IsPostgresUri(output.dir)) return MakePostgresSink(output);
   return std::make_unique<FileSink>(output);
 }
 
