@@ -83,6 +83,11 @@ class Source {
 /// CSV source with the given read options.
 std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options);
 
+/// Parquet source (flat schemas): splits are ranges of row groups, projection reads only the
+/// column chunks asked for. Columns are read as the types the read options declare (dtypes,
+/// parse_dates), else as the file's own types mapped to outcore's.
+std::unique_ptr<Source> MakeParquetSource(const ReadOptions& options);
+
 /// Writes rejected rows as CSV (file,line,reason), appending if `append`.
 void WriteRejects(const std::string& path, const std::vector<RejectedRow>& rows, bool append);
 

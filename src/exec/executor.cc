@@ -107,6 +107,7 @@ std::string InputFormat(const std::string& input) {
 
 std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions& read) {
   if (format == "csv") return MakeCsvSource(read);
+  if (format == "parquet") return MakeParquetSource(read);
   Fail(ErrorCode::kUsage, "input format '" + format + "' is not supported yet (CSV is)");
 }
 
@@ -174,11 +175,13 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   }
 
   // Work: each thread takes the next split in order, runs it, records it, commits the part.
+  // Progress counts input bytes read (for Parquet, of the projected column chunks only, so
+  // its line ends short of 100%).
   int64_t total_bytes = 0, reused_bytes = 0;
-  for (size_t i = 0; i < splits.size(); ++i) {
-    total_bytes += splits[i].end - splits[i].begin;
-    if (results[i]) reused_bytes += results[i]->bytes_in;
-  }
+  for (const auto& in : inputs)
+    if (in.find("://") == std::string::npos) total_bytes += FileSize(in);
+  for (const auto& r : results)
+    if (r) reused_bytes += r->bytes_in;
   SplitProgress live;
   live.bytes = reused_bytes;
   std::atomic<size_t> next{0};

@@ -137,7 +137,7 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
   const ReadStats& stats = reader->stats();
   r.rows_rejected = stats.rows_rejected;
   r.rows_in = stats.rows_read + stats.rows_rejected;
-  r.bytes_in = split.end - split.begin;
+  r.bytes_in = stats.bytes_read;
   r.rejects = stats.rejects;
   return r;
 }

@@ -13,6 +13,7 @@
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/metrics.h"
+#include "outcore/predict.h"
 
 namespace outcore {
 namespace {
@@ -109,7 +110,7 @@ Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inp
 
   // Read only the columns the steps need, plus the target.
   std::vector<std::string> inputs = ExpandInputs(raw_inputs);
-  auto source = MakeCsvSource(spec.read);
+  auto source = MakeSource(InputFormat(inputs[0]), spec.read);
   Schema file_schema = source->InspectSchema(inputs[0]);
   Model model;
   model.read = spec.read;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # outcore fit / inspect from the command line: --json keys, --help, and one case per class of
 # bad input, each with its exact message (file, line, column, value) or count.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 cd "$WORK"
 SPEC="$SRC/examples/taxi_tip.toml"
 "$OUTCORE" gen-taxi --rows 20000 --seed 5 -o good.csv >/dev/null

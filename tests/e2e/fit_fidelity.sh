@@ -3,7 +3,8 @@
 # predicted probabilities within 1e-6 of the converged reference (tol=1e-10) for every row; at
 # the reference's default tolerance, training accuracy within 5e-4 and every probability
 # within 5e-3.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
+require_baseline
 ROWS=${FIDELITY_ROWS:-1000000}
 "$OUTCORE" gen-taxi --rows "$ROWS" --seed 7 -o "$WORK/train.csv" >/dev/null
 "$OUTCORE" fit "$SRC/examples/taxi_tip.toml" "$WORK/train.csv" --test-size 0 -o "$WORK/model.json" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # outcore predict end to end: parts read by DuckDB, rows in order, manifest totals, errors,
 # bad rows, drift, --label, --resume after SIGKILL.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/common.bash"
 cd "$WORK"
 "$OUTCORE" gen-taxi --rows 100000 --seed 11 -o train.csv >/dev/null
 "$OUTCORE" fit "$SRC/examples/taxi_tip.toml" train.csv -o model.json >/dev/null

