@@ -1,5 +1,6 @@
 #pragma once
-/// Fitting a pipeline spec on inputs that fit in memory.
+/// Fitting a pipeline spec on inputs that fit in memory, and the pieces of a fit that model
+/// selection (cross-validation, tuning, learning curves) reuses.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,15 +24,52 @@ struct FitReport {
   int64_t rows_read = 0, rows_rejected = 0, rows_missing_target = 0;
   int64_t rows_train = 0, rows_test = 0;
   Json train_metrics, test_metrics;
-  Json fit_info;             // the estimator's (iterations, converged, ...)
-  TransformStats drift;      // counters from the steps (e.g. values outside the categories)
+  Json fit_info;         // the estimator's (iterations, converged, ...)
+  TransformStats drift;  // counters from the steps (e.g. values outside the categories)
   double seconds_read = 0, seconds_fit = 0, seconds_score = 0, seconds_total = 0;
   Json ToJson() const;
 };
 
 /// Reads the inputs with the spec's read options, fits steps then estimator on the training
 /// rows, scores train and test rows, and returns the fitted model with its training record.
+/// The same as FitOnData(spec, ReadTrainingData(spec, inputs, ...), ...).
 Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& inputs,
                const FitOptions& options, FitReport* report);
+
+/// Labelled rows in memory: what a fit has read before it fits anything.
+struct TrainingData {
+  /// Read options, target (classes learned), target field and input schema filled in; the
+  /// pipeline is not built.
+  Model model;
+  /// The input columns (target removed) of the rows that have a target, in input order, in
+  /// batches of up to ~64k rows.
+  std::vector<Batch> batches;
+  /// One label per row of `batches`, in order: 0/1 for a classifier, else the value.
+  std::vector<double> labels;
+  std::vector<std::string> files;  // the expanded inputs
+  bool classifier = false;
+
+  int64_t rows() const { return static_cast<int64_t>(labels.size()); }
+};
+
+/// Reads only the columns the spec's steps need plus the target, on `options.threads`
+/// threads; rows without a target are left out (and counted). Fills the report's files,
+/// bytes, rows_read, rows_rejected, rows_missing_target and seconds_read.
+TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::string>& inputs,
+                              const FitOptions& options, FitReport* report);
+
+/// Everything FitModel does after reading: holds out test rows, fits, scores, records.
+/// `spec` must read the same columns as the spec `data` was read with.
+Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& options,
+                FitReport* report);
+
+/// Fits each step on `batches` as transformed by the steps before it (leaving them
+/// transformed), sets the pipeline's feature names, and returns the features. Runs parallel
+/// loops in the calling thread's task arena. Does not touch the estimator.
+Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift);
+
+/// Runs fitted steps over `batches` (consumed) and stacks the features in feature_names order.
+Features TransformToFeatures(const Pipeline& pipeline, std::vector<Batch> batches,
+                             TransformStats* drift);
 
 }  // namespace outcore

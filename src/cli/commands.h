@@ -9,5 +9,9 @@ void AddInspectCommand(CLI::App& app);
 void AddStepsCommand(CLI::App& app);
 void AddGenTaxiCommand(CLI::App& app);
 void AddPredictCommand(CLI::App& app);
+void AddSampleCommand(CLI::App& app);
+void AddEvaluateCommand(CLI::App& app);
+void AddLearningCurveCommand(CLI::App& app);
+void AddTuneCommand(CLI::App& app);
 
 }  // namespace outcore::cli

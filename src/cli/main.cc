@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
   outcore::cli::AddPredictCommand(app);
   outcore::cli::AddInspectCommand(app);
   outcore::cli::AddStepsCommand(app);
+  outcore::cli::AddSampleCommand(app);
+  outcore::cli::AddEvaluateCommand(app);
+  outcore::cli::AddLearningCurveCommand(app);
+  outcore::cli::AddTuneCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

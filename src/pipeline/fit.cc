@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -35,31 +36,34 @@ std::string Columns(const Schema& s) {
   return out;
 }
 
-// Runs fn(i) for i in [0, n) on the arena's threads.
+int ThreadCount(int requested) {
+  return requested > 0 ? requested
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+// Runs fn(i) for i in [0, n) in the calling thread's task arena.
 template <typename Fn>
-void ParallelFor(tbb::task_arena& arena, size_t n, Fn fn) {
-  arena.execute([&] {
-    tbb::parallel_for(size_t{0}, n, [&](size_t i) { fn(i); });
-  });
+void ParallelFor(size_t n, Fn fn) {
+  tbb::parallel_for(size_t{0}, n, [&](size_t i) { fn(i); });
 }
 
 // Transforms every batch through one step, in parallel; counters summed in batch order.
-void TransformAll(tbb::task_arena& arena, const Step& step, std::vector<Batch>* batches,
-                  TransformStats* stats) {
+void TransformAll(const Step& step, std::vector<Batch>* batches, TransformStats* stats) {
   std::vector<TransformStats> per(batches->size());
-  ParallelFor(arena, batches->size(), [&](size_t i) { (*batches)[i] = step.Transform((*batches)[i], &per[i]); });
+  ParallelFor(batches->size(),
+              [&](size_t i) { (*batches)[i] = step.Transform((*batches)[i], &per[i]); });
   for (const auto& s : per) stats->Merge(s);
 }
 
 // Concatenates the features of transformed batches into one column-major matrix.
-Features StackFeatures(tbb::task_arena& arena, const Pipeline& p, const std::vector<Batch>& batches) {
+Features StackFeatures(const Pipeline& p, const std::vector<Batch>& batches) {
   Features x;
   x.names = p.feature_names;
   std::vector<int64_t> offset(batches.size() + 1, 0);
   for (size_t b = 0; b < batches.size(); ++b) offset[b + 1] = offset[b] + batches[b].num_rows;
   x.rows = offset.back();
   x.values.resize(static_cast<size_t>(x.rows) * x.names.size());
-  ParallelFor(arena, batches.size(), [&](size_t b) {
+  ParallelFor(batches.size(), [&](size_t b) {
     Features part = p.ToFeatures(batches[b]);
     for (size_t j = 0; j < x.names.size(); ++j)
       std::copy(part.col(j), part.col(j) + part.rows, x.col(j) + offset[b]);
@@ -67,9 +71,9 @@ Features StackFeatures(tbb::task_arena& arena, const Pipeline& p, const std::vec
   return x;
 }
 
-Json HashSources(tbb::task_arena& arena, const std::vector<std::string>& files, std::string* fingerprint) {
+Json HashSources(const std::vector<std::string>& files, std::string* fingerprint) {
   std::vector<std::string> hashes(files.size());
-  ParallelFor(arena, files.size(), [&](size_t i) { hashes[i] = HashFileHex(files[i]); });
+  ParallelFor(files.size(), [&](size_t i) { hashes[i] = HashFileHex(files[i]); });
   Json sources = Json::array();
   std::string all;
   for (size_t i = 0; i < files.size(); ++i) {
@@ -78,6 +82,11 @@ Json HashSources(tbb::task_arena& arena, const std::vector<std::string>& files, 
   }
   *fingerprint = "xxh3:" + HashHex(all);
   return sources;
+}
+
+void CheckTestSize(double test_size) {
+  if (!(test_size >= 0 && test_size < 1))
+    Fail(ErrorCode::kUsage, "--test-size must be in [0, 1), got " + std::to_string(test_size));
 }
 
 }  // namespace
@@ -96,23 +105,25 @@ Json FitReport::ToJson() const {
           {"fit", fit_info},
           {"drift", drift.counters},
           {"seconds",
-           {{"read", seconds_read}, {"fit", seconds_fit}, {"score", seconds_score}, {"total", seconds_total}}}};
+           {{"read", seconds_read},
+            {"fit", seconds_fit},
+            {"score", seconds_score},
+            {"total", seconds_total}}}};
 }
 
-Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inputs,
-               const FitOptions& options, FitReport* report) {
+TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::string>& raw_inputs,
+                              const FitOptions& options, FitReport* report) {
   auto t_start = std::chrono::steady_clock::now();
-  if (!(options.test_size >= 0 && options.test_size < 1))
-    Fail(ErrorCode::kUsage, "--test-size must be in [0, 1), got " + std::to_string(options.test_size));
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  tbb::task_arena arena(threads);
+  int threads = ThreadCount(options.threads);
 
   // Read only the columns the steps need, plus the target.
-  std::vector<std::string> inputs = ExpandInputs(raw_inputs);
+  TrainingData data;
+  data.files = ExpandInputs(raw_inputs);
+  const std::vector<std::string>& inputs = data.files;
+  if (inputs.empty()) Fail(ErrorCode::kIO, "no input files");
   auto source = MakeSource(InputFormat(inputs[0]), spec.read);
   Schema file_schema = source->InspectSchema(inputs[0]);
-  Model model;
+  Model& model = data.model;
   model.read = spec.read;
   model.target = Target::Parse(spec.target);
   const std::string& target_col = model.target.column;
@@ -128,65 +139,112 @@ Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inp
   for (const auto& name : wanted) {
     int i = file_schema.IndexOf(name);
     if (i < 0)
-      Fail(ErrorCode::kSchema, inputs[0] + ": column '" + name +
-                                   "' is required by the pipeline but not in the header (columns: " +
-                                   Columns(file_schema) + ")");
+      Fail(ErrorCode::kSchema,
+           inputs[0] + ": column '" + name +
+               "' is required by the pipeline but not in the header (columns: " +
+               Columns(file_schema) + ")");
     if (name != target_col) model.input_schema.Add(file_schema.field(i));
   }
   ScanOptions scan;
   scan.columns = model.input_schema;
   scan.columns.Add(model.target_field);
   scan.on_bad_rows = options.on_bad_rows;
-  ReadResult data = ReadAll(*source, inputs, scan, threads);
+  ReadResult read = ReadAll(*source, inputs, scan, threads);
   if (options.on_bad_rows == BadRowPolicy::kReject && !options.reject_path.empty())
-    WriteRejects(options.reject_path, data.stats.rejects, false);
+    WriteRejects(options.reject_path, read.stats.rejects, false);
   report->files = static_cast<int64_t>(inputs.size());
   for (const auto& f : inputs) report->bytes += FileSize(f);
-  report->rows_read = data.stats.rows_read;
-  report->rows_rejected = data.stats.rows_rejected;
-  report->seconds_read = Seconds(t_start);
-  auto t_fit = std::chrono::steady_clock::now();
+  report->rows_read = read.stats.rows_read;
+  report->rows_rejected = read.stats.rows_rejected;
 
   // Labels; rows without a target are left out.
-  model.pipeline = spec.Build();
-  Pipeline& pipeline = model.pipeline;
-  bool classifier = pipeline.estimator->is_classifier();
-  if (classifier) {
+  data.classifier = spec.Build().estimator->is_classifier();
+  if (data.classifier) {
     std::vector<const Column*> targets;
-    for (const auto& b : data.batches) targets.push_back(b.Get(target_col).get());
+    for (const auto& b : read.batches) targets.push_back(b.Get(target_col).get());
     model.target.LearnClasses(targets);
   }
-  std::vector<std::vector<double>> labels(data.batches.size());
-  int64_t valid_rows = 0;
-  for (size_t b = 0; b < data.batches.size(); ++b) {
-    labels[b] = model.target.Labels(*data.batches[b].Get(target_col), classifier);
-    for (double v : labels[b]) valid_rows += !std::isnan(v);
+  for (Batch& batch : read.batches) {
+    std::vector<double> y = model.target.Labels(*batch.Get(target_col), data.classifier);
+    batch.Remove(target_col);
+    std::vector<uint8_t> has_target(y.size());
+    bool all = true;
+    for (size_t i = 0; i < y.size(); ++i) {
+      has_target[i] = !std::isnan(y[i]);
+      all = all && has_target[i];
+      if (has_target[i]) data.labels.push_back(y[i]);
+    }
+    data.batches.push_back(all ? std::move(batch) : FilterRows(batch, has_target));
   }
-  report->rows_missing_target = data.stats.rows_read - valid_rows;
+  report->rows_missing_target = read.stats.rows_read - data.rows();
+  report->seconds_read = Seconds(t_start);
+  return data;
+}
+
+Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift) {
+  for (auto& step : pipeline->steps) {
+    step->Reset();
+    for (const auto& b : *batches) step->PartialFit(b);
+    step->FinishFit();
+    TransformAll(*step, batches, drift);
+  }
+  if (batches->empty()) Fail(ErrorCode::kInvalidInput, "no rows to fit the steps on");
+  pipeline->feature_names.clear();
+  for (const auto& f : batches->front().schema.fields()) pipeline->feature_names.push_back(f.name);
+  return StackFeatures(*pipeline, *batches);
+}
+
+Features TransformToFeatures(const Pipeline& pipeline, std::vector<Batch> batches,
+                             TransformStats* drift) {
+  for (const auto& step : pipeline.steps) TransformAll(*step, &batches, drift);
+  return StackFeatures(pipeline, batches);
+}
+
+Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& inputs,
+               const FitOptions& options, FitReport* report) {
+  auto t_start = std::chrono::steady_clock::now();
+  CheckTestSize(options.test_size);
+  int threads = ThreadCount(options.threads);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  tbb::task_arena arena(threads);
+  Model model;
+  arena.execute([&] {
+    TrainingData data = ReadTrainingData(spec, inputs, options, report);
+    model = FitOnData(spec, std::move(data), options, report);
+  });
+  report->seconds_total = Seconds(t_start);
+  return model;
+}
+
+Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& options,
+                FitReport* report) {
+  auto t_fit = std::chrono::steady_clock::now();
+  CheckTestSize(options.test_size);
+  Model model = std::move(data.model);
+  model.pipeline = spec.Build();
+  Pipeline& pipeline = model.pipeline;
+  bool classifier = data.classifier;
+  const int64_t valid_rows = data.rows();
 
   // Hold out exactly ceil(test_size * n) rows, chosen by selection sampling (Knuth's
   // algorithm S): one pass, deterministic for a seed, train rows stay in input order.
   int64_t test_rows = static_cast<int64_t>(std::ceil(options.test_size * valid_rows));
   if (valid_rows - test_rows <= 0)
-    Fail(ErrorCode::kInvalidInput, "no rows to train on (" + std::to_string(data.stats.rows_read) +
+    Fail(ErrorCode::kInvalidInput, "no rows to train on (" + std::to_string(report->rows_read) +
                                        " read, " + std::to_string(report->rows_missing_target) +
-                                       " without a target, " + std::to_string(test_rows) + " held out)");
+                                       " without a target, " + std::to_string(test_rows) +
+                                       " held out)");
   uint64_t rng = options.seed * 0x2545F4914F6CDD1DULL + 1;
-  int64_t remaining = valid_rows, need = test_rows;
+  int64_t remaining = valid_rows, need = test_rows, row = 0;
   std::vector<Batch> train, test;
   std::vector<double> y_train, y_test;
-  for (size_t b = 0; b < data.batches.size(); ++b) {
-    Batch batch = std::move(data.batches[b]);
-    batch.Remove(target_col);
+  for (Batch& batch : data.batches) {
     std::vector<uint8_t> in_train(batch.num_rows, 0), in_test(batch.num_rows, 0);
     bool all_train = true;
     for (int64_t i = 0; i < batch.num_rows; ++i) {
-      double y = labels[b][i];
-      if (std::isnan(y)) {
-        all_train = false;
-        continue;
-      }
-      bool pick = need > 0 && static_cast<double>(SplitMix64(&rng) >> 11) * 0x1.0p-53 * remaining < need;
+      double y = data.labels[row++];
+      bool pick =
+          need > 0 && static_cast<double>(SplitMix64(&rng) >> 11) * 0x1.0p-53 * remaining < need;
       --remaining;
       if (pick) {
         --need;
@@ -206,14 +264,7 @@ Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inp
   report->rows_test = static_cast<int64_t>(y_test.size());
 
   // Each step learns from the training rows as transformed by the steps before it.
-  for (auto& step : pipeline.steps) {
-    step->Reset();
-    for (const auto& b : train) step->PartialFit(b);
-    step->FinishFit();
-    TransformAll(arena, *step, &train, &report->drift);
-  }
-  for (const auto& f : train.front().schema.fields()) pipeline.feature_names.push_back(f.name);
-  Features x = StackFeatures(arena, pipeline, train);
+  Features x = FitSteps(&pipeline, &train, &report->drift);
   train.clear();
   pipeline.estimator->Fit(x, y_train);
   report->fit_info = pipeline.estimator->FitInfo();
@@ -229,8 +280,7 @@ Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inp
   x = Features();
   if (test_rows > 0) {
     TransformStats ignored;
-    for (const auto& step : pipeline.steps) TransformAll(arena, *step, &test, &ignored);
-    Features xt = StackFeatures(arena, pipeline, test);
+    Features xt = TransformToFeatures(pipeline, std::move(test), &ignored);
     std::vector<double> pt(xt.rows);
     pipeline.estimator->Predict(xt, pt.data());
     Metrics test_metrics(classifier);
@@ -240,7 +290,7 @@ Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inp
   report->seconds_score = Seconds(t_score);
 
   std::string fingerprint;
-  Json sources = HashSources(arena, inputs, &fingerprint);
+  Json sources = HashSources(data.files, &fingerprint);
   model.training = {{"sources", sources},
                     {"fingerprint", fingerprint},
                     {"rows_read", report->rows_read},
@@ -254,7 +304,7 @@ Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& raw_inp
                     {"spec", spec.path}};
   model.metrics = {{"train", report->train_metrics}};
   if (test_rows > 0) model.metrics["test"] = report->test_metrics;
-  report->seconds_total = Seconds(t_start);
+  report->seconds_total = report->seconds_read + Seconds(t_fit);
   return model;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace outcore {
 
@@ -58,6 +59,135 @@ nlohmann::json Metrics::ToJson() const {
     j["mae"] = abs_err_ / n;
     j["r2"] = ss_tot > 0 ? 1 - sq_err_ / ss_tot : 0.0;
   }
+  return j;
+}
+
+double RocAuc(const double* y, const double* p, int64_t n) {
+  std::vector<std::pair<double, bool>> scored;  // (score, positive)
+  scored.reserve(n);
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isnan(y[i]) && !std::isnan(p[i])) scored.emplace_back(p[i], y[i] > 0.5);
+  std::sort(scored.begin(), scored.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Over groups of tied scores, ascending: each positive beats every negative below its
+  // group and ties half of those in it. Counts are exact in 128 bits (doubled for the halves).
+  unsigned __int128 twice_wins = 0;
+  int64_t negatives_below = 0, positives = 0;
+  for (size_t i = 0; i < scored.size();) {
+    size_t j = i;
+    int64_t pos = 0, neg = 0;
+    for (; j < scored.size() && scored[j].first == scored[i].first; ++j)
+      (scored[j].second ? pos : neg) += 1;
+    twice_wins += static_cast<unsigned __int128>(pos) * (2 * negatives_below + neg);
+    negatives_below += neg;
+    positives += pos;
+    i = j;
+  }
+  if (positives == 0 || negatives_below == 0) return std::nan("");
+  return static_cast<double>(static_cast<long double>(twice_wins) /
+                             (2.0L * positives * negatives_below));
+}
+
+BinnedRocAuc::BinnedRocAuc(int bins) : pos_(std::max(bins, 1)), neg_(std::max(bins, 1)) {}
+
+void BinnedRocAuc::Add(const double* y, const double* p, int64_t n) {
+  const int last = bins() - 1;
+  const double scale = bins();
+  for (int64_t i = 0; i < n; ++i) {
+    if (std::isnan(y[i]) || std::isnan(p[i])) continue;
+    double at = std::floor(p[i] * scale);
+    int bin = at <= 0 ? 0 : at >= last ? last : static_cast<int>(at);
+    if (y[i] > 0.5) {
+      ++pos_[bin];
+      ++positives_;
+    } else {
+      ++neg_[bin];
+      ++negatives_;
+    }
+  }
+}
+
+void BinnedRocAuc::Merge(const BinnedRocAuc& o) {
+  for (size_t b = 0; b < pos_.size() && b < o.pos_.size(); ++b) {
+    pos_[b] += o.pos_[b];
+    neg_[b] += o.neg_[b];
+  }
+  positives_ += o.positives_;
+  negatives_ += o.negatives_;
+}
+
+double BinnedRocAuc::Auc() const {
+  if (positives_ == 0 || negatives_ == 0) return std::nan("");
+  unsigned __int128 twice_wins = 0;
+  int64_t negatives_below = 0;
+  for (size_t b = 0; b < pos_.size(); ++b) {
+    twice_wins += static_cast<unsigned __int128>(pos_[b]) * (2 * negatives_below + neg_[b]);
+    negatives_below += neg_[b];
+  }
+  return static_cast<double>(static_cast<long double>(twice_wins) /
+                             (2.0L * positives_ * negatives_));
+}
+
+double BinnedRocAuc::ErrorBound() const {
+  if (positives_ == 0 || negatives_ == 0) return std::nan("");
+  unsigned __int128 shared = 0;
+  for (size_t b = 0; b < pos_.size(); ++b)
+    shared += static_cast<unsigned __int128>(pos_[b]) * neg_[b];
+  return static_cast<double>(static_cast<long double>(shared) / (2.0L * positives_ * negatives_));
+}
+
+double ConfusionMatrix::precision() const {
+  return tp + fp > 0 ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0.0;
+}
+
+double ConfusionMatrix::recall() const {
+  return tp + fn > 0 ? static_cast<double>(tp) / static_cast<double>(tp + fn) : 0.0;
+}
+
+double ConfusionMatrix::f1() const {
+  // 2 tp / (2 tp + fp + fn): scikit-learn's f1_score, equal to the harmonic mean.
+  int64_t d = 2 * tp + fp + fn;
+  return d > 0 ? 2.0 * static_cast<double>(tp) / static_cast<double>(d) : 0.0;
+}
+
+DetailedMetrics::DetailedMetrics(bool classifier, int auc_bins)
+    : classifier_(classifier), basic_(classifier), auc_(classifier ? auc_bins : 1) {}
+
+void DetailedMetrics::Add(const double* y, const double* p, int64_t n) {
+  basic_.Add(y, p, n);
+  if (!classifier_) return;
+  auc_.Add(y, p, n);
+  for (int64_t i = 0; i < n; ++i) {
+    if (std::isnan(y[i]) || std::isnan(p[i])) continue;
+    bool actual = y[i] > 0.5, predicted = p[i] > 0.5;
+    (actual ? (predicted ? confusion_.tp : confusion_.fn)
+            : (predicted ? confusion_.fp : confusion_.tn)) += 1;
+  }
+}
+
+void DetailedMetrics::Merge(const DetailedMetrics& o) {
+  basic_.Merge(o.basic_);
+  if (!classifier_) return;
+  auc_.Merge(o.auc_);
+  confusion_.tn += o.confusion_.tn;
+  confusion_.fp += o.confusion_.fp;
+  confusion_.fn += o.confusion_.fn;
+  confusion_.tp += o.confusion_.tp;
+}
+
+nlohmann::json DetailedMetrics::ToJson() const {
+  nlohmann::json j = basic_.ToJson();
+  if (!classifier_ || basic_.rows() == 0) return j;
+  const ConfusionMatrix& c = confusion_;
+  j["precision"] = c.precision();
+  j["recall"] = c.recall();
+  j["f1"] = c.f1();
+  double auc = auc_.Auc();
+  j["roc_auc"] = std::isnan(auc) ? nlohmann::json() : nlohmann::json(auc);
+  double bound = auc_.ErrorBound();
+  j["roc_auc_error_bound"] = std::isnan(bound) ? nlohmann::json() : nlohmann::json(bound);
+  j["auc_bins"] = auc_.bins();
+  j["confusion_matrix"] = {{c.tn, c.fp}, {c.fn, c.tp}};
   return j;
 }
 

@@ -1,0 +1,132 @@
+// outcore learning-curve SPEC INPUT... [--sizes 1000,10000,...] [--cv 5] [--seed S] -o curve.svg
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "io/file_util.h"
+#include "outcore/error.h"
+#include "outcore/tune.h"
+
+namespace outcore::cli {
+namespace {
+
+struct CurveArgs {
+  std::string spec, output, sizes, scoring, bad_rows = "stop";
+  std::vector<std::string> inputs;
+  int folds = 5, threads = 0;
+  uint64_t seed = 0;
+  bool seeded = false, json = false;
+};
+
+std::vector<int64_t> ParseSizes(const std::string& text) {
+  std::vector<int64_t> sizes;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    size_t used = 0;
+    double v = -1;
+    try {
+      v = std::stod(item, &used);  // also 1e4
+    } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || v < 1 || v != std::floor(v))
+      Fail(ErrorCode::kUsage, "--sizes: '" + item +
+                                  "' is not a row count (expected e.g. "
+                                  "--sizes 1000,10000,100000 or 1e3,1e4)");
+    sizes.push_back(static_cast<int64_t>(v));
+  }
+  return sizes;
+}
+
+std::string CsvPathFor(const std::string& svg) {
+  size_t slash = svg.rfind('/'), dot = svg.rfind('.');
+  bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return (has_ext ? svg.substr(0, dot) : svg) + ".csv";
+}
+
+void Run(const CurveArgs& a) {
+  auto ends_with = [](const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (!ends_with(a.output, ".svg"))
+    Fail(ErrorCode::kUsage, "-o " + a.output + ": the picture is SVG: name it like curve.svg");
+  LearningCurveOptions o;
+  if (!a.sizes.empty()) o.sizes = ParseSizes(a.sizes);
+  o.cv.folds = a.folds;
+  if (a.seeded) o.cv.shuffle_seed = a.seed;
+  o.cv.scoring = a.scoring;
+  o.fit.threads = a.threads;
+  ParseBadRows(a.bad_rows, &o.fit.on_bad_rows, &o.fit.reject_path);
+  PipelineSpec spec = LoadSpec(a.spec);
+  LearningCurve curve = ComputeLearningCurve(spec, a.inputs, o);
+  const std::string csv = CsvPathFor(a.output);
+  WriteFileAtomically(a.output, LearningCurveSvg(curve));
+  WriteFileAtomically(csv, LearningCurveCsv(curve));
+  if (a.json) {
+    Json points = Json::array();
+    for (const auto& p : curve.points)
+      points.push_back({{"size", p.size},
+                        {"train_mean", p.train_mean()},
+                        {"train_std", p.train_std()},
+                        {"valid_mean", p.valid_mean()},
+                        {"valid_std", p.valid_std()},
+                        {"train_scores", p.train_scores},
+                        {"valid_scores", p.valid_scores},
+                        {"fit_seconds", p.fit_seconds}});
+    Json j = {{"scoring", curve.scoring}, {"folds", curve.folds}, {"rows", curve.rows},
+              {"points", points},         {"svg", a.output},      {"csv", csv},
+              {"seconds", curve.seconds}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  std::printf("%s, scored by %s\n", curve.title.c_str(), curve.scoring.c_str());
+  std::printf("%12s  %10s  %9s  %10s  %9s  %8s\n", "train rows", "train", "± std", "validation",
+              "± std", "fit s");
+  for (const auto& p : curve.points)
+    std::printf("%12s  %10.6f  %9.6f  %10.6f  %9.6f  %8.3f\n", Thousands(p.size).c_str(),
+                p.train_mean(), p.train_std(), p.valid_mean(), p.valid_std(), p.fit_seconds);
+  std::printf("wrote  %s and %s   (%.2f s)\n", a.output.c_str(), csv.c_str(), curve.seconds);
+}
+
+}  // namespace
+
+void AddLearningCurveCommand(CLI::App& app) {
+  auto a = std::make_shared<CurveArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "learning-curve",
+      "Is more data worth it? Fit the pipeline on growing subsets of the training rows with\n"
+      "k-fold cross-validation, every (size, fold) in parallel, and draw the training and\n"
+      "validation scores against the training size (log x axis, ±1 std bands over folds) as\n"
+      "an SVG. The table is printed and written beside it as CSV (curve.svg -> curve.csv).\n"
+      "For each fold, a size N trains on the first N of the fold's training rows (in input\n"
+      "order, or in shuffled order with --seed); the steps are refitted on them too.\n"
+      "Example: outcore learning-curve examples/taxi_tip.toml train.csv --sizes 1e3,1e4,1e5\n"
+      "         -o curve.svg");
+  cmd->add_option("spec", a->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
+  cmd->add_option("inputs", a->inputs, "training data: CSV files, directories or quoted globs")
+      ->required();
+  cmd->add_option("-o,--output", a->output, "the picture to write (.svg)")->required();
+  cmd->add_option("--sizes", a->sizes,
+                  "training rows per point, comma-separated (default: 100, 300, 1000, 3000, ... "
+                  "up to a fold's training rows)");
+  cmd->add_option("--cv", a->folds, "number of folds")->capture_default_str();
+  CLI::Option* seed = cmd->add_option(
+      "--seed", a->seed,
+      "shuffle the rows with this seed before dealing folds (default: contiguous folds in "
+      "input order)");
+  cmd->add_option("--scoring", a->scoring,
+                  "accuracy (default), log_loss or roc_auc for classifiers; r2 (default), rmse "
+                  "or mae for regressors");
+  cmd->add_option("--threads", a->threads, "threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
+  cmd->add_flag("--json", a->json, "print the table as JSON on stdout");
+  cmd->callback([a, seed] {
+    a->seeded = seed->count() > 0;
+    Run(*a);
+  });
+}
+
+}  // namespace outcore::cli
