@@ -7,6 +7,6 @@ scripts/setup.sh --test
 if [[ ! -d tests/node/node_modules/@duckdb/node-api ]]; then
   (cd tests/node && npm install --no-audit --no-fund --loglevel=error)
 fi
-scripts/build.sh
+scripts/build.sh -DOUTCORE_PYTHON=ON  # the Python package too: tests/e2e/python_*.sh
 cd build
 ctest --output-on-failure --timeout 900 -j2 "$@"

@@ -18,6 +18,7 @@
 #include "exec/progress.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/postgres.h"
 #include "outcore/predict.h"
 
 namespace outcore {
@@ -108,6 +109,7 @@ std::string InputFormat(const std::string& input) {
 std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions& read) {
   if (format == "csv") return MakeCsvSource(read);
   if (format == "parquet") return MakeParquetSource(read);
+  if (format == "postgres") return MakePostgresSource(read);
   Fail(ErrorCode::kUsage, "input format '" + format + "' is not supported yet (CSV is)");
 }
 
@@ -253,7 +255,8 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   report.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
   Json inputs_json = Json::array();
   for (const auto& in : inputs)
-    inputs_json.push_back({{"path", in}, {"bytes", FileSize(in)}});
+    inputs_json.push_back(IsPostgresUri(in) ? Json{{"path", RedactPostgresUri(in)}}
+                                            : Json{{"path", in}, {"bytes", FileSize(in)}});
   Json output = Json::parse(out.ToJson());
   report.manifest = {
       {"format", "outcore-predict"},

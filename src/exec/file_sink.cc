@@ -10,6 +10,7 @@
 
 #include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/postgres.h"
 #include "outcore/predict.h"
 
 namespace outcore {
@@ -143,6 +144,7 @@ class FileSink : public Sink {
 }  // namespace
 
 std::unique_ptr<Sink> OpenSink(const OutputSpec& output) {
+  if (IsPostgresUri(output.dir)) return MakePostgresSink(output);
   return std::make_unique<FileSink>(output);
 }
 

@@ -1,0 +1,42 @@
+"""outcore: fit small, predict big — from Python.
+
+    import outcore
+    pipe = outcore.make_pipeline(outcore.OneHot(), outcore.LogisticRegression(C=1.0))
+    pipe.fit(df, y).predict_proba(df)          # pandas, NumPy or Dask DataFrames
+    pipe.save("model.json")                    # `outcore predict model.json big/ -o out/`
+    outcore.load("model.json")                 # any model file, from the CLI or Python
+    outcore.Pipeline.from_spec("spec.toml")    # a TOML spec's steps, model, target, read options
+    outcore.dask.predict("model.json", ["big/"], "out/", client=client)   # on a Dask cluster
+
+One class per registered step and estimator kind (`python3 -m outcore steps`), in CamelCase:
+"""
+
+from . import _outcore, registry
+from ._outcore import (Error, InternalError, InvalidInputError, ModelError, OutcoreIOError, SchemaError,
+                       UsageError)
+
+__version__ = _outcore.__version__
+
+_FROM_ESTIMATORS = ["Pipeline", "make_pipeline", "load", "OutcoreStep", "OutcoreEstimator", "OutcoreClassifier",
+                    "OutcoreRegressor"] + registry.class_names()
+
+__all__ = ["Error", "UsageError", "InvalidInputError", "SchemaError", "ModelError", "OutcoreIOError",
+           "InternalError"] + _FROM_ESTIMATORS
+
+__doc__ += "".join("    %-20s %s\n" % (registry.class_name(e["kind"]), e["doc"])
+                   for e in registry.entries()["steps"] + registry.entries()["estimators"])
+
+
+def __getattr__(name):
+    # The scikit-learn layer (and scikit-learn itself) is imported on first use, so that a
+    # Dask worker that only runs splits loads just the C++ module.
+    if name in _FROM_ESTIMATORS:
+        from . import estimators
+        value = getattr(estimators, name)
+        globals()[name] = value
+        return value
+    raise AttributeError("module 'outcore' has no attribute '%s'" % name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

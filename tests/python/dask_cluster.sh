@@ -1,0 +1,54 @@
+# A real Dask cluster on loopback for tests and benchmarks (sourced): one scheduler and N
+# workers (separate processes, 1 thread each, no nanny: a killed worker stays dead), on free
+# ports, with Debian's python3. The caller stops it with stop_dask_cluster (e.g. in a trap).
+#
+#   start_dask_cluster DIR N [VAR=VALUE ...]   # VAR=VALUE: environment of the workers
+#   echo "$DASK_SCHEDULER"                      # tcp://127.0.0.1:PORT
+#   kill -9 "${DASK_WORKER_PIDS[0]}"
+#   stop_dask_cluster
+
+DASK_PY=${DASK_PY:-/usr/bin/python3}
+DASK_SCHEDULER=
+DASK_SCHEDULER_PID=
+DASK_WORKER_PIDS=()
+
+start_dask_cluster() {
+  local dir=$1 workers=$2
+  shift 2
+  mkdir -p "$dir"
+  rm -f "$dir/scheduler.json"
+  "$DASK_PY" -m distributed.cli.dask_scheduler --host 127.0.0.1 --port 0 --no-dashboard \
+    --scheduler-file "$dir/scheduler.json" >"$dir/scheduler.log" 2>&1 &
+  DASK_SCHEDULER_PID=$!
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ -s $dir/scheduler.json ]] && break
+    sleep 0.1
+  done
+  [[ -s $dir/scheduler.json ]] || { echo "dask scheduler did not start:"; cat "$dir/scheduler.log"; return 1; }
+  DASK_SCHEDULER=$("$DASK_PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["address"])' "$dir/scheduler.json")
+  DASK_WORKER_PIDS=()
+  for ((i = 1; i <= workers; i++)); do
+    env "$@" "$DASK_PY" -m distributed.cli.dask_worker "$DASK_SCHEDULER" --nthreads 1 --no-nanny --no-dashboard \
+      --name "worker-$i" --local-directory "$dir/worker-$i" --death-timeout 60 >"$dir/worker-$i.log" 2>&1 &
+    DASK_WORKER_PIDS+=($!)
+  done
+  "$DASK_PY" - "$DASK_SCHEDULER" "$workers" <<'PYEOF' || { echo "dask workers did not join"; return 1; }
+import sys
+from distributed import Client
+with Client(sys.argv[1], timeout=30) as client:
+    client.wait_for_workers(int(sys.argv[2]), timeout=60)
+PYEOF
+}
+
+stop_dask_cluster() {
+  local pid
+  for pid in "${DASK_WORKER_PIDS[@]}" $DASK_SCHEDULER_PID; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${DASK_WORKER_PIDS[@]}" $DASK_SCHEDULER_PID; do
+    wait "$pid" 2>/dev/null || true
+  done
+  DASK_WORKER_PIDS=()
+  DASK_SCHEDULER_PID=
+}

@@ -1,0 +1,67 @@
+"""The distributed driver's commit logic, without a cluster: exactly one commit per split."""
+
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import outcore
+from outcore import _outcore
+from outcore import dask as outcore_dask
+
+
+def fake_result(directory, ordinal, attempt, rows=10):
+    """An attempt's SplitResult JSON, with its temporary part written."""
+    output = json.dumps(dict(json.loads(_outcore.default_output_spec()), dir=directory, format="csv"))
+    temp = _outcore.temp_part_path(output, ordinal, attempt)
+    with open(temp, "w") as f:
+        f.write("yhat\n" + "0.5\n" * rows)
+    result = {"ordinal": ordinal, "temp_path": temp, "part": _outcore.part_name(ordinal, "csv"), "rows_in": rows,
+              "rows_out": rows, "rows_rejected": 0, "rows_missing_features": 0, "bytes_in": 100, "drift": {},
+              "rejects": [], "seconds": {"parse": 0, "transform": 0, "score": 0, "write": 0}}
+    return output, json.dumps(result)
+
+
+class CommitTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="outcore-commit-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def test_first_attempt_wins_and_the_others_are_discarded(self):
+        output, first = fake_result(self.dir, 3, attempt=111)
+        _, second = fake_result(self.dir, 3, attempt=222, rows=99)
+        _, orphan = fake_result(self.dir, 4, attempt=333)  # a killed worker's: never reported
+        committer = outcore_dask.PartCommitter(output)
+        self.assertTrue(committer.offer(first))
+        self.assertFalse(committer.offer(second))
+        committer.discard_leftovers()
+        self.assertEqual(sorted(os.listdir(self.dir)), ["part-00003.csv"])
+        with open(os.path.join(self.dir, "part-00003.csv")) as f:
+            self.assertEqual(len(f.read().splitlines()), 11)  # the first attempt's 10 rows
+        self.assertEqual(committer.discarded, 2)
+        self.assertEqual(list(committer.results), [3])
+
+    def test_output_directory_rules(self):
+        with open(os.path.join(self.dir, "notes.txt"), "w") as f:
+            f.write("keep me")
+        with self.assertRaises(outcore.UsageError):
+            outcore_dask._prepare_output(self.dir, overwrite=False)
+        open(os.path.join(self.dir, "part-00000.csv"), "w").close()
+        open(os.path.join(self.dir, ".part-00001.csv.attempt-7.tmp"), "w").close()
+        outcore_dask._prepare_output(self.dir, overwrite=True)
+        self.assertEqual(os.listdir(self.dir), ["notes.txt"])
+
+    def test_sizes(self):
+        self.assertEqual(outcore_dask.parse_size("64MB"), 64 << 20)
+        self.assertEqual(outcore_dask.parse_size("1g"), 1 << 30)
+        self.assertEqual(outcore_dask.parse_size("512KiB"), 512 << 10)
+        self.assertEqual(outcore_dask.parse_size("1000"), 1000)
+        with self.assertRaises(outcore.UsageError):
+            outcore_dask.parse_size("lots")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,204 @@
+"""The scikit-learn contract: generated classes, get_params / set_params / clone, check_estimator,
+NumPy input, errors."""
+
+import inspect
+import json
+import pickle
+import unittest
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import check_estimator
+
+import outcore
+from outcore import _outcore
+
+# Checks of check_estimator that outcore declares as not applying (estimator tag
+# _xfail_checks, with the reason; docs/python.md explains each).
+EXPECTED_SKIPS = {
+    "Pipeline": {"check_estimators_nan_inf", "check_estimators_overwrite_params",
+                 "check_parameters_default_constructible"},
+    "LogisticRegression": {"check_estimators_nan_inf"},
+    "LinearRegression": {"check_estimators_nan_inf"},
+    "Ridge": {"check_estimators_nan_inf"},
+    "OneHot": set(),
+}
+
+
+def run_checks(estimator):
+    """(failures, skipped) of scikit-learn's check_estimator over `estimator`."""
+    from unittest import SkipTest
+    failures, skipped = [], set()
+    for est, check in check_estimator(estimator, generate_only=True):
+        name = getattr(check, "func", check).__name__
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                check(est)
+        except SkipTest:
+            skipped.add(name)
+        except Exception as e:  # noqa: BLE001 - report every failing check
+            failures.append("%s: %s: %s" % (name, type(e).__name__, str(e).splitlines()[0] if str(e) else ""))
+    return failures, skipped
+
+
+class RegistryTest(unittest.TestCase):
+    def test_every_registered_kind_has_a_class(self):
+        registry = json.loads(_outcore.registry())
+        for entry in registry["steps"] + registry["estimators"]:
+            cls = getattr(outcore, outcore.registry.class_name(entry["kind"]))
+            self.assertEqual(cls.kind, entry["kind"])
+            self.assertEqual(list(inspect.signature(cls).parameters), entry["params"])
+            self.assertIn(entry["doc"][1:], cls.__doc__)
+        self.assertTrue(is_classifier(outcore.LogisticRegression()))
+        self.assertTrue(is_regressor(outcore.Ridge()))
+
+    def test_names_and_defaults(self):
+        self.assertEqual(outcore.OneHot.__name__, "OneHot")
+        self.assertEqual(outcore.LogisticRegression().get_params(),
+                         {"C": 1.0, "tol": 1e-10, "max_iter": 100, "fit_intercept": True, "intercept_scaling": 1.0})
+        self.assertEqual(outcore.StandardScaler().get_params(),
+                         {"columns": None, "ddof": 0, "with_mean": True, "with_std": True})
+        with self.assertRaises(TypeError):
+            outcore.Ridge(alhpa=1.0)
+
+    def test_bad_parameter_is_a_model_error_at_fit(self):
+        X, y = np.random.RandomState(0).normal(size=(20, 2)), np.arange(20) % 2
+        with self.assertRaises(outcore.ModelError) as caught:
+            outcore.LogisticRegression(C=-1.0).fit(X, y)
+        self.assertIsInstance(caught.exception, ValueError)
+        self.assertEqual(caught.exception.code, 5)
+        self.assertIn("C", str(caught.exception))
+
+
+class ParamsTest(unittest.TestCase):
+    def pipeline(self):
+        return outcore.make_pipeline(
+            outcore.Select(columns=["a", "b", "when"]), outcore.DatetimePart(columns=["when"], parts=["hour", "month"]),
+            outcore.Imputer(columns=["a"], strategy="median"), outcore.OneHot(),
+            outcore.StandardScaler(columns=["a"], ddof=1), outcore.LogisticRegression(C=0.5),
+            target="y > 0")
+
+    def test_get_params_round_trips_through_clone(self):
+        pipe = self.pipeline()
+        copy = clone(pipe)
+        self.assertIsNot(copy.steps[0][1], pipe.steps[0][1])
+        a, b = pipe.get_params(deep=True), copy.get_params(deep=True)
+        self.assertEqual(a.keys(), b.keys())
+        for key in a:
+            if not hasattr(a[key], "get_params") and key != "steps":
+                self.assertEqual(a[key], b[key], key)
+        self.assertEqual(a["logistic_regression__C"], 0.5)
+        self.assertEqual(a["datetime_part__parts"], ["hour", "month"])
+
+    def test_set_params_nested_and_step_replacement(self):
+        pipe = self.pipeline()
+        pipe.set_params(logistic_regression__C=2.0, standard_scaler=outcore.StandardScaler(columns=["b"]))
+        self.assertEqual(pipe.named_steps["logistic_regression"].C, 2.0)
+        self.assertEqual(pipe.named_steps["standard_scaler"].columns, ["b"])
+        for cls in outcore.estimators.STEP_CLASSES + outcore.estimators.ESTIMATOR_CLASSES:
+            obj = cls()
+            self.assertEqual(clone(obj).get_params(), obj.get_params())
+
+    def test_fit_returns_self_and_learns_attributes_ending_in_underscore(self):
+        rng = np.random.RandomState(1)
+        df = pd.DataFrame({"a": rng.normal(size=300), "b": rng.choice(["x", "y", "z"], 300),
+                           "when": pd.date_range("2020-01-01", periods=300, freq="7h"),
+                           "y": rng.normal(size=300)})
+        df.loc[::17, "a"] = np.nan
+        pipe = self.pipeline()
+        before = {k: v for k, v in vars(pipe).items()}
+        self.assertIs(pipe.fit(df), pipe)
+        learned = set(vars(pipe)) - set(before)
+        self.assertTrue(learned and all(k.endswith("_") for k in learned), learned)
+        self.assertEqual(pipe.get_feature_names_out().tolist(),
+                         ["a", "when_hour", "when_month", "b_x", "b_y", "b_z"])
+        self.assertEqual(pipe.named_steps["one_hot"].get_feature_names_out().tolist()[-3:], ["b_x", "b_y", "b_z"])
+        self.assertEqual(pipe.classes_.tolist(), [False, True])
+        # The fitted pipeline pickles (Dask ships it to workers so) and clones unfitted.
+        again = pickle.loads(pickle.dumps(pipe))
+        np.testing.assert_array_equal(again.predict_proba(df), pipe.predict_proba(df))
+        with self.assertRaises(NotFittedError):
+            clone(pipe).predict(df)
+
+    def test_standalone_step_transforms_pandas_and_numpy(self):
+        df = pd.DataFrame({"c": pd.Categorical(["b", "a", None, "b"]), "v": [1.0, 2.0, 3.0, np.nan]})
+        step = outcore.OneHot()
+        out = step.fit_transform(df)
+        self.assertEqual(list(out.columns), ["v", "c_a", "c_b"])
+        pd.testing.assert_frame_equal(step.transform(df), out)
+        np.testing.assert_array_equal(out["c_a"], [0, 1, 0, 0])
+        X = np.arange(12, dtype=float).reshape(4, 3)
+        scaled = outcore.StandardScaler(columns=["x0", "x2"]).fit(X).transform(X)
+        self.assertIsInstance(scaled, np.ndarray)
+        np.testing.assert_allclose(scaled[:, 1], X[:, 1])
+        np.testing.assert_allclose(scaled[:, 0], (X[:, 0] - X[:, 0].mean()) / X[:, 0].std())
+
+    def test_pipeline_of_steps_is_a_transformer(self):
+        df = pd.DataFrame({"c": ["A", "b", "B", None], "v": [1.0, 2.0, 3.0, 4.0]})
+        pipe = outcore.make_pipeline(outcore.Lowercase(columns=["c"]), outcore.OneHot())
+        out = pipe.fit_transform(df)
+        self.assertEqual(list(out.columns), ["v", "c_a", "c_b"])
+        np.testing.assert_array_equal(out["c_b"], [0, 1, 1, 0])
+        self.assertEqual(pipe.get_feature_names_out().tolist(), ["v", "c_a", "c_b"])
+        self.assertFalse(hasattr(pipe, "predict"))
+        with self.assertRaises(ValueError):
+            pipe.save("never.json")
+
+    def test_numpy_estimator_matches_scikit_learn(self):
+        from sklearn.linear_model import LogisticRegression, Ridge
+        rng = np.random.RandomState(0)
+        X = rng.normal(size=(500, 4))
+        y = (X @ [1.0, -2.0, 0.5, 0.0] + rng.normal(size=500) > 0).astype(int)
+        ours = outcore.LogisticRegression(C=0.3).fit(X, y)
+        theirs = LogisticRegression(C=0.3, solver="liblinear", tol=1e-12, max_iter=10000).fit(X, y)
+        np.testing.assert_allclose(ours.coef_, theirs.coef_.ravel(), atol=1e-6)
+        np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6)
+        ridge = outcore.Ridge(alpha=2.0).fit(X, X[:, 0] * 3 + 1)
+        sk = Ridge(alpha=2.0).fit(X, X[:, 0] * 3 + 1)
+        np.testing.assert_allclose(ridge.coef_, sk.coef_, atol=1e-9)
+        self.assertAlmostEqual(ridge.intercept_, sk.intercept_, places=9)
+
+
+class CheckEstimatorTest(unittest.TestCase):
+    """scikit-learn's own contract suite, on pipelines and on standalone objects."""
+
+    def assert_passes(self, estimator):
+        failures, skipped = run_checks(estimator)
+        self.assertEqual(failures, [])
+        self.assertEqual(skipped, EXPECTED_SKIPS[type(estimator).__name__])
+
+    def test_classifier_pipeline(self):
+        self.assert_passes(outcore.make_pipeline(outcore.OneHot(), outcore.LogisticRegression()))
+
+    def test_regressor_pipeline(self):
+        self.assert_passes(outcore.make_pipeline(outcore.Imputer(columns=[]), outcore.Ridge(alpha=0.1)))
+
+    def test_standalone_estimators_and_step(self):
+        for estimator in (outcore.LogisticRegression(), outcore.LinearRegression(), outcore.OneHot()):
+            with self.subTest(estimator=estimator):
+                self.assert_passes(estimator)
+
+
+class ErrorTest(unittest.TestCase):
+    def test_errors_are_typed_and_carry_the_cli_exit_code(self):
+        X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
+        model = outcore.LinearRegression().fit(X, [1.0, 2.0, 3.0, 4.0])
+        with self.assertRaises(outcore.SchemaError) as caught:
+            model.predict(pd.DataFrame({"b": [1.0]}))
+        self.assertIsInstance(caught.exception, ValueError)
+        self.assertEqual(caught.exception.code, 4)
+        self.assertIn("'a'", str(caught.exception))
+        with self.assertRaises(outcore.OutcoreIOError) as caught:
+            outcore.load("/nonexistent/model.json")
+        self.assertIsInstance(caught.exception, OSError)
+        with self.assertRaises(ValueError) as caught:
+            outcore.LogisticRegression().fit(X, [1, 2, 3, 4])
+        self.assertIn("binary", str(caught.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
