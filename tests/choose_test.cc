@@ -266,7 +266,7 @@ TEST(Sample, TakeAndConcatKeepCategoriesAndStrings) {
   b.Add("s", Str({"four", "five"}));
   b.num_rows = 2;
   Batch all = choose::ConcatBatches({a, b});
-  Batch some = choose::TakeRows(all, {4, 1, 3});
+  Batch some = TakeRows(all, {4, 1, 3});
   EXPECT_EQ(some.Get("c")->Category(0), "x");
   EXPECT_EQ(some.Get("c")->Category(2), "z");
   EXPECT_TRUE(some.Get("s")->IsNull(1));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/batch_ops.h"
 #include "outcore/column.h"
 
 namespace outcore::choose {
@@ -28,8 +29,7 @@ inline uint64_t StreamState(uint64_t seed, uint64_t stream) {
   return SplitMix64(&t);
 }
 
-/// Rows `rows` of `batch`, in that order (indices may repeat).
-Batch TakeRows(const Batch& batch, const std::vector<int64_t>& rows);
+// Gathering rows: TakeRows in core/batch_ops.h.
 
 /// The rows of `batches` (same schema) one after another, as one batch; category columns are
 /// re-coded into one dictionary.

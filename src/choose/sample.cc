@@ -204,7 +204,7 @@ Batch RowReservoir::Rows() const {
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&](int64_t a, int64_t b) { return positions[a] < positions[b]; });
-  return choose::TakeRows(all, order);
+  return TakeRows(all, order);
 }
 
 Schema SampleSchema(const std::vector<std::string>& files, const ReadOptions& read,

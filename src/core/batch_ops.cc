@@ -35,7 +35,7 @@ static std::vector<T> Take(const std::vector<T>& v, const std::vector<int64_t>& 
   return out;
 }
 
-static ColumnPtr TakeRows(const Column& in, const std::vector<int64_t>& rows) {
+static ColumnPtr TakeColumn(const Column& in, const std::vector<int64_t>& rows) {
   auto c = std::make_shared<Column>(in.type);
   c->length = static_cast<int64_t>(rows.size());
   c->f64 = in.f64.empty() ? in.f64 : Take(in.f64, rows);
@@ -60,15 +60,19 @@ static ColumnPtr TakeRows(const Column& in, const std::vector<int64_t>& rows) {
   return c;
 }
 
+Batch TakeRows(const Batch& batch, const std::vector<int64_t>& rows) {
+  Batch out;
+  out.schema = batch.schema;
+  out.num_rows = static_cast<int64_t>(rows.size());
+  for (const auto& col : batch.columns) out.columns.push_back(TakeColumn(*col, rows));
+  return out;
+}
+
 Batch FilterRows(const Batch& batch, const std::vector<uint8_t>& keep) {
   std::vector<int64_t> rows;
   for (int64_t i = 0; i < batch.num_rows; ++i)
     if (keep[i]) rows.push_back(i);
-  Batch out;
-  out.schema = batch.schema;
-  out.num_rows = static_cast<int64_t>(rows.size());
-  for (const auto& col : batch.columns) out.columns.push_back(TakeRows(*col, rows));
-  return out;
+  return TakeRows(batch, rows);
 }
 
 ColumnPtr ConcatColumns(const std::vector<ColumnPtr>& parts) {

@@ -13,6 +13,8 @@ ColumnPtr MakeI64Column(std::vector<int64_t> values, DataType type = DataType::k
 /// Copies the validity of `from` (for a column of the same length).
 void CopyValidity(const Column& from, Column* to);
 
+/// Rows `rows` of `batch`, in that order (indices may repeat).
+Batch TakeRows(const Batch& batch, const std::vector<int64_t>& rows);
 /// Rows of `batch` whose `keep` entry is nonzero.
 Batch FilterRows(const Batch& batch, const std::vector<uint8_t>& keep);
 /// One column holding the rows of `parts` in order (all of one type; categories re-coded
