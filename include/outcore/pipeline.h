@@ -69,6 +69,8 @@ class Estimator {
   virtual void LoadState(const Json& state) = 0;
   /// Facts about the last fit (iterations, converged, objective), for the model file.
   virtual Json FitInfo() const { return Json::object(); }
+  /// Restores FitInfo from a model file, so that saving a loaded model keeps it.
+  virtual void LoadFitInfo(const Json& info) {}
 };
 
 /// One registered kind: its name, a one-line doc, and a factory from parameters

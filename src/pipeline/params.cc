@@ -1,5 +1,8 @@
 #include "pipeline/params.h"
 
+#include <cmath>
+#include <set>
+
 namespace outcore {
 
 static std::string Join(const std::vector<std::string>& v) {
@@ -59,6 +62,60 @@ std::vector<std::string> ParamReader::Strings(const std::string& key, bool requi
   for (const auto& e : v) {
     if (!e.is_string()) Bad(key, "must be a list of strings");
     out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace outcore
+
+namespace outcore {
+
+StateReader::StateReader(std::string kind, const Json& state, const std::vector<std::string>& required)
+    : kind_(std::move(kind)), state_(state) {
+  if (!state_.is_object()) Bad("", "must be an object, not " + std::string(state_.type_name()));
+  for (const auto& key : required)
+    if (!state_.contains(key)) Bad("", "has no '" + key + "'");
+}
+
+void StateReader::Bad(const std::string& path, const std::string& why) const {
+  Fail(ErrorCode::kModel, "state" + (path.empty() ? "" : "." + path) + ": " + why + " (" + kind_ + ")");
+}
+
+const Json& StateReader::Array(const std::string& key, int64_t size, const std::string& each) const {
+  if (!state_.contains(key)) Bad("", "has no '" + key + "'");
+  const Json& v = state_[key];
+  if (!v.is_array()) Bad(key, "must be a list, not " + std::string(v.type_name()));
+  if (size >= 0 && static_cast<int64_t>(v.size()) != size)
+    Bad(key, "has " + std::to_string(v.size()) + " entries, expected " + std::to_string(size) +
+                 " (one per " + each + ")");
+  return v;
+}
+
+std::vector<double> StateReader::Numbers(const std::string& key, int64_t size, const std::string& each) const {
+  const Json& v = Array(key, size, each);
+  std::vector<double> out;
+  out.reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) out.push_back(Number(v[i], key + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+double StateReader::Number(const Json& value, const std::string& path) const {
+  if (!value.is_number()) Bad(path, "must be a number, not " + std::string(value.type_name()));
+  double x = value.get<double>();
+  if (!std::isfinite(x)) Bad(path, "is not finite");
+  return x;
+}
+
+std::vector<std::string> StateReader::DistinctStrings(const Json& value, const std::string& path) const {
+  if (!value.is_array()) Bad(path, "must be a list of strings, not " + std::string(value.type_name()));
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const Json& v = value[i];
+    if (!v.is_string()) Bad(path + "[" + std::to_string(i) + "]", "must be a string, not " + std::string(v.type_name()));
+    if (!seen.insert(v.get<std::string>()).second)
+      Bad(path + "[" + std::to_string(i) + "]", "'" + v.get<std::string>() + "' is listed twice");
+    out.push_back(v.get<std::string>());
   }
   return out;
 }

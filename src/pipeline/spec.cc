@@ -1,4 +1,6 @@
 // The pipeline spec: a TOML file with [read], target, [[steps]] and [model] (docs/spec.md).
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -9,15 +11,31 @@
 namespace outcore {
 namespace {
 
-Json ToJson(const toml::node& node) {
+// A spec is small and shallow: its deepest key is steps[i].categories.COLUMN[j].
+constexpr size_t kMaxSpecBytes = size_t{1} << 20;
+constexpr int kMaxDepth = 16;
+constexpr long kMaxDots = 16384;
+
+[[noreturn]] void Bad(const std::string& origin, const std::string& what) {
+  Fail(ErrorCode::kModel, origin + ": " + what);
+}
+
+// The TOML document as JSON; `path` names the key for the nesting error.
+Json ToJson(const toml::node& node, const std::string& origin, const std::string& path, int depth) {
+  if ((node.is_table() || node.is_array()) && depth >= kMaxDepth)
+    Bad(origin, "'" + path + "' is nested deeper than " + std::to_string(kMaxDepth) + " levels");
   if (auto* t = node.as_table()) {
     Json out = Json::object();
-    for (auto& [k, v] : *t) out[std::string(k.str())] = ToJson(v);
+    for (auto& [k, v] : *t) {
+      std::string key(k.str());
+      out[key] = ToJson(v, origin, path.empty() ? key : path + "." + key, depth + 1);
+    }
     return out;
   }
   if (auto* a = node.as_array()) {
     Json out = Json::array();
-    for (auto& v : *a) out.push_back(ToJson(v));
+    for (size_t i = 0; i < a->size(); ++i)
+      out.push_back(ToJson(*a->get(i), origin, path + "[" + std::to_string(i) + "]", depth + 1));
     return out;
   }
   if (auto* s = node.as_string()) return s->get();
@@ -27,10 +45,6 @@ Json ToJson(const toml::node& node) {
   std::ostringstream text;
   node.visit([&](auto&& v) { text << v; });
   return text.str();  // dates and times, as written
-}
-
-[[noreturn]] void Bad(const std::string& origin, const std::string& what) {
-  Fail(ErrorCode::kModel, origin + ": " + what);
 }
 
 std::vector<std::string> StringList(const Json& v, const std::string& origin, const std::string& key) {
@@ -84,9 +98,16 @@ ReadOptions ParseRead(const Json& r, const std::string& origin) {
 }  // namespace
 
 PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
+  if (text.size() > kMaxSpecBytes)
+    Bad(origin, "the spec is " + std::to_string(text.size()) + " bytes, over the " +
+                    std::to_string(kMaxSpecBytes) + "-byte cap");
+  // toml++ nests a table per part of a dotted key (a.b.c = 1) with no limit of its own, and
+  // overflows the stack past ~50,000 parts. Counting every '.' is cruder but cannot be fooled.
+  if (std::count(text.begin(), text.end(), '.') > kMaxDots)
+    Bad(origin, "more than " + std::to_string(kMaxDots) + " '.' characters: keys dotted this deep are not a spec");
   Json doc;
   try {
-    doc = ToJson(toml::parse(text, origin));
+    doc = ToJson(toml::parse(text, origin), origin, "", 0);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     Bad(origin, "line " + std::to_string(where.line) + ", column " + std::to_string(where.column) +
@@ -100,17 +121,27 @@ PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
   }
   spec.read = ParseRead(doc.value("read", Json()), origin);
   if (!doc.contains("target") || !doc["target"].is_string())
-    Bad(origin, "'target' is required: a column, or a comparison like \"Tip_Amt > 0\"");
+    Bad(origin, "'target' is required, as a string: a column, or a comparison like \"Tip_Amt > 0\"");
   spec.target = doc["target"].get<std::string>();
-  Target::Parse(spec.target);  // validates
+  try {
+    Target::Parse(spec.target);
+  } catch (const Error& e) {
+    Bad(origin, "'target': " + std::string(e.what()));
+  }
   if (doc.contains("steps")) {
     if (!doc["steps"].is_array()) Bad(origin, "'steps' must be an array of tables: [[steps]]");
     for (size_t i = 0; i < doc["steps"].size(); ++i) {
       Json s = doc["steps"][i];
+      const std::string where = "steps[" + std::to_string(i) + "]";
       if (!s.is_object() || !s.contains("kind") || !s["kind"].is_string())
-        Bad(origin, "steps[" + std::to_string(i) + "] needs kind = \"...\" (see `outcore steps`)");
+        Bad(origin, where + " needs kind = \"...\" (see `outcore steps`)");
       std::string kind = s["kind"];
       s.erase("kind");
+      try {
+        MakeStep(kind, s);  // a known kind with valid parameters
+      } catch (const Error& e) {
+        Bad(origin, where + ": " + e.what());
+      }
       spec.steps.push_back({{"kind", kind}, {"params", s}});
     }
   }
@@ -130,6 +161,9 @@ PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
 }
 
 PipelineSpec LoadSpec(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::file_size(path, error) > kMaxSpecBytes && !error)
+    Bad(path, "the spec is over the " + std::to_string(kMaxSpecBytes) + "-byte cap");
   std::ifstream in(path, std::ios::binary);
   if (!in) Fail(ErrorCode::kIO, path + ": cannot open pipeline spec");
   std::stringstream text;
@@ -146,7 +180,9 @@ Pipeline PipelineSpec::Build() const {
 
 std::vector<std::string> PipelineSpec::InputColumns() const {
   if (steps.empty() || steps[0]["kind"] != "select") return {};
-  return steps[0]["params"]["columns"].get<std::vector<std::string>>();
+  const Json& columns = steps[0]["params"]["columns"];  // validated by Build: a name or names
+  if (columns.is_string()) return {columns.get<std::string>()};
+  return columns.get<std::vector<std::string>>();
 }
 
 }  // namespace outcore

@@ -4,23 +4,9 @@
 #include <cmath>
 
 #include "outcore/error.h"
+#include "pipeline/params.h"
 
 namespace outcore {
-
-namespace {
-
-[[noreturn]] void BadState(const std::string& kind, const std::string& why) {
-  Fail(ErrorCode::kModel, kind + ": invalid estimator state: " + why);
-}
-
-double FiniteNumber(const std::string& kind, const Json& value, const std::string& what) {
-  if (!value.is_number()) BadState(kind, what + " must be a number, got " + value.dump());
-  double x = value.get<double>();
-  if (!std::isfinite(x)) BadState(kind, what + " is not finite");
-  return x;
-}
-
-}  // namespace
 
 Json SaveLinearState(const LinearState& state) {
   return Json{
@@ -28,30 +14,19 @@ Json SaveLinearState(const LinearState& state) {
 }
 
 LinearState LoadLinearState(const std::string& kind, const Json& state) {
-  if (!state.is_object()) BadState(kind, "expected an object, got " + state.dump());
+  StateReader r(kind, state, {"coef", "intercept", "n_features"});
   for (const auto& [key, value] : state.items()) {
-    if (key != "coef" && key != "intercept" && key != "n_features") {
-      BadState(kind, "unknown key '" + key + "' (known: coef, intercept, n_features)");
-    }
-  }
-  for (const char* key : {"coef", "intercept", "n_features"}) {
-    if (!state.contains(key)) BadState(kind, std::string("missing key '") + key + "'");
+    if (key != "coef" && key != "intercept" && key != "n_features")
+      r.Bad(key, "is not a key of this state (known: coef, intercept, n_features)");
   }
   const Json& n_features = state["n_features"];
   if (!n_features.is_number_integer() || n_features.get<int64_t>() < 0) {
-    BadState(kind, "n_features must be an integer >= 0, got " + n_features.dump());
-  }
-  const Json& coef = state["coef"];
-  if (!coef.is_array()) BadState(kind, "coef must be an array");
-  if (static_cast<int64_t>(coef.size()) != n_features.get<int64_t>()) {
-    BadState(kind, "coef has " + std::to_string(coef.size()) + " values but n_features is " +
-                       n_features.dump());
+    r.Bad("n_features", "must be an integer >= 0, got " +
+                            (n_features.is_number() ? n_features.dump() : n_features.type_name()));
   }
   LinearState out;
-  for (size_t j = 0; j < coef.size(); ++j) {
-    out.coef.push_back(FiniteNumber(kind, coef[j], "coef[" + std::to_string(j) + "]"));
-  }
-  out.intercept = FiniteNumber(kind, state["intercept"], "intercept");
+  out.coef = r.Numbers("coef", n_features.get<int64_t>(), "feature, as state.n_features says");
+  out.intercept = r.Number(state["intercept"], "intercept");
   out.fitted = true;
   return out;
 }

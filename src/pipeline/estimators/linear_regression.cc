@@ -183,6 +183,7 @@ class LeastSquares final : public Estimator {
   Json SaveState() const override { return SaveLinearState(state_); }
   void LoadState(const Json& state) override { state_ = LoadLinearState(kind_, state); }
   Json FitInfo() const override { return fit_info_; }
+  void LoadFitInfo(const Json& info) override { fit_info_ = info; }
 
  private:
   std::string kind_;

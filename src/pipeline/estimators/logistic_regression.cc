@@ -217,6 +217,7 @@ class LogisticRegression final : public Estimator {
   Json SaveState() const override { return SaveLinearState(state_); }
   void LoadState(const Json& state) override { state_ = LoadLinearState(kKind, state); }
   Json FitInfo() const override { return fit_info_; }
+  void LoadFitInfo(const Json& info) override { fit_info_ = info; }
 
  private:
   static void CheckLabels(const std::vector<double>& y) {

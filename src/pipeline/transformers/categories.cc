@@ -167,7 +167,12 @@ class OneHotStep : public Step {
         auto col = std::make_shared<Column>(DataType::kF64);
         col->length = in.length;
         col->f64 = std::move(v);
-        out.Add(f.name + "_" + f.values[k], col);
+        std::string name = f.name + "_" + f.values[k];
+        // Two features of one name would both read the first: refuse rather than mix them up.
+        if (out.schema.IndexOf(name) >= 0)
+          Fail(ErrorCode::kSchema, "one_hot: the column for value '" + f.values[k] + "' of '" + f.name +
+                                       "' would be named '" + name + "', which the data already has");
+        out.Add(std::move(name), col);
       }
     }
     return out;
@@ -179,20 +184,25 @@ class OneHotStep : public Step {
     return {{"columns", cols}};
   }
 
+  // The columns and their categories, in order; when params list the columns, the same ones.
   void LoadState(const Json& state) override {
+    StateReader r("one_hot", state, {"columns"});
+    const Json& columns = r.Array("columns", columns_.empty() ? -1 : static_cast<int64_t>(columns_.size()),
+                                  "name in params.columns");
     fitted_.clear();
-    if (!state.is_object() || !state.contains("columns") || !state["columns"].is_array())
-      Fail(ErrorCode::kModel, "one_hot: state must have a list 'columns'");
-    for (const auto& c : state["columns"]) {
-      if (!c.is_object() || !c.contains("column") || !c["column"].is_string() ||
-          !c.contains("categories") || !c["categories"].is_array())
-        Fail(ErrorCode::kModel, "one_hot: each state column needs 'column' and 'categories'");
-      Dictionary values;
-      for (const auto& v : c["categories"]) {
-        if (!v.is_string()) Fail(ErrorCode::kModel, "one_hot: categories must be strings");
-        values.push_back(v.get<std::string>());
-      }
-      Add(c["column"].get<std::string>(), std::move(values));
+    std::set<std::string> names;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const std::string at = "columns[" + std::to_string(i) + "]";
+      const Json& c = columns[i];
+      if (!c.is_object() || c.size() != 2 || !c.contains("column") || !c["column"].is_string() ||
+          !c.contains("categories"))
+        r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
+      const std::string name = c["column"].get<std::string>();
+      if (!columns_.empty() && name != columns_[i])
+        r.Bad(at + ".column", "is '" + name + "' but params.columns[" + std::to_string(i) + "] is '" +
+                                  columns_[i] + "'");
+      if (!names.insert(name).second) r.Bad(at + ".column", "'" + name + "' is listed twice");
+      Add(name, r.DistinctStrings(c["categories"], at + ".categories"));
     }
   }
 

@@ -27,7 +27,8 @@ class ImputerStep : public Step {
     if (strategy_ == Strategy::kConstant) {
       if (!p.Has("fill_value")) p.Bad("fill_value", "is required with strategy = \"constant\"");
       const Json& v = p.Raw("fill_value");
-      if (!v.is_number() && !v.is_string()) p.Bad("fill_value", "must be a number or a string");
+      if (!v.is_string() && !(v.is_number() && std::isfinite(v.get<double>())))
+        p.Bad("fill_value", "must be a finite number or a string");
       fill_value_ = v;
     }
   }
@@ -108,13 +109,14 @@ class ImputerStep : public Step {
 
   Json SaveState() const override { return {{"fill", fills_}}; }
   void LoadState(const Json& state) override {
-    if (!state.is_object() || !state.contains("fill") || !state["fill"].is_array() ||
-        state["fill"].size() != columns_.size())
-      Fail(ErrorCode::kModel, "imputer: state 'fill' must have one value per column");
+    StateReader r("imputer", state, {"fill"});
+    const Json& fill = r.Array("fill", static_cast<int64_t>(columns_.size()), "column in params.columns");
     fills_.clear();
-    for (const auto& f : state["fill"]) {
-      if (!f.is_null() && !f.is_string() && !(f.is_number() && std::isfinite(f.get<double>())))
-        Fail(ErrorCode::kModel, "imputer: fill values must be finite numbers or strings");
+    for (size_t j = 0; j < fill.size(); ++j) {
+      const Json& f = fill[j];
+      const std::string at = "fill[" + std::to_string(j) + "]";
+      if (f.is_number()) r.Number(f, at);  // finite
+      else if (!f.is_null() && !f.is_string()) r.Bad(at, "must be a number, a string or null");
       fills_.push_back(f);
     }
   }

@@ -50,6 +50,7 @@ class StandardScalerStep : public Step {
   void FinishFit() override {
     mean_.clear();
     scale_.clear();
+    count_.clear();
     for (const Moments& m : moments_) {
       double var = m.n - ddof_ > 0 ? m.m2 / (m.n - ddof_) : 0;
       double sd = std::sqrt(var);
@@ -83,11 +84,16 @@ class StandardScalerStep : public Step {
   Json SaveState() const override { return {{"mean", mean_}, {"scale", scale_}, {"count", count_}}; }
 
   void LoadState(const Json& state) override {
-    mean_ = ReadVector(state, "mean");
-    scale_ = ReadVector(state, "scale");
-    count_ = state.contains("count") ? ReadVector(state, "count") : std::vector<double>(columns_.size(), 0);
-    for (double s : scale_)
-      if (!(s > 0)) Fail(ErrorCode::kModel, "standard_scaler: scale values must be > 0");
+    StateReader r("standard_scaler", state, {"mean", "scale"});
+    const int64_t n = static_cast<int64_t>(columns_.size());
+    mean_ = r.Numbers("mean", n, "column in params.columns");
+    scale_ = r.Numbers("scale", n, "column in params.columns");
+    count_ = state.contains("count") ? r.Numbers("count", n, "column in params.columns")
+                                     : std::vector<double>(n, 0);
+    for (int64_t j = 0; j < n; ++j) {
+      if (!(scale_[j] > 0)) r.Bad("scale[" + std::to_string(j) + "]", "must be > 0");
+      if (count_[j] < 0) r.Bad("count[" + std::to_string(j) + "]", "must be >= 0");
+    }
   }
 
  private:
@@ -98,19 +104,6 @@ class StandardScalerStep : public Step {
     if (!IsNumeric(c.type))
       Fail(ErrorCode::kSchema, "standard_scaler: column '" + name + "' is " +
                                    std::string(TypeName(c.type)) + ", not a number");
-  }
-  std::vector<double> ReadVector(const Json& state, const char* key) const {
-    if (!state.is_object() || !state.contains(key) || !state[key].is_array() ||
-        state[key].size() != columns_.size())
-      Fail(ErrorCode::kModel, std::string("standard_scaler: state '") + key + "' must list " +
-                                  std::to_string(columns_.size()) + " numbers, one per column");
-    std::vector<double> v;
-    for (const auto& e : state[key]) {
-      if (!e.is_number() || !std::isfinite(e.get<double>()))
-        Fail(ErrorCode::kModel, std::string("standard_scaler: state '") + key + "' has a non-finite value");
-      v.push_back(e.get<double>());
-    }
-    return v;
   }
 
   std::vector<std::string> columns_;
