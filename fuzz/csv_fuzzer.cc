@@ -1,0 +1,187 @@
+// Fuzzes the CSV reader. The first two bytes choose the options (delimiter, header, declared
+// types, block size, split size, scanner); the rest is the file. Checks, for every input that
+// reads at all:
+//   - every batch is well formed (fuzz_util.h: lengths, null counts, codes in range);
+//   - rows read + rows rejected == the rows an independent RFC 4180 count finds;
+//   - reading in many small splits gives the same rows, rejects and lines as one split;
+//   - reject mode rejects exactly what skip mode skips, and stop mode either reads the same
+//     rows (when nothing is bad) or fails with a data error naming the file.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fuzz/fuzz_util.h"
+#include "io/csv/csv_reader.h"
+#include "outcore/io.h"
+
+namespace outcore::fuzz {
+namespace {
+
+struct Config {
+  ReadOptions read;
+  csv::CsvTuning tuning;
+  int64_t split_size = 1;
+  int64_t batch_rows = 3;
+  int declare = 0;  // 0: infer, 1: all string, 2: mixed declared types
+};
+
+Config Decode(uint8_t a, uint8_t b) {
+  static const char kDelims[] = {',', ';', '\t', '|'};
+  Config c;
+  c.read.delimiter = kDelims[a & 3];
+  c.read.header = (a & 4) == 0;
+  c.declare = (a >> 3) % 3;
+  c.tuning.allow_avx2 = (a & 0x40) != 0;
+  c.tuning.block_bytes = 16 + (b & 15) * 8;
+  c.tuning.max_row_bytes = 4096;
+  c.split_size = 1 + ((b >> 4) & 7) * 13;
+  c.batch_rows = 1 + (b >> 7) * 64;
+  c.read.infer_rows = 1 + (a >> 7) * 100;
+  return c;
+}
+
+// Rows after the header as RFC 4180 (with any '"' toggling quoting) and outcore's blank-line
+// rule see them: rows end at '\n' outside quotes; an empty row (or a lone '\r') is skipped.
+int64_t ReferenceRowCount(std::string_view text, bool header) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  int64_t rows = 0;
+  bool in_quotes = false;
+  size_t row_start = 0;
+  auto end_row = [&](size_t end) {
+    const size_t length = end - row_start;
+    const bool blank = length == 0 || (length == 1 && text[row_start] == '\r');
+    if (!blank) ++rows;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"') in_quotes = !in_quotes;
+    if (text[i] == '\n' && !in_quotes) {
+      end_row(i);
+      row_start = i + 1;
+    }
+  }
+  if (row_start < text.size()) end_row(text.size());
+  return header && rows > 0 ? rows - 1 : rows;
+}
+
+struct Result {
+  std::vector<std::vector<std::string>> rows;
+  ReadStats stats;
+  std::vector<std::string> errors;
+};
+
+void Append(const Batch& batch, Result* out) {
+  CheckBatch(batch);
+  for (int64_t r = 0; r < batch.num_rows; ++r) {
+    std::vector<std::string> row;
+    for (const ColumnPtr& c : batch.columns) row.push_back(c->IsNull(r) ? "\x01null" : c->ToString(r));
+    out->rows.push_back(std::move(row));
+  }
+}
+
+Result ReadSplits(Source& source, const std::vector<Split>& splits, const ScanOptions& scan) {
+  Result out;
+  for (const Split& split : splits) {
+    std::unique_ptr<SplitReader> reader = source.Open(split, scan);
+    Batch batch;
+    while (reader->Next(&batch)) {
+      FUZZ_CHECK(batch.num_rows > 0 && batch.num_rows <= scan.batch_rows, "batch size");
+      Append(batch, &out);
+    }
+    const ReadStats& s = reader->stats();
+    out.stats.rows_read += s.rows_read;
+    out.stats.rows_rejected += s.rows_rejected;
+    out.stats.rejects.insert(out.stats.rejects.end(), s.rejects.begin(), s.rejects.end());
+  }
+  FUZZ_CHECK(out.stats.rows_read == static_cast<int64_t>(out.rows.size()), "rows_read vs batches");
+  return out;
+}
+
+void FuzzOne(const uint8_t* data, size_t size) {
+  if (size < 2) return;
+  const Config config = Decode(data[0], data[1]);
+  const std::string_view text(reinterpret_cast<const char*>(data) + 2, size - 2);
+  static ScratchFile file(".csv");
+  const std::string& path = file.Write(text);
+
+  std::unique_ptr<Source> source;
+  Schema schema;
+  ReadOptions read = config.read;
+  // The layout and inference may fail (empty file, duplicate names, bad header): typed errors.
+  if (!RunExpectingOnlyErrors([&] {
+        source = csv::MakeCsvSource(read, config.tuning);
+        schema = source->InspectSchema(path);
+      }))
+    return;
+  if (config.declare != 0) {
+    static const DataType kTypes[] = {DataType::kString, DataType::kF64, DataType::kI64,
+                                      DataType::kBool, DataType::kCategory, DataType::kTimestamp};
+    for (int i = 0; i < schema.size(); ++i) {
+      const std::string& name = schema.field(i).name;
+      const DataType type = config.declare == 1 ? DataType::kString : kTypes[(i + data[1]) % 6];
+      if (type == DataType::kTimestamp)
+        read.parse_dates.push_back(name);
+      else
+        read.dtypes[name] = type;
+    }
+    if (!RunExpectingOnlyErrors([&] {
+          source = csv::MakeCsvSource(read, config.tuning);
+          schema = source->InspectSchema(path);
+        }))
+      return;
+  }
+
+  ScanOptions scan;
+  scan.batch_rows = config.batch_rows;
+  scan.on_bad_rows = BadRowPolicy::kSkip;
+  Result serial, split;
+  std::string serial_error, split_error;
+  const bool serial_ok = RunExpectingOnlyErrors(
+      [&] { serial = ReadSplits(*source, source->Plan({path}, 0), scan); }, &serial_error);
+  const bool split_ok = RunExpectingOnlyErrors(
+      [&] { split = ReadSplits(*source, source->Plan({path}, config.split_size), scan); },
+      &split_error);
+  FUZZ_CHECK(serial_ok == split_ok, "serial: '" + serial_error + "' split: '" + split_error + "'");
+  if (!serial_ok) return;  // e.g. a row over the size cap, which cannot be skipped
+
+  FUZZ_CHECK(serial.rows == split.rows, "split reading differs from serial reading");
+  FUZZ_CHECK(serial.stats.rows_rejected == split.stats.rows_rejected, "rejected counts differ");
+  FUZZ_CHECK(serial.stats.rows_read + serial.stats.rows_rejected ==
+                 ReferenceRowCount(text, read.header),
+             "rows in " + std::to_string(ReferenceRowCount(text, read.header)) + " != read " +
+                 std::to_string(serial.stats.rows_read) + " + rejected " +
+                 std::to_string(serial.stats.rows_rejected));
+
+  scan.on_bad_rows = BadRowPolicy::kReject;
+  Result rejected = ReadSplits(*source, source->Plan({path}, config.split_size), scan);
+  FUZZ_CHECK(rejected.rows == serial.rows, "reject mode reads other rows than skip mode");
+  FUZZ_CHECK(static_cast<int64_t>(rejected.stats.rejects.size()) == serial.stats.rows_rejected,
+             "one reject record per skipped row");
+  int64_t previous_line = 0;
+  for (const RejectedRow& r : rejected.stats.rejects) {
+    FUZZ_CHECK(r.path == path && !r.reason.empty(), "reject record names file and reason");
+    FUZZ_CHECK(r.line > previous_line, "reject lines increase");
+    previous_line = r.line;
+  }
+
+  scan.on_bad_rows = BadRowPolicy::kStop;
+  std::string stop_error;
+  Result stopped;
+  const bool stop_ok = RunExpectingOnlyErrors(
+      [&] { stopped = ReadSplits(*source, source->Plan({path}, config.split_size), scan); },
+      &stop_error);
+  FUZZ_CHECK(stop_ok == (serial.stats.rows_rejected == 0), "stop mode: '" + stop_error + "'");
+  if (stop_ok)
+    FUZZ_CHECK(stopped.rows == serial.rows, "stop mode reads other rows");
+  else
+    FUZZ_CHECK(stop_error.rfind(path + ":", 0) == 0, "error does not name the file: " + stop_error);
+}
+
+}  // namespace
+}  // namespace outcore::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  outcore::fuzz::FuzzOne(data, size);
+  return 0;
+}

@@ -1,0 +1,77 @@
+// Fuzzes the model-file loader. Any input must either load or fail with a model error
+// before any large allocation. A model that loads must also run: the pipeline scores a small
+// batch of awkward values (missing, NaN, huge, unseen categories) built from its input schema,
+// giving one finite-or-NaN prediction per row, and saving it again gives a loadable file.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "fuzz/fuzz_util.h"
+#include "outcore/model.h"
+
+namespace outcore::fuzz {
+namespace {
+
+constexpr int64_t kRows = 5;
+
+ColumnPtr AwkwardColumn(DataType type) {
+  auto c = std::make_shared<Column>(type);
+  c->length = kRows;
+  static const double kDoubles[] = {0.0, -1.5, 1e308, std::nan(""), 42};
+  static const char* kStrings[] = {"cash", "", "CASH ", "\xff\xfe", "credit"};
+  for (int64_t i = 0; i < kRows; ++i) {
+    switch (type) {
+      case DataType::kF64: c->f64.push_back(kDoubles[i]); break;
+      case DataType::kI64: c->i64.push_back(i == 2 ? INT64_MIN : i * 7); break;
+      case DataType::kTimestamp: c->i64.push_back(i == 2 ? -62135596800000000 : i * 3600000000LL); break;
+      case DataType::kBool: c->u8.push_back(i & 1); break;
+      case DataType::kString:
+        if (c->offsets.empty()) c->offsets.push_back(0);
+        c->chars += kStrings[i];
+        c->offsets.push_back(static_cast<int64_t>(c->chars.size()));
+        break;
+      case DataType::kCategory:
+        if (!c->dict) c->dict = std::make_shared<Dictionary>(Dictionary{"cash", "CRD", "x"});
+        c->codes.push_back(static_cast<int32_t>(i % 3));
+        break;
+    }
+  }
+  c->SetNull(3);
+  return c;
+}
+
+void FuzzOne(const uint8_t* data, size_t size) {
+  static ScratchFile file(".json");
+  const std::string& path = file.Write(std::string_view(reinterpret_cast<const char*>(data), size));
+  Model model;
+  std::string error;
+  if (!RunExpectingOnlyErrors([&] { model = LoadModel(path, 1 << 20); }, &error)) {
+    FUZZ_CHECK(error.rfind(path + ":", 0) == 0, "error does not name the file: " + error);
+    return;
+  }
+  Batch batch;
+  batch.num_rows = kRows;
+  for (const Field& f : model.input_schema.fields()) batch.Add(f.name, AwkwardColumn(f.type));
+  std::vector<double> predictions;
+  if (RunExpectingOnlyErrors([&] {
+        TransformStats stats;
+        predictions = model.pipeline.Predict(batch, &stats);
+      }))
+    FUZZ_CHECK(static_cast<int64_t>(predictions.size()) == kRows, "one prediction per row");
+
+  // What we would save, we can load again.
+  const Json saved = ModelToJson(model);
+  std::string reload_error;
+  FUZZ_CHECK(RunExpectingOnlyErrors([&] { ModelFromJson(saved); }, &reload_error),
+             "a loaded model does not load after saving: " + reload_error);
+}
+
+}  // namespace
+}  // namespace outcore::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  outcore::fuzz::FuzzOne(data, size);
+  return 0;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang-14, ASan + UBSan) in build-fuzz/ and fuzzes them.
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]     fuzz each TARGET (csv parquet model spec; default all)
+#                                         for SECONDS (default 60), one after another
+#   FUZZ_JOBS=2 fuzz/run.sh 3600 csv      two processes on one target, sharing its corpus
+#
+# Each target grows its corpus in build-fuzz/corpus/TARGET (seeded from fuzz/corpus/TARGET);
+# a crash, leak, timeout or invariant violation stops the run with the input saved in
+# build-fuzz/artifacts/TARGET/ and a non-zero exit. Turn a saved input into a regression test
+# by copying it to fuzz/regressions/TARGET/ (CTest replays that folder on every build).
+# The last line for each target is "fuzz: TARGET SECONDS s EXECS execs CORPUS inputs".
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SECONDS_EACH=${1:-60}
+shift || true
+TARGETS=("$@")
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(csv parquet model spec)
+BUILD=${OUTCORE_FUZZ_BUILD:-$ROOT/build-fuzz}
+JOBS=${FUZZ_JOBS:-1}
+
+if [[ ! -f $BUILD/CMakeCache.txt ]]; then
+  CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DOUTCORE_SANITIZE=ON -DOUTCORE_FUZZ=ON -DOUTCORE_BENCH=OFF >/dev/null
+fi
+cmake --build "$BUILD" -j"$(nproc)" --target "${TARGETS[@]/%/_fuzzer}"
+
+status=0
+for target in "${TARGETS[@]}"; do
+  corpus=$BUILD/corpus/$target
+  artifacts=$BUILD/artifacts/$target
+  log=$BUILD/fuzz-$target.log
+  mkdir -p "$corpus" "$artifacts"
+  dict=()
+  [[ -f $ROOT/fuzz/$target.dict ]] && dict=(-dict="$ROOT/fuzz/$target.dict")
+  # -malloc_limit_mb: no single allocation may exceed the readers' caps for these tiny inputs.
+  # -max_len: inputs up to 64 KB (seed Parquet and model files are a few KB).
+  rm -f "$BUILD"/jobs-$target/fuzz-*.log
+  mkdir -p "$BUILD/jobs-$target"
+  set +e
+  (cd "$BUILD/jobs-$target" && "$BUILD/${target}_fuzzer" "$corpus" "$ROOT/fuzz/corpus/$target" "${dict[@]}" \
+    -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=20 -rss_limit_mb=3072 \
+    -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$artifacts/" \
+    $([[ $JOBS -gt 1 ]] && echo "-jobs=$JOBS -workers=$JOBS") >"$log" 2>&1)
+  rc=$?
+  set -e
+  # With -jobs, each process logs to jobs-TARGET/fuzz-N.log.
+  logs=("$log" "$BUILD"/jobs-$target/fuzz-*.log)
+  execs=$(cat "${logs[@]}" 2>/dev/null | grep "stat::number_of_executed_units" | awk '{s += $2} END {print s + 0}')
+  echo "fuzz: $target $SECONDS_EACH s $execs execs $(find "$corpus" -type f | wc -l) inputs (exit $rc)"
+  if [[ $rc -ne 0 ]]; then
+    status=1
+    cat "${logs[@]}" 2>/dev/null | grep -m8 -E "ERROR|invariant|runtime error|Test unit written" || tail -20 "$log"
+  fi
+done
+exit $status
