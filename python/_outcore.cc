@@ -9,11 +9,13 @@
 #include <cstring>
 #include <memory>
 
+#include "exec/resume.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/fit.h"
 #include "outcore/model.h"
 #include "outcore/pipeline.h"
+#include "outcore/postgres.h"
 #include "outcore/predict.h"
 #include "outcore/python_api.h"
 
@@ -298,6 +300,13 @@ py::array VectorToArray(std::vector<double> values) {
 }
 
 Json ParseJson(const std::string& text) { return Json::parse(text); }
+
+Sink::Mode SinkMode(const std::string& mode) {
+  if (mode == "fresh") return Sink::Mode::kFresh;
+  if (mode == "resume") return Sink::Mode::kResume;
+  if (mode == "overwrite") return Sink::Mode::kOverwrite;
+  Fail(ErrorCode::kUsage, "sink mode: expected fresh, resume or overwrite, got '" + mode + "'");
+}
 
 // ---- Models.
 
@@ -599,21 +608,44 @@ PYBIND11_MODULE(_outcore, m) {
         return PartName(ordinal, format == "csv" ? OutputFormat::kCsv : OutputFormat::kParquet);
       },
       py::arg("ordinal"), py::arg("format"));
+  // The destination of a distributed run: the CLI's Sink, so that a table output gets the
+  // same exactly-once ledger and a directory the same --resume records.
+  py::class_<Sink>(m, "Sink", "Where a run's parts go (a directory or a PostgreSQL table).")
+      .def(
+          "prepare",
+          [](Sink& sink, const std::string& mode, const std::string& identity_json) {
+            bool complete = false;
+            std::vector<SplitResult> kept;
+            {
+              py::gil_scoped_release release;  // database round trips: let Dask's thread run
+              kept = sink.Prepare(SinkMode(mode), ParseJson(identity_json), &complete);
+            }
+            std::vector<std::string> done;
+            for (const auto& r : kept) done.push_back(r.ToJson().dump());
+            return py::make_tuple(done, complete);
+          },
+          py::arg("mode"), py::arg("identity_json"),
+          "Readies the destination: ([SplitResult JSON of parts a resumed run keeps], complete).")
+      .def(
+          "commit",
+          [](Sink& sink, const std::string& result_json) {
+            SplitResult result = SplitResult::FromJson(ParseJson(result_json));
+            py::gil_scoped_release release;
+            sink.Commit(result);
+          },
+          py::arg("result_json"), "Makes a finished attempt's part visible and records it.")
+      .def("manifest", [](Sink& sink) { return sink.Manifest().dump(); },
+           "The manifest of a complete run, as JSON text.");
   m.def(
-      "commit_part",
-      [](const std::string& output_json, const std::string& result_json) {
-        CommitPart(OutputSpec::FromJson(output_json),
-                   SplitResult::FromJson(ParseJson(result_json)));
-      },
-      py::arg("output_json"), py::arg("result_json"),
-      "Renames a finished attempt's part into place.");
+      "open_sink", [](const std::string& output_json) { return OpenSink(OutputSpec::FromJson(output_json)); },
+      py::arg("output_json"), "The sink of an output spec (its dir: a directory or a postgresql:// URI).");
   m.def(
       "write_manifest",
-      [](const Model& model, const std::string& model_path, const std::vector<std::string>& inputs,
-         const std::string& output_json, int64_t split_size,
-         const std::vector<std::string>& splits_json, const std::vector<std::string>& results_json,
-         double seconds, int threads, const std::string& executor_json,
-         const std::string& reject_path) {
+      [](Sink& sink, const Model& model, const std::string& model_path,
+         const std::vector<std::string>& inputs, const std::string& output_json,
+         int64_t split_size, const std::vector<std::string>& splits_json,
+         const std::vector<std::string>& results_json, double seconds, int threads,
+         const std::string& executor_json, const std::string& reject_path, int64_t parts_reused) {
         OutputSpec output = OutputSpec::FromJson(output_json);
         std::vector<Split> splits;
         std::vector<SplitResult> results;
@@ -627,11 +659,28 @@ PYBIND11_MODULE(_outcore, m) {
         if (!reject_path.empty()) WriteRejects(reject_path, rejects, false);
         Json manifest = PredictManifest(model, model_path, inputs, output, split_size, splits,
                                         results, seconds, threads, ParseJson(executor_json));
-        WritePredictManifest(output.dir, manifest);
+        manifest["totals"]["parts_reused"] = parts_reused;
+        py::gil_scoped_release release;  // a table's Finish counts its rows
+        sink.Finish(manifest);
         return manifest.dump();
       },
-      py::arg("model"), py::arg("model_path"), py::arg("inputs"), py::arg("output_json"),
-      py::arg("split_size"), py::arg("splits"), py::arg("results"), py::arg("seconds"),
-      py::arg("threads"), py::arg("executor_json"), py::arg("reject_path") = "",
-      "Writes OUTDIR/_SUCCESS (the local executor's format) for committed results; returns it.");
+      py::arg("sink"), py::arg("model"), py::arg("model_path"), py::arg("inputs"),
+      py::arg("output_json"), py::arg("split_size"), py::arg("splits"), py::arg("results"),
+      py::arg("seconds"), py::arg("threads"), py::arg("executor_json"),
+      py::arg("reject_path") = "", py::arg("parts_reused") = 0,
+      "Completes the run through its sink with the local executor's manifest (OUTDIR/_SUCCESS, "
+      "or the ledger's 'complete' row of a table); returns the manifest.");
+
+  m.def(
+      "run_identity",
+      [](const Model& model, const std::vector<std::string>& inputs, const std::string& output_json,
+         int64_t split_size, size_t splits) {
+        OutputSpec output = OutputSpec::FromJson(output_json);
+        py::gil_scoped_release release;  // a table input is counted: one scan of it
+        return RunIdentity(model, inputs, output, split_size, splits).dump();
+      },
+      py::arg("model"), py::arg("inputs"), py::arg("output_json"), py::arg("split_size"),
+      py::arg("splits"), "What --resume compares (the CLI's): model, inputs, options, splits.");
+  m.def("redact_uri", &RedactPostgresUri, py::arg("text"),
+        "A postgresql:// URI without its password; anything else as it is.");
 }

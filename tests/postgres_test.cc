@@ -128,6 +128,8 @@ TEST(PostgresUri, PartsAndRedaction) {
   EXPECT_EQ(u.redacted, "postgresql://ann@db.example:6543/sales?table=public.t&sslmode=require");
   EXPECT_EQ(RedactPostgresUri("postgres://h/db?password=x&table=t"), "postgres://h/db?table=t");
   EXPECT_EQ(RedactPostgresUri("postgresql://u:p@[::1]:5/d"), "postgresql://u@[::1]:5/d");
+  // Anything else is left alone, so that callers may redact whatever they show.
+  EXPECT_EQ(RedactPostgresUri("data/a:b@c?password=x.csv"), "data/a:b@c?password=x.csv");
   pg::Uri q = pg::ParseUri("postgresql:///db?query=SELECT a FROM t WHERE b = 'x%25'");
   EXPECT_EQ(q.query, "SELECT a FROM t WHERE b = 'x%'");
   EXPECT_EQ(q.host, "");
@@ -376,6 +378,22 @@ SplitResult WritePart(Sink& sink, int64_t ordinal, int64_t attempt, int64_t firs
   r.rows_in = n;
   if (commit) sink.Commit(r);
   return r;
+}
+
+// --resume compares this: it changes with rows added, deleted or updated, and only then.
+TEST(PostgresSource, InputSignatureNoticesChangedRows) {
+  Sql("CREATE TABLE sig (id int, v text)");
+  Sql("INSERT INTO sig SELECT i, 'x' FROM generate_series(1, 100) i");
+  Json before = PostgresInputSignature(Table("sig"));
+  EXPECT_EQ(before["rows"], 100);
+  EXPECT_EQ(PostgresInputSignature(Table("sig")), before);
+  Sql("UPDATE sig SET v = 'y' WHERE id = 5");
+  Json updated = PostgresInputSignature(Table("sig"));
+  EXPECT_EQ(updated["rows"], 100);
+  EXPECT_NE(updated, before);
+  Sql("DELETE FROM sig WHERE id = 6");
+  EXPECT_EQ(PostgresInputSignature(Table("sig"))["rows"], 99);
+  EXPECT_TRUE(PostgresInputSignature(PgServer::Base() + "?query=SELECT 1").is_null());
 }
 
 TEST(PostgresSink, PartsCommitOnceAndResume) {

@@ -2,7 +2,7 @@
 
     python3 -m outcore predict MODEL INPUT... -o OUTDIR --scheduler tcp://HOST:PORT
         [--split-size 64MB] [--format parquet|csv] [--compression zstd|snappy|none]
-        [--keep COL,...] [--label] [--on-bad-rows stop|skip|reject=FILE] [--overwrite]
+        [--keep COL,...] [--label] [--on-bad-rows stop|skip|reject=FILE] [--overwrite | --resume]
         [--retries 3] [--quiet] [--json]
     python3 -m outcore steps
 
@@ -30,19 +30,24 @@ def _predict(args):
         manifest = outcore_dask.predict(
             args.model, args.inputs, args.output, client=client, retries=args.retries,
             split_size=args.split_size, format=args.format, compression=args.compression, keep=args.keep or "",
-            label=args.label, on_bad_rows=args.on_bad_rows, overwrite=args.overwrite,
+            label=args.label, on_bad_rows=args.on_bad_rows, overwrite=args.overwrite, resume=args.resume,
             progress=not (args.quiet or args.json))
     totals, timings = manifest["totals"], manifest["timings"]
+    output = _outcore.redact_uri(args.output)
+    executor = manifest.get("executor", {})  # absent when `outcore predict` completed the run
     if args.json:
-        print(json.dumps({"output": args.output, "totals": totals, "timings": timings,
-                          "drift": manifest["drift"], "executor": manifest["executor"]}, indent=2))
+        print(json.dumps({"output": output, "totals": totals, "timings": timings,
+                          "drift": manifest["drift"], "executor": executor}, indent=2))
     elif not args.quiet:
         print("predict  %s rows in, %s out, %s rejected -> %s parts in %s" % (
             format(totals["rows_in"], ","), format(totals["rows_out"], ","), format(totals["rows_rejected"], ","),
-            format(totals["parts"], ","), args.output), file=sys.stderr)
+            format(totals["parts"], ","), output), file=sys.stderr)
+        if totals["parts_reused"]:
+            print("         %s parts were already complete and kept" % format(totals["parts_reused"], ","),
+                  file=sys.stderr)
         print("time     %.2f s, %.2fM rows/s on %d Dask workers (%d threads); %d attempts discarded" % (
-            timings["seconds"], timings["rows_per_second"] / 1e6, manifest["executor"]["workers"],
-            timings["threads"], manifest["executor"]["attempts_discarded"]), file=sys.stderr)
+            timings["seconds"], timings["rows_per_second"] / 1e6, executor.get("workers", 0),
+            timings["threads"], executor.get("attempts_discarded", 0)), file=sys.stderr)
         for key, n in manifest["drift"].items():
             print("drift    %s: %s values outside what the model was trained on" % (key, format(n, ",")),
                   file=sys.stderr)
@@ -73,8 +78,8 @@ def main(argv=None):
                             description="Score inputs with a model file on a Dask cluster: one task per "
                                         "split, each part committed exactly once, _SUCCESS written last.")
     p.add_argument("model", help="model file (from `outcore fit` or Pipeline.save)")
-    p.add_argument("inputs", nargs="+", help="CSV files, directories or quoted globs")
-    p.add_argument("-o", "--output", required=True, help="output directory (shared with the workers)")
+    p.add_argument("inputs", nargs="+", help="CSV or Parquet files, directories, quoted globs or postgresql:// URIs")
+    p.add_argument("-o", "--output", required=True, help="output directory (shared with the workers), or postgresql://...?table=NAME")
     p.add_argument("--scheduler", required=True, help="Dask scheduler address, e.g. tcp://10.0.0.1:8786")
     p.add_argument("--split-size", default="64MB", help="input bytes per split (and per task): 64MB, 1G, ...")
     p.add_argument("--format", default="parquet", choices=["parquet", "csv"])
@@ -83,6 +88,8 @@ def main(argv=None):
     p.add_argument("--label", action="store_true", help="write the predicted class instead of the probability")
     p.add_argument("--on-bad-rows", default="stop", help="stop, skip or reject=FILE")
     p.add_argument("--overwrite", action="store_true", help="replace outcore output already in OUTDIR")
+    p.add_argument("--resume", action="store_true",
+                   help="finish an interrupted run into OUTDIR: keep its committed parts, run the rest")
     p.add_argument("--retries", type=int, default=3, help="extra attempts for a task that fails")
     p.add_argument("--connect-timeout", default="10s", help="how long to wait for the scheduler")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")

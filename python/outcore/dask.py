@@ -12,6 +12,11 @@ task more than once (a worker dies, the task is retried); the driver renames the
 successful attempt of each split into place, deletes the files of any other attempt, and writes
 `_SUCCESS` last, in the same format as the CLI's. Workers and driver must see the inputs and the
 output directory at the same paths (one machine, or a shared file system).
+
+The output can also be a PostgreSQL table (postgresql://...?table=NAME): each worker writes its
+split's rows in one transaction that records the split in the table's ledger, and a retried
+split replaces its own rows; the driver commits and completes the run in the ledger, exactly as
+`outcore predict` does (docs/postgres.md). `resume=True` finishes an interrupted run of either.
 """
 
 import json
@@ -80,56 +85,47 @@ def run_split_task(fingerprint, model_text, split_json, output_json):
 
 # ---- On the driver -------------------------------------------------------------------------
 
-def _is_ours(name):
-    return (name == "_SUCCESS" or name == "_outcore" or
-            (name.startswith("part-") and (name.endswith(".parquet") or name.endswith(".csv"))) or
-            (name.startswith(".part-") and name.endswith(".tmp")))
-
-
-def _prepare_output(directory, overwrite):
-    if os.path.exists(directory) and not os.path.isdir(directory):
-        raise _outcore.UsageError("%s: exists and is not a directory" % directory)
-    present = os.listdir(directory) if os.path.isdir(directory) else []
-    if present and not overwrite:
-        raise _outcore.UsageError("%s: output directory is not empty; use overwrite=True (--overwrite) "
-                                  "to replace its outcore output" % directory)
-    for name in present:
-        if _is_ours(name):
-            path = os.path.join(directory, name)
-            if os.path.isdir(path):
-                import shutil
-                shutil.rmtree(path)
-            else:
-                os.unlink(path)
-    os.makedirs(directory, exist_ok=True)
+def _is_table(output):
+    return output.startswith(("postgresql://", "postgres://"))
 
 
 class PartCommitter:
-    """Promotes the first successful attempt of each split and discards every other one."""
+    """Commits the first successful attempt of each split through the sink, and discards every
+    other attempt. A directory's attempts are files under temporary names; a table's attempt
+    wrote its split's rows in one transaction that replaced any earlier attempt's, so there is
+    nothing of it to discard."""
 
-    def __init__(self, output_json):
-        self.output_json = output_json
+    def __init__(self, sink, output_json, committed=()):
+        self.sink = sink
         self.directory = json.loads(output_json)["dir"]
+        self.table = _is_table(self.directory)
         self.results = {}  # ordinal -> SplitResult JSON of the committed attempt
+        for result_json in committed:
+            self.results[json.loads(result_json)["ordinal"]] = result_json
         self.discarded = 0
 
     def offer(self, result_json):
         """Commits this attempt's part unless its split already has one; True if committed."""
         result = json.loads(result_json)
         if result["ordinal"] in self.results:
-            self._remove(result["temp_path"])
+            if not self.table:
+                self._remove(result["temp_path"])
             self.discarded += 1
             return False
-        if not os.path.exists(result["temp_path"]):
+        if not self.table and not os.path.exists(result["temp_path"]):
             raise _outcore.OutcoreIOError(
                 "%s: a worker wrote this part, but the driver cannot see it: the workers must write to the "
                 "same directory as the driver (one machine, or a shared file system)" % result["temp_path"])
-        _outcore.commit_part(self.output_json, result_json)
+        self.sink.commit(result_json)
         self.results[result["ordinal"]] = result_json
         return True
 
     def discard_leftovers(self):
-        """Deletes the temporary files of attempts that never reported (a killed worker's)."""
+        """Deletes the temporary files of attempts that never reported (a killed worker's). A
+        table needs nothing: the server rolled back an unfinished attempt, and a finished but
+        unreported one is rewritten by its rerun (or by --resume)."""
+        if self.table:
+            return
         for name in os.listdir(self.directory):
             if name.startswith(".part-") and ".attempt-" in name and name.endswith(".tmp"):
                 self._remove(os.path.join(self.directory, name))
@@ -211,21 +207,28 @@ def _output_spec(directory, format, compression, keep_json, label, on_bad_rows):
 
 
 def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB", format="parquet",
-            compression="zstd", keep=(), label=False, on_bad_rows="stop", overwrite=False, progress=None):
+            compression="zstd", keep=(), label=False, on_bad_rows="stop", overwrite=False, resume=False,
+            progress=None):
     """Scores `inputs` with `model` on the Dask cluster of `client` into `output`.
 
     model: a model file path, or a fitted outcore Pipeline / estimator. inputs: files,
-    directories or globs (as `outcore predict` takes them). client: a distributed.Client
+    directories, globs or postgresql:// URIs (as `outcore predict` takes them). output: a
+    directory, or postgresql://...?table=NAME (docs/postgres.md). client: a distributed.Client
     (default: the current one). retries: extra attempts for a task that raised (a worker that
-    dies is handled by Dask's scheduler, which reruns its tasks elsewhere). The other options
-    are `outcore predict`'s. progress: on stderr, a redrawn line on a terminal, else a line per
-    10% done; None = only on a terminal.
+    dies is handled by Dask's scheduler, which reruns its tasks elsewhere). resume: finish an
+    interrupted run (of this driver or of `outcore predict`) into the same output: its committed
+    parts are kept and only the other splits run. The other options are `outcore predict`'s.
+    progress: on stderr, a redrawn line on a terminal, else a line per 10% done; None = only on
+    a terminal.
 
-    Returns the _SUCCESS manifest (a dict). Parts are committed as their splits finish; on
-    failure the committed parts stay, no _SUCCESS is written and the error is raised.
+    Returns the manifest (a dict; OUTDIR/_SUCCESS, or the ledger's for a table). Parts are
+    committed as their splits finish; on failure the committed parts stay, the run is not
+    marked complete and the error is raised.
     """
     from distributed import as_completed, get_client
 
+    if overwrite and resume:
+        raise _outcore.UsageError("overwrite and resume exclude each other")
     client = client or get_client()
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -234,22 +237,33 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
     model_path, cpp_model = _model_of(model)
     model_text = cpp_model.to_json()
     start = time.monotonic()
+    output = os.fspath(output)
+    shown_output = _outcore.redact_uri(output)
     inputs = _outcore.expand_inputs([os.fspath(i) for i in inputs])
     split_bytes = parse_size(split_size)
     splits, keep_json = _outcore.plan_splits(cpp_model, inputs, split_bytes, list(keep))
-    output_json, reject_path = _output_spec(os.fspath(output), format, compression, keep_json, label, on_bad_rows)
-    _prepare_output(os.fspath(output), overwrite)
+    output_json, reject_path = _output_spec(output, format, compression, keep_json, label, on_bad_rows)
+    # Workers get the output without its password: like the input splits, they connect with
+    # the credentials of their own environment (PGPASSWORD, ~/.pgpass).
+    worker_output_json = json.dumps(dict(json.loads(output_json), dir=shown_output))
+    sink = _outcore.open_sink(output_json)
+    identity = _outcore.run_identity(cpp_model, inputs, output_json, split_bytes, len(splits))
+    mode = "resume" if resume else "overwrite" if overwrite else "fresh"
+    committed, complete = sink.prepare(mode, identity)
+    if complete:
+        return json.loads(sink.manifest())
 
     split_info = [json.loads(s) for s in splits]
+    committer = PartCommitter(sink, output_json, committed)
+    todo = [(s, info) for s, info in zip(splits, split_info) if info["ordinal"] not in committer.results]
     run_id = secrets.token_hex(4)
     futures = [
-        client.submit(run_split_task, cpp_model.fingerprint, model_text, s, output_json, retries=retries,
+        client.submit(run_split_task, cpp_model.fingerprint, model_text, s, worker_output_json, retries=retries,
                       pure=False, key="outcore-split-%s-%05d" % (run_id, info["ordinal"]))
-        for s, info in zip(splits, split_info)
+        for s, info in todo
     ]
-    committer = PartCommitter(output_json)
     shown = sys.stderr.isatty() if progress is None else progress
-    bar = DriverProgress(len(splits), sum(i["end"] - i["begin"] for i in split_info), shown)
+    bar = DriverProgress(len(todo), sum(info["end"] - info["begin"] for _, info in todo), shown)
     try:
         for _, reply in as_completed(futures, with_results=True):
             if not reply["ok"]:
@@ -261,8 +275,8 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
         committer.discard_leftovers()
         bar.close()
         if isinstance(e, _outcore.Error):
-            raise type(e)("%s (%d of %d parts are complete in %s)"
-                          % (e, len(committer.results), len(splits), os.fspath(output))) from None
+            raise type(e)("%s (%d of %d parts are complete in %s; run again with resume=True (--resume) to finish)"
+                          % (e, len(committer.results), len(splits), shown_output)) from None
         raise
     bar.close()
     committer.discard_leftovers()
@@ -274,6 +288,7 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
     executor = {"kind": "dask", "scheduler": client.scheduler.address, "workers": len(workers),
                 "attempts_discarded": committer.discarded}
     results = [committer.results[info["ordinal"]] for info in split_info]
-    manifest = _outcore.write_manifest(cpp_model, model_path, inputs, output_json, split_bytes, splits, results,
-                                       time.monotonic() - start, threads, json.dumps(executor), reject_path)
+    manifest = _outcore.write_manifest(sink, cpp_model, model_path, inputs, output_json, split_bytes, splits, results,
+                                       time.monotonic() - start, threads, json.dumps(executor), reject_path,
+                                       len(splits) - len(todo))
     return json.loads(manifest)

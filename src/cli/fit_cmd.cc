@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "outcore/fit.h"
+#include "outcore/postgres.h"
 
 namespace outcore::cli {
 namespace {
@@ -49,9 +50,11 @@ void Run(const FitArgs& a) {
     std::printf("%s\n", j.dump(2).c_str());
     return;
   }
-  std::printf("read   %s rows (%s rejected) from %lld file(s), %s   %.2f s\n",
-              Thousands(report.rows_read).c_str(), Thousands(report.rows_rejected).c_str(),
-              static_cast<long long>(report.files), HumanBytes(report.bytes).c_str(), report.seconds_read);
+  std::string from = std::to_string(report.files) +
+                     (IsPostgresUri(a.inputs[0]) ? " PostgreSQL input(s)"
+                                                 : " file(s), " + HumanBytes(report.bytes));
+  std::printf("read   %s rows (%s rejected) from %s   %.2f s\n", Thousands(report.rows_read).c_str(),
+              Thousands(report.rows_rejected).c_str(), from.c_str(), report.seconds_read);
   if (report.rows_missing_target)
     std::printf("       %s rows without a target were left out\n", Thousands(report.rows_missing_target).c_str());
   const Json& info = report.fit_info;
@@ -82,7 +85,7 @@ void AddFitCommand(CLI::App& app) {
       "was trained on (schema, read options, categories, statistics, rows, data fingerprint).\n"
       "Example: outcore fit examples/taxi_tip.toml data/taxi.csv -o model.json");
   cmd->add_option("spec", args->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
-  cmd->add_option("train", args->inputs, "training data: CSV files, directories or quoted globs")->required();
+  cmd->add_option("train", args->inputs, "training data: CSV or Parquet files, directories, quoted globs, or a postgresql:// URI (docs/postgres.md)")->required();
   cmd->add_option("-o,--output", args->output, "model file to write (JSON)")->required();
   cmd->add_option("--test-size", args->test_size,
                   "fraction of rows held out for test scores, in [0, 1); 0 fits on all rows")

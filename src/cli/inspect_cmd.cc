@@ -49,8 +49,8 @@ void Inspect(const std::string& path, bool json) {
                 t.value("fingerprint", "").c_str());
   if (t.contains("sources"))
     for (const auto& s : t["sources"])
-      std::printf("           %s (%s)\n", s["path"].get<std::string>().c_str(),
-                  HumanBytes(s["bytes"].get<double>()).c_str());
+      std::printf("           %s%s\n", s["path"].get<std::string>().c_str(),
+                  s.contains("bytes") ? (" (" + HumanBytes(s["bytes"].get<double>()) + ")").c_str() : "");
   for (auto& [split, metrics] : m.metrics.items()) std::printf("%-10s %s\n", split.c_str(), metrics.dump().c_str());
 }
 

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "outcore/error.h"
+#include "outcore/postgres.h"
 #include "outcore/predict.h"
 
 namespace outcore::cli {
@@ -64,8 +65,9 @@ void Run(const PredictArgs& a) {
   PredictReport r = Predict(model, a.model, a.inputs, SplitList(a.keep), o);
 
   const Json& totals = r.manifest["totals"];
+  const std::string output = RedactPostgresUri(a.output);
   if (a.json) {
-    Json summary = {{"output", a.output}, {"totals", totals}, {"timings", r.manifest["timings"]},
+    Json summary = {{"output", output}, {"totals", totals}, {"timings", r.manifest["timings"]},
                     {"drift", r.manifest["drift"]}};
     std::printf("%s\n", summary.dump(2).c_str());
     return;
@@ -75,7 +77,7 @@ void Run(const PredictArgs& a) {
   std::fprintf(stderr, "predict  %s rows in, %s out, %s rejected -> %s parts in %s\n",
                Thousands(totals["rows_in"]).c_str(), Thousands(totals["rows_out"]).c_str(),
                Thousands(totals["rows_rejected"]).c_str(), Thousands(totals["parts"]).c_str(),
-               a.output.c_str());
+               output.c_str());
   if (r.parts_reused)
     std::fprintf(stderr, "         %s parts were already complete and kept\n", Thousands(r.parts_reused).c_str());
   std::fprintf(stderr, "time     %.2f s, %.2fM rows/s (%s)\n", t["seconds"].get<double>(),
@@ -104,8 +106,8 @@ void AddPredictCommand(CLI::App& app) {
       "and the --keep columns.\n"
       "Example: outcore predict model.json 'data/*.csv' -o predictions/");
   cmd->add_option("model", a->model, "model file written by outcore fit")->required();
-  cmd->add_option("inputs", a->inputs, "CSV files, directories, or quoted globs like 'data/*.csv'")->required();
-  cmd->add_option("-o,--output", a->output, "output directory (created if missing)")->required();
+  cmd->add_option("inputs", a->inputs, "CSV or Parquet files, directories, quoted globs like 'data/*.csv', or postgresql:// URIs")->required();
+  cmd->add_option("-o,--output", a->output, "output directory (created if missing), or postgresql://...?table=NAME")->required();
   cmd->add_option("--format", a->format, "output format: parquet or csv")->capture_default_str();
   cmd->add_option("--compression", a->compression, "Parquet compression: zstd, snappy or none")
       ->capture_default_str();

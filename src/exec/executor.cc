@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "exec/progress.h"
+#include "exec/resume.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/postgres.h"
@@ -36,6 +37,7 @@ std::string Columns(const Schema& s) {
 // in the header, and a sample (the input's first split of ~1 MB) must mostly read as the
 // trained types. A column where more sampled values fail than parse was written with another
 // type: that is a schema error naming both. Occasional bad values are left to --on-bad-rows.
+// `input` is as shown in messages (a URI without its password).
 void CheckInput(const Model& model, const std::string& input, Source* source, const Schema& found,
                 const Split* first) {
   for (const auto& f : model.input_schema.fields())
@@ -73,22 +75,26 @@ void CheckInput(const Model& model, const std::string& input, Source* source, co
   }
 }
 
-Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, const PredictOptions& o,
-                 size_t splits) {
+}  // namespace
+
+Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, const OutputSpec& output,
+                 int64_t split_size, size_t splits) {
   Json files = Json::array();
   for (const auto& in : inputs) {
+    if (IsPostgresUri(in)) {
+      files.push_back({{"path", RedactPostgresUri(in)}, {"table", PostgresInputSignature(in)}});
+      continue;
+    }
     struct stat st{};
     stat(in.c_str(), &st);
     files.push_back({{"path", in}, {"bytes", static_cast<int64_t>(st.st_size)},
                      {"mtime", static_cast<int64_t>(st.st_mtime)}});
   }
-  Json out = Json::parse(o.output.ToJson());
+  Json out = Json::parse(output.ToJson());
   out.erase("dir");
-  return {{"model_fingerprint", model.fingerprint}, {"inputs", files}, {"split_size", o.split_size},
+  return {{"model_fingerprint", model.fingerprint}, {"inputs", files}, {"split_size", split_size},
           {"output", out}, {"splits", splits}};
 }
-
-}  // namespace
 
 std::atomic<bool>& PredictInterrupt() {
   static std::atomic<bool> flag{false};
@@ -122,11 +128,12 @@ std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>
     std::unique_ptr<Source> source = MakeSource(InputFormat(input), model.read);
     Schema found = source->InspectSchema(input);
     std::vector<Split> planned = source->Plan({input}, split_size, static_cast<int64_t>(splits.size()));
-    CheckInput(model, input, source.get(), found, planned.empty() ? nullptr : &planned.front());
+    const std::string shown = RedactPostgresUri(input);
+    CheckInput(model, shown, source.get(), found, planned.empty() ? nullptr : &planned.front());
     for (const auto& k : keep_names.fields()) {
       int i = found.IndexOf(k.name);
       if (i < 0)
-        Fail(ErrorCode::kSchema, input + ": --keep column '" + k.name + "' is not in the input (columns: " +
+        Fail(ErrorCode::kSchema, shown + ": --keep column '" + k.name + "' is not in the input (columns: " +
                                      Columns(found) + ")");
       if (keep->IndexOf(k.name) < 0) {
         int trained = model.input_schema.IndexOf(k.name);
@@ -157,7 +164,7 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   for (const auto& k : keep) keep_schema.Add({k, DataType::kString});
   std::vector<Split> splits = PlanSplits(model, inputs, o.split_size, &keep_schema);
   out.keep = keep_schema;
-  Json identity = RunIdentity(model, inputs, o, splits.size());
+  Json identity = RunIdentity(model, inputs, out, o.split_size, splits.size());
 
   // The destination: fresh, resumed or overwritten (only now, once the inputs are known good).
   std::unique_ptr<Sink> sink = OpenSink(out);
@@ -222,7 +229,7 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   for (const auto& r : results) done += r.has_value();
   if (first_error || done != splits.size()) {
     std::string hint = " (" + std::to_string(done) + " of " + std::to_string(splits.size()) +
-                       " parts are complete in " + out.dir + "; run again with --resume to finish)";
+                       " parts are complete in " + RedactPostgresUri(out.dir) + "; run again with --resume to finish)";
     try {
       if (first_error) std::rethrow_exception(first_error);
       Fail(ErrorCode::kIO, "interrupted");

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "exec/resume.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/postgres.h"
@@ -84,9 +85,7 @@ class FileSink : public Sink {
       }
       if (Exists(state_dir_ + "/run.json")) {
         Json before = Json::parse(ReadFile(state_dir_ + "/run.json"), nullptr, false);
-        if (before != identity)
-          Fail(ErrorCode::kUsage, out_.dir + ": cannot resume: the model, inputs or output options "
-                                             "differ from the interrupted run's (use --overwrite to start over)");
+        if (before != identity) RefuseResume(out_.dir, before, identity);
         for (const auto& name : ListDir(state_dir_)) {
           if (!EndsWith(name, ".json") || name == "run.json") continue;
           Json j = Json::parse(ReadFile(state_dir_ + "/" + name), nullptr, false);
@@ -142,6 +141,24 @@ class FileSink : public Sink {
 };
 
 }  // namespace
+
+void RefuseResume(const std::string& where, const Json& before, const Json& now) {
+  std::string why = "the model, inputs or output options differ from the interrupted run's";
+  auto inputs = [](const Json& identity) {
+    return identity.is_object() ? identity.value("inputs", Json::array()) : Json::array();
+  };
+  Json was = inputs(before), is = inputs(now);
+  for (size_t i = 0; i < was.size() && i < is.size(); ++i) {
+    if (!was[i].is_object() || !is[i].is_object()) continue;
+    Json a = was[i].value("table", Json()), b = is[i].value("table", Json());
+    if (!a.is_object() || !b.is_object() || a == b || was[i]["path"] != is[i]["path"]) continue;
+    why = "input " + is[i]["path"].get<std::string>() + " changed since the interrupted run (" +
+          (a["rows"] != b["rows"] ? a["rows"].dump() + " rows then, " + b["rows"].dump() + " now"
+                                  : std::string("rows were updated")) +
+          "), so the parts already written no longer match it";
+  }
+  Fail(ErrorCode::kUsage, where + ": cannot resume: " + why + " (use --overwrite to start over)");
+}
 
 std::unique_ptr<Sink> OpenSink(const OutputSpec& output) {
   if (IsPostgresUri(output.dir)) return MakePostgresSink(output);

@@ -8,12 +8,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <thread>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "core/batch_ops.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/metrics.h"
+#include "outcore/postgres.h"
 #include "outcore/predict.h"
 
 namespace outcore {
@@ -71,13 +76,58 @@ Features StackFeatures(const Pipeline& p, const std::vector<Batch>& batches) {
   return x;
 }
 
-Json HashSources(const std::vector<std::string>& files, std::string* fingerprint) {
-  std::vector<std::string> hashes(files.size());
-  ParallelFor(files.size(), [&](size_t i) { hashes[i] = HashFileHex(files[i]); });
+// XXH3 of the labelled rows a fit uses, in read order: per row its label, then each input
+// column's value as typed (a tag byte first: null or not; strings with their length). A table
+// has no file to hash; this names its data whatever its pages, splits or batch sizes.
+std::string HashRows(const std::vector<Batch>& batches, const std::vector<double>& labels) {
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), XXH3_freeState);
+  XXH3_64bits_reset(state.get());
+  std::string row;
+  auto put = [&row](const void* p, size_t n) { row.append(static_cast<const char*>(p), n); };
+  size_t label = 0;
+  for (const Batch& b : batches) {
+    for (int64_t i = 0; i < b.num_rows; ++i) {
+      row.clear();
+      put(&labels[label++], sizeof(double));
+      for (const auto& column : b.columns) {
+        const Column& c = *column;
+        uint8_t present = !c.IsNull(i);
+        put(&present, 1);
+        if (!present) continue;
+        if (c.type == DataType::kF64) put(&c.f64[i], 8);
+        else if (c.type == DataType::kI64 || c.type == DataType::kTimestamp) put(&c.i64[i], 8);
+        else if (c.type == DataType::kBool) put(&c.u8[i], 1);
+        else {
+          std::string_view text = c.type == DataType::kString ? c.Str(i) : c.Category(i);
+          uint64_t size = text.size();
+          put(&size, 8);
+          put(text.data(), text.size());
+        }
+      }
+      XXH3_64bits_update(state.get(), row.data(), row.size());
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(XXH3_64bits_digest(state.get())));
+  return hex;
+}
+
+// The training record's sources and fingerprint. Files: path, size and content hash each,
+// fingerprint "xxh3:" over those hashes. Tables (postgresql:// inputs; a fit reads one kind):
+// the URI without its password, fingerprint "xxh3-rows:" over the labelled rows read.
+Json Sources(const TrainingData& data, std::string* fingerprint) {
+  const std::vector<std::string>& inputs = data.files;
   Json sources = Json::array();
+  if (!inputs.empty() && IsPostgresUri(inputs[0])) {
+    for (const auto& in : inputs) sources.push_back({{"path", RedactPostgresUri(in)}});
+    *fingerprint = "xxh3-rows:" + HashRows(data.batches, data.labels);
+    return sources;
+  }
+  std::vector<std::string> hashes(inputs.size());
+  ParallelFor(inputs.size(), [&](size_t i) { hashes[i] = HashFileHex(inputs[i]); });
   std::string all;
-  for (size_t i = 0; i < files.size(); ++i) {
-    sources.push_back({{"path", files[i]}, {"bytes", FileSize(files[i])}, {"xxh3", hashes[i]}});
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    sources.push_back({{"path", inputs[i]}, {"bytes", FileSize(inputs[i])}, {"xxh3", hashes[i]}});
     all += hashes[i];
   }
   *fingerprint = "xxh3:" + HashHex(all);
@@ -129,7 +179,7 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
   const std::string& target_col = model.target.column;
   int target_index = file_schema.IndexOf(target_col);
   if (target_index < 0)
-    Fail(ErrorCode::kSchema, inputs[0] + ": target column '" + target_col +
+    Fail(ErrorCode::kSchema, RedactPostgresUri(inputs[0]) + ": target column '" + target_col +
                                  "' is not in the header (columns: " + Columns(file_schema) + ")");
   model.target_field = file_schema.field(target_index);
   std::vector<std::string> wanted = spec.InputColumns();
@@ -140,7 +190,7 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
     int i = file_schema.IndexOf(name);
     if (i < 0)
       Fail(ErrorCode::kSchema,
-           inputs[0] + ": column '" + name +
+           RedactPostgresUri(inputs[0]) + ": column '" + name +
                "' is required by the pipeline but not in the header (columns: " +
                Columns(file_schema) + ")");
     if (name != target_col) model.input_schema.Add(file_schema.field(i));
@@ -153,7 +203,8 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
   if (options.on_bad_rows == BadRowPolicy::kReject && !options.reject_path.empty())
     WriteRejects(options.reject_path, read.stats.rejects, false);
   report->files = static_cast<int64_t>(inputs.size());
-  for (const auto& f : inputs) report->bytes += FileSize(f);
+  for (const auto& f : inputs)
+    if (!IsPostgresUri(f)) report->bytes += FileSize(f);
   report->rows_read = read.stats.rows_read;
   report->rows_rejected = read.stats.rows_rejected;
 
@@ -220,6 +271,8 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
                 FitReport* report) {
   auto t_fit = std::chrono::steady_clock::now();
   CheckTestSize(options.test_size);
+  std::string fingerprint;
+  Json sources = Sources(data, &fingerprint);  // before the rows are split up
   Model model = std::move(data.model);
   model.pipeline = spec.Build();
   Pipeline& pipeline = model.pipeline;
@@ -289,8 +342,6 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
   }
   report->seconds_score = Seconds(t_score);
 
-  std::string fingerprint;
-  Json sources = HashSources(data.files, &fingerprint);
   model.training = {{"sources", sources},
                     {"fingerprint", fingerprint},
                     {"rows_read", report->rows_read},

@@ -2,6 +2,7 @@
 // The manifest has the local executor's format (src/exec/executor.cc, docs/predict.md).
 #include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/postgres.h"
 #include "outcore/python_api.h"
 
 namespace outcore {
@@ -104,7 +105,9 @@ Json PredictManifest(const Model& model, const std::string& model_path,
                      {"split", Json::parse(splits[i].ToJson())}});
   }
   Json inputs_json = Json::array();
-  for (const auto& in : inputs) inputs_json.push_back({{"path", in}, {"bytes", FileSize(in)}});
+  for (const auto& in : inputs)
+    inputs_json.push_back(IsPostgresUri(in) ? Json{{"path", RedactPostgresUri(in)}}
+                                            : Json{{"path", in}, {"bytes", FileSize(in)}});
   return {
       {"format", "outcore-predict"},
       {"format_version", "1.0"},

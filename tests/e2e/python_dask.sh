@@ -2,8 +2,10 @@
 # Distributed predict on a real Dask cluster: a scheduler and two workers, separate processes
 # on 127.0.0.1. One worker is killed with SIGKILL mid-run; the job still finishes with every row
 # exactly once (checked by a row key), and its parts are byte for byte those of a
-# single-machine `outcore predict`. Also: Parquet through the Python API, read by DuckDB; bad
-# data fails with the CLI's exit codes and leaves no _SUCCESS.
+# single-machine `outcore predict`. Also: Parquet through the Python API, read by DuckDB; a
+# PostgreSQL table as the output (exactly once through the ledger; no password shown or sent);
+# a killed driver's run finished with --resume; bad data fails with the CLI's exit codes and
+# leaves no _SUCCESS.
 source "$(dirname "$0")/common.bash"
 PYDIR=${OUTCORE_BUILD_DIR:-$(dirname "$OUTCORE")}/python
 if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
@@ -12,8 +14,17 @@ if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
 fi
 export PYTHONPATH=$PYDIR
 source "$SRC/tests/python/dask_cluster.sh"
-trap 'stop_dask_cluster; rm -rf "$WORK"' EXIT
+SERVER=$(mktemp -d /tmp/outcore-pg.XXXXXX)  # not in $WORK: the server's user must reach it
+PORT=$(bash "$SRC/tests/pg_server.sh" free-port)
+trap 'stop_dask_cluster; bash "$SRC/tests/pg_server.sh" stop "$SERVER"; rm -rf "$WORK" "$SERVER"' EXIT
 cd "$WORK"
+bash "$SRC/tests/pg_server.sh" start "$SERVER" "$PORT" $$ ||
+  { echo "FAIL - cannot start the test PostgreSQL server"; exit 1; }
+SECRET=outcore-test-pw  # the test role's password (tests/pg_server.sh)
+DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
+unset PGPASSWORD
+export PGPASSFILE=/nonexistent
+psql() { PGPASSWORD=$SECRET command psql "$DB" -qAtX -v ON_ERROR_STOP=1 "$@"; }
 
 # Data with a row key: taxi rows numbered 0.. by a leading row_id column, over 3 files.
 rows=360000
@@ -34,7 +45,8 @@ check "the run has at least 40 splits ($nsplits)" test "$nsplits" -ge 40
 
 # Each worker sleeps 0.1 s after writing a part and before reporting it, so that the kill
 # below finds work in flight (and, most likely, a written but unreported attempt).
-start_dask_cluster "$WORK/cluster" 2 OUTCORE_TEST_SPLIT_DELAY=0.1
+# The workers have the database password in their environment; the driver gets it in the URI.
+start_dask_cluster "$WORK/cluster" 2 OUTCORE_TEST_SPLIT_DELAY=0.1 PGPASSWORD=$SECRET
 check "scheduler and 2 workers up at $DASK_SCHEDULER" test ${#DASK_WORKER_PIDS[@]} -eq 2
 
 # The driver in the background; SIGKILL worker 1 once a few parts are committed.
@@ -98,6 +110,87 @@ check "Parquet parts equal the CLI's, byte for byte" diff -r -x _SUCCESS pq pq_s
 duckdb "SELECT count(*) AS n, count(DISTINCT row_id) AS ids, min(row_id) AS lo, max(row_id) AS hi FROM read_parquet('pq/part-*.parquet')" >pq.json
 check "DuckDB: 360000 rows, 360000 distinct row_ids from 0 to 359999" \
   $PY -c "import json; r = json.loads(open('pq.json').readline())['rows'][0]; assert [int(v) for v in r] == [360000, 360000, 0, 359999], r"
+
+# A PostgreSQL table as the output, on the surviving worker: each split in one transaction with
+# its ledger record, committed by the driver, the run completed in the ledger.
+$PY -m outcore predict model.json data -o "postgresql://outcore:$SECRET@127.0.0.1:$PORT/outcore_test?table=dscored" \
+  --keep row_id --split-size 1MB --scheduler "$DASK_SCHEDULER" --json >dpg.json 2>dpg.err &&
+  pass "Dask predict into a PostgreSQL table" || { fail "Dask predict into a PostgreSQL table"; cat dpg.err; }
+check "the ledger has every split committed ($nsplits) and the run complete with $rows rows" test \
+  "$(psql -c "SELECT count(*) FILTER (WHERE kind = 'split') || ' ' || sum(rows) FILTER (WHERE kind = 'complete') FROM dscored_outcore_ledger")" = "$nsplits $rows"
+psql -c "\\copy (SELECT row_id, yhat FROM dscored ORDER BY row_id) TO 'dscored.csv' CSV"
+$PY - $rows <<'PYEOF' && pass "the table: every row_id once, yhat equal to the single-machine run's" || fail "table rows or values"
+import glob, sys
+import numpy as np, pandas as pd
+rows = int(sys.argv[1])
+ref = pd.concat([pd.read_csv(f) for f in sorted(glob.glob("single/part-*.csv"))], ignore_index=True)
+got = pd.read_csv("dscored.csv", header=None, names=["row_id", "yhat"])
+assert len(got) == rows and np.array_equal(got.row_id.to_numpy(), np.arange(rows)), "rows lost or doubled"
+assert np.array_equal(ref.row_id.to_numpy(), np.arange(rows))
+diff = np.abs(got.yhat.to_numpy() - ref.yhat.to_numpy())
+assert np.isnan(diff).sum() == 0 and diff.max() <= 1e-12, diff.max()
+PYEOF
+# A split run again (a retried task) replaces its own rows, and the split stays committed.
+PGPASSWORD=$SECRET $PY - "$DB?table=dscored" <<'PYEOF' && pass "a retried split replaces its own rows" || fail "a retried split"
+import json, sys
+from outcore import _outcore
+model = _outcore.Model.load("model.json")
+splits, keep = _outcore.plan_splits(model, _outcore.expand_inputs(["data"]), 1 << 20, ["row_id"])
+spec = dict(json.loads(_outcore.default_output_spec()), dir=sys.argv[1], keep=json.loads(keep))
+result = json.loads(_outcore.run_split(model, splits[3], json.dumps(spec), 987654321))
+assert result["ordinal"] == 3 and result["rows_out"] > 0, result
+print(result["rows_out"], file=open("split3.rows", "w"))
+PYEOF
+check "... no row doubled: $rows rows, split 3 holds its $(cat split3.rows 2>/dev/null) rows once, still committed" test \
+  "$(psql -c "SELECT (SELECT count(*) FROM dscored) || ' ' || (SELECT count(*) FROM dscored WHERE split_id = 3) || ' ' || (SELECT kind FROM dscored_outcore_ledger WHERE split_id = 3)")" = "$rows $(cat split3.rows) split"
+psql -c "\\copy (SELECT result FROM dscored_outcore_ledger) TO 'ledger.txt'"
+check "the password is in none of: driver output, ledger, worker and scheduler logs" \
+  bash -c "! grep -rqF -- '$SECRET' dpg.json dpg.err ledger.txt '$WORK/cluster'/*.log"
+check "... and the summary names the table" grep -q "\"output\": \"$DB?table=dscored\"" dpg.json
+expect_error "a second run into the table is refused" 2 "already holds outcore output; use --overwrite" \
+  env PGPASSWORD=$SECRET $PY -m outcore predict model.json data -o "$DB?table=dscored" --keep row_id --split-size 1MB --scheduler "$DASK_SCHEDULER"
+check "--resume of the complete table run does nothing" env PGPASSWORD=$SECRET $PY -m outcore predict model.json data \
+  -o "$DB?table=dscored" --keep row_id --split-size 1MB --scheduler "$DASK_SCHEDULER" --resume --quiet
+
+# A PostgreSQL table as the input: the same splits (ctid page ranges) and parts as the CLI's.
+PGPASSWORD=$SECRET bash "$SRC/tests/pg_server.sh" load-taxi "$DB" raw/taxi-000.csv dtaxi
+PGPASSWORD=$SECRET $PY -m outcore predict model.json "$DB?table=dtaxi" -o dtaxi_dask --format csv --keep id \
+  --split-size 1MB --scheduler "$DASK_SCHEDULER" --quiet && pass "Dask predict from a PostgreSQL table" ||
+  fail "Dask predict from a PostgreSQL table"
+PGPASSWORD=$SECRET "$OUTCORE" predict model.json "$DB?table=dtaxi" -o dtaxi_cli --format csv --keep id \
+  --split-size 1MB --quiet
+check "... its parts equal the CLI's, byte for byte ($(ls dtaxi_cli | grep -c '^part-') parts)" \
+  diff -r -x _SUCCESS dtaxi_cli dtaxi_dask
+check "... and its manifest names the table" $PY -c "
+import json; m = json.load(open('dtaxi_dask/_SUCCESS'))
+assert m['inputs'] == [{'path': '$DB?table=dtaxi'}] and m['totals']['rows_out'] == $(wc -l <raw/taxi-000.csv) - 1, m['inputs']"
+
+# --resume for files: the driver is killed midway; a second driver finishes the run, keeping
+# the committed parts, with the parts of a clean run.
+$PY -m outcore predict model.json data -o resumed --format csv --keep row_id --split-size 1MB \
+  --scheduler "$DASK_SCHEDULER" --quiet 2>/dev/null &
+driver=$!
+committed=0
+for ((i = 0; i < 1200; i++)); do
+  committed=$(ls resumed 2>/dev/null | grep -c '^part-' || true)
+  [[ $committed -ge 6 ]] && break
+  sleep 0.05
+done
+kill -9 $driver
+wait $driver 2>/dev/null || true
+check "the driver was killed with $committed of $nsplits parts committed, no _SUCCESS" \
+  test "$committed" -ge 6 -a "$committed" -lt "$nsplits" -a ! -e resumed/_SUCCESS
+expect_error "a fresh run into it is refused" 2 "not empty; use --overwrite.*--resume" \
+  $PY -m outcore predict model.json data -o resumed --format csv --keep row_id --split-size 1MB --scheduler "$DASK_SCHEDULER"
+expect_error "resume with other options is refused" 2 "cannot resume: the model, inputs or output options differ" \
+  $PY -m outcore predict model.json data -o resumed --format csv --keep row_id --split-size 2MB --scheduler "$DASK_SCHEDULER" --resume
+$PY -m outcore predict model.json data -o resumed --format csv --keep row_id --split-size 1MB \
+  --scheduler "$DASK_SCHEDULER" --resume --json >resumed.json && pass "--resume finishes it" || fail "--resume finishes it"
+check "... keeping the committed parts" $PY -c "
+import json; t = json.load(open('resumed.json'))['totals']
+assert t['parts_reused'] >= $committed and t['rows_out'] == $rows, t"
+check "... with every part equal to the single-machine run's" diff -r -x _SUCCESS single resumed
+check "... and no attempt or run record left" test -z "$(ls -A resumed | grep -v -e '^part-' -e '^_SUCCESS$' || true)"
 
 # Bad data: a schema mismatch is caught by the driver; a bad row deep in a file by the task
 # that meets it (reported once, not retried). Exit codes are the CLI's; no _SUCCESS.

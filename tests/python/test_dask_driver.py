@@ -11,9 +11,13 @@ from outcore import _outcore
 from outcore import dask as outcore_dask
 
 
+def output_spec(directory):
+    return json.dumps(dict(json.loads(_outcore.default_output_spec()), dir=directory, format="csv"))
+
+
 def fake_result(directory, ordinal, attempt, rows=10):
     """An attempt's SplitResult JSON, with its temporary part written."""
-    output = json.dumps(dict(json.loads(_outcore.default_output_spec()), dir=directory, format="csv"))
+    output = output_spec(directory)
     temp = _outcore.temp_part_path(output, ordinal, attempt)
     with open(temp, "w") as f:
         f.write("yhat\n" + "0.5\n" * rows)
@@ -34,7 +38,7 @@ class CommitTest(unittest.TestCase):
         output, first = fake_result(self.dir, 3, attempt=111)
         _, second = fake_result(self.dir, 3, attempt=222, rows=99)
         _, orphan = fake_result(self.dir, 4, attempt=333)  # a killed worker's: never reported
-        committer = outcore_dask.PartCommitter(output)
+        committer = outcore_dask.PartCommitter(_outcore.open_sink(output), output)
         self.assertTrue(committer.offer(first))
         self.assertFalse(committer.offer(second))
         committer.discard_leftovers()
@@ -45,14 +49,33 @@ class CommitTest(unittest.TestCase):
         self.assertEqual(list(committer.results), [3])
 
     def test_output_directory_rules(self):
+        sink = _outcore.open_sink(output_spec(self.dir))
+        identity = json.dumps({"run": 1})
         with open(os.path.join(self.dir, "notes.txt"), "w") as f:
             f.write("keep me")
-        with self.assertRaises(outcore.UsageError):
-            outcore_dask._prepare_output(self.dir, overwrite=False)
+        with self.assertRaisesRegex(outcore.UsageError, "not empty; use --overwrite"):
+            sink.prepare("fresh", identity)
         open(os.path.join(self.dir, "part-00000.csv"), "w").close()
         open(os.path.join(self.dir, ".part-00001.csv.attempt-7.tmp"), "w").close()
-        outcore_dask._prepare_output(self.dir, overwrite=True)
-        self.assertEqual(os.listdir(self.dir), ["notes.txt"])
+        self.assertEqual(sink.prepare("overwrite", identity), ([], False))
+        self.assertEqual(sorted(os.listdir(self.dir)), ["_outcore", "notes.txt"])  # _outcore: the run's record
+
+    def test_resume_keeps_committed_parts_of_the_same_run_only(self):
+        output = output_spec(self.dir)
+        sink = _outcore.open_sink(output)
+        identity = json.dumps({"run": 1})
+        sink.prepare("fresh", identity)
+        _, first = fake_result(self.dir, 2, attempt=5)
+        outcore_dask.PartCommitter(sink, output).offer(first)
+        fake_result(self.dir, 3, attempt=6)  # written, never committed
+        kept, complete = sink.prepare("resume", identity)
+        self.assertFalse(complete)
+        self.assertEqual([json.loads(r)["ordinal"] for r in kept], [2])
+        self.assertEqual(sorted(os.listdir(self.dir)), ["_outcore", "part-00002.csv"])
+        with self.assertRaisesRegex(outcore.UsageError, "cannot resume: the model, inputs or output options differ"):
+            sink.prepare("resume", json.dumps({"run": 2}))
+        with self.assertRaisesRegex(outcore.UsageError, "expected fresh, resume or overwrite"):
+            sink.prepare("again", identity)
 
     def test_sizes(self):
         self.assertEqual(outcore_dask.parse_size("64MB"), 64 << 20)

@@ -18,8 +18,8 @@ bool IsPostgresUri(const std::string& text) {
 }
 
 std::string RedactPostgresUri(const std::string& uri) {
+  if (!IsPostgresUri(uri)) return uri;  // a file path: callers redact whatever they show
   size_t scheme = uri.find("://");
-  if (scheme == std::string::npos) return uri;
   std::string out = uri;
   size_t begin = scheme + 3;
   size_t auth_end = std::min(out.find_first_of("/?", begin), out.size());

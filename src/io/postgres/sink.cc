@@ -22,6 +22,7 @@
 #include <climits>
 #include <cmath>
 
+#include "exec/resume.h"
 #include "io/file_util.h"
 #include "io/part_file.h"
 #include "io/postgres/connection.h"
@@ -311,12 +312,14 @@ std::vector<SplitResult> PostgresSink::Prepare(Mode mode, const Json& identity, 
   bool has_rows =
       has_table &&
       conn.Exec("SELECT EXISTS (SELECT 1 FROM " + target_.table + ")").Value(0, 0) == "t";
-  std::string previous_run;
+  std::string previous_run, previous_identity = "null";
   bool previous_complete = false, previous_splits = false;
   if (has_ledger) {
-    Result r = conn.Exec("SELECT split_id, run_id FROM " + target_.ledger + " WHERE split_id < 0");
+    Result r = conn.Exec("SELECT split_id, run_id, result::text FROM " + target_.ledger +
+                         " WHERE split_id < 0");
     for (int i = 0; i < r.rows(); ++i) {
-      if (r.Value(i, 0) == std::to_string(kRunRow)) previous_run = r.Value(i, 1);
+      if (r.Value(i, 0) == std::to_string(kRunRow))
+        previous_run = r.Value(i, 1), previous_identity = r.Value(i, 2);
       if (r.Value(i, 0) == std::to_string(kCompleteRow)) previous_complete = true;
     }
     previous_splits =
@@ -342,9 +345,7 @@ std::vector<SplitResult> PostgresSink::Prepare(Mode mode, const Json& identity, 
     }
   } else if (has_ledger && (previous_splits || previous_complete)) {  // kResume
     if (previous_run != run_id)
-      Fail(ErrorCode::kUsage, where +
-                                  ": cannot resume: the model, inputs or output options differ "
-                                  "from the interrupted run's (use --overwrite to start over)");
+      RefuseResume(where, Json::parse(previous_identity), id);
     if (previous_complete) {
       *complete = true;
       conn.Exec("COMMIT");

@@ -448,4 +448,15 @@ std::unique_ptr<Source> MakePostgresSource(const ReadOptions& read) {
   return std::make_unique<pg::PostgresSource>(read);
 }
 
+// One scan: count(*) notices rows added or deleted, max(xmin) rows inserted or updated (a
+// newer transaction id; xids wrap around only after ~4 billion transactions).
+Json PostgresInputSignature(const std::string& input) {
+  pg::Uri uri = pg::ParseUri(input);
+  if (uri.table.empty()) return nullptr;  // a query's result is not stored anywhere to sign
+  pg::Connection conn(uri);
+  pg::Result r = conn.Exec("SELECT count(*)::text, coalesce(max(xmin::text::bigint), 0)::text FROM " +
+                           pg::QuoteRelation(uri.table));
+  return {{"rows", std::stoll(r.Value(0, 0))}, {"max_xmin", std::stoll(r.Value(0, 1))}};
+}
+
 }  // namespace outcore
