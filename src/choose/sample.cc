@@ -349,7 +349,9 @@ SampleReport Sample(const std::vector<std::string>& inputs, const SampleOptions&
     writer.reset();
     unlink(temp.c_str());
     if (e.code() != ErrorCode::kInvalidInput) throw;
-    Fail(e.code(), std::string(e.what()) +
+    // Only the first line: this advice replaces the reader's (sample has no reject=FILE).
+    const std::string what = e.what();
+    Fail(e.code(), what.substr(0, what.find('\n')) +
                        " (sample reads each column with the type inferred from the first rows of "
                        "the first input: declare the column's type in a spec's [read.dtype] and "
                        "pass --spec, or skip such rows with --on-bad-rows skip)");

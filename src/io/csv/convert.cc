@@ -2,6 +2,10 @@
 
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <system_error>
 
 namespace outcore::csv {
@@ -60,22 +64,33 @@ bool ParseShortDecimal(const char* p, const char* end, double* out) {
   return true;
 }
 
-}  // namespace
+enum class FloatText { kValue, kOverflow, kBad };
 
-bool ParseDouble(std::string_view text, double* out) {
+FloatText ParseFloatText(std::string_view text, double* out) {
   const char* p = text.data();
   const char* end = p + text.size();
-  // 17 bytes hold any short decimal (15 digits, a sign and a point).
-  if (text.size() <= 17 && ParseShortDecimal(p, end, out)) return true;
   // fast_float follows std::from_chars, which refuses a leading '+'; CSV writers emit it.
   if (p != end && *p == '+') {
     ++p;
-    if (p == end || *p == '-') return false;
+    if (p == end || *p == '-') return FloatText::kBad;
   }
-  if (p == end) return false;
+  if (p == end) return FloatText::kBad;
   fast_float::from_chars_result r = fast_float::from_chars(p, end, *out);
-  // Out of range (1e999) still yields inf or 0, as strtod would.
-  return r.ptr == end && (r.ec == std::errc() || r.ec == std::errc::result_out_of_range);
+  if (r.ptr != end || (r.ec != std::errc() && r.ec != std::errc::result_out_of_range))
+    return FloatText::kBad;
+  // Out of range, fast_float (like strtod) gives inf or 0. 0 is the nearest double; inf is not
+  // what the text says unless it says inf.
+  const char first = p[*p == '-'];
+  return std::isinf(*out) && (first | 0x20) != 'i' ? FloatText::kOverflow : FloatText::kValue;
+}
+
+}  // namespace
+
+bool ParseDouble(std::string_view text, double* out) {
+  // 17 bytes hold any short decimal (15 digits, a sign and a point).
+  if (text.size() <= 17 && ParseShortDecimal(text.data(), text.data() + text.size(), out))
+    return true;
+  return ParseFloatText(text, out) == FloatText::kValue;
 }
 
 bool ParseBool(std::string_view text, bool* out) {
@@ -179,6 +194,152 @@ std::string_view Unquote(std::string_view field, std::string* scratch) {
   return *scratch;
 }
 
+namespace {
+
+// Length of the UTF-8 sequence at p (1 to 4 bytes, `available` at most), or 0 if the bytes
+// there are not one: a stray continuation byte, an overlong form, a surrogate, a code point
+// past U+10FFFF, a sequence cut short (Unicode 15, table 3-7).
+int Utf8Length(const unsigned char* p, size_t available) {
+  const unsigned lead = p[0];
+  if (lead < 0x80) return 1;
+  int length;
+  unsigned low = 0x80, high = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (available < static_cast<size_t>(length) || p[1] < low || p[1] > high) return 0;
+  for (int i = 2; i < length; ++i)
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  return length;
+}
+
+// Bytes a terminal would not show: controls other than tab and line ends, and DEL.
+bool IsControl(unsigned c) {
+  return c == 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r');
+}
+
+}  // namespace
+
+size_t AsciiPrefix(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  // A word at a time: a byte >= 0x80 has its top bit set, and a zero byte gets it by the
+  // subtraction (whose borrows can only raise false alarms, which the byte loop clears).
+  constexpr uint64_t kOnes = 0x0101010101010101, kTops = 0x8080808080808080;
+  auto clean = [&](size_t at, int words) {
+    uint64_t bits = 0;
+    for (int k = 0; k < words; ++k) {
+      uint64_t word;
+      std::memcpy(&word, p + at + 8 * k, 8);
+      bits |= word | (word - kOnes);
+    }
+    return (bits & kTops) == 0;
+  };
+  while (i + 32 <= n && clean(i, 4)) i += 32;
+  while (i + 8 <= n && clean(i, 1)) i += 8;
+  // Then byte by byte (c - 1 wraps NUL to 0xFF).
+  while (i < n && static_cast<unsigned char>(p[i] - 1) < 0x7F) ++i;
+  return i;
+}
+
+bool IsUtf8Text(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (size_t i = AsciiPrefix(text); i < n;) {
+    if (p[i] == 0) return false;
+    const int length = Utf8Length(p + i, n - i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+bool LooksLikeText(std::string_view sample) {
+  const auto* p = reinterpret_cast<const unsigned char*>(sample.data());
+  size_t not_text = 0;
+  for (size_t i = 0; i < sample.size();) {
+    const int length = Utf8Length(p + i, sample.size() - i);
+    if (length == 0 || IsControl(p[i])) {
+      ++not_text;
+      ++i;
+    } else {
+      i += length;
+    }
+  }
+  return not_text < 32 || not_text * 8 <= sample.size();
+}
+
+std::string Printable(std::string_view text, size_t max_bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = std::min(text.size(), max_bytes);
+  std::string shown;
+  size_t i = 0;
+  while (i < n) {
+    const unsigned c = p[i];
+    const int length = Utf8Length(p + i, text.size() - i);
+    if (i + std::max(length, 1) > n) break;  // a character cut by the limit
+    if (length == 0 || IsControl(c)) {
+      char escape[5];
+      std::snprintf(escape, sizeof escape, "\\x%02X", c);
+      shown += escape;
+      ++i;
+      continue;
+    }
+    const std::string_view character = text.substr(i, length);
+    shown += character == "\xEF\xBB\xBF" ? std::string_view("\\uFEFF") : character;
+    i += length;
+  }
+  if (i < text.size()) shown += "...";
+  return shown;
+}
+
+std::string WhyNotParsed(DataType type, std::string_view text) {
+  switch (type) {
+    case DataType::kI64: {
+      std::string_view digits = TrimSpaces(text);
+      if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+      const bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") ==
+                                                     std::string_view::npos;
+      return all_digits ? ": out of range for a 64-bit int (declare the column as float)" : "";
+    }
+    case DataType::kF64: {
+      const std::string_view number = TrimSpaces(text);
+      double value;
+      const FloatText parsed = ParseFloatText(number, &value);
+      if (parsed == FloatText::kOverflow) return ": out of range for a 64-bit float";
+      if (parsed == FloatText::kValue && std::isinf(value))
+        return ": infinite values are not read (add it to na_values to read it as missing)";
+      std::string with_point(number);
+      const size_t comma = with_point.find(',');
+      if (comma != std::string::npos && with_point.find(',', comma + 1) == std::string::npos) {
+        with_point[comma] = '.';
+        if (ParseDouble(with_point, &value))
+          return ": a decimal comma? (the decimal point must be '.')";
+      }
+      return "";
+    }
+    case DataType::kString:
+    case DataType::kCategory:
+      if (text.find('\0') != std::string_view::npos) return ": NUL byte";
+      return IsUtf8Text(text)
+                 ? ""
+                 : ": not UTF-8 (convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8)";
+    default:
+      return "";
+  }
+}
+
 NaMatcher::NaMatcher(const std::vector<std::string>& na_values) {
   for (const std::string& na : na_values) {
     if (na.empty()) {
@@ -193,6 +354,8 @@ NaMatcher::NaMatcher(const std::vector<std::string>& na_values) {
 int32_t CategoryEncoder::EncodeSlow(std::string_view value) {
   auto it = codes_.find(value);
   if (it != codes_.end()) return it->second;
+  // A new value: the one time it is checked.
+  if (!IsUtf8Text(value)) return -1;
   const int32_t code = static_cast<int32_t>(values_.size());
   it = codes_.emplace(std::string(value), code).first;
   values_.emplace_back(value);

@@ -14,12 +14,34 @@ namespace outcore::csv {
 
 /// Decimal int64 with an optional sign; overflow is a failure.
 bool ParseInt64(std::string_view text, int64_t* out);
-/// Decimal or scientific double, also inf/-inf/nan (via fast_float); trailing junk fails.
+/// Decimal or scientific double, also inf/-inf/nan (via fast_float); trailing junk fails, and
+/// so does overflow (1e400: infinity is not what the text says). Underflow gives 0.
 bool ParseDouble(std::string_view text, double* out);
 /// true/false in any case, or 1/0.
 bool ParseBool(std::string_view text, bool* out);
 /// YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.f{1,6}] or the same with 'T': microseconds since 1970.
 bool ParseTimestamp(std::string_view text, int64_t* out);
+
+/// Length of the longest prefix of `text` that is ASCII without NUL (bytes 0x01-0x7F), found
+/// 32 bytes at a time.
+size_t AsciiPrefix(std::string_view text);
+/// True if `text` is UTF-8 without NUL bytes: what a string value may hold (strings are
+/// written to Parquet as UTF8). The ASCII prefix, usually all of it, is checked fast.
+bool IsUtf8Text(std::string_view text);
+
+/// False if more than 1 byte in 8 of `sample` (and at least 32) is not text: NUL, another
+/// control byte than tab and line ends, or not UTF-8. A text file in another encoding has far
+/// fewer such bytes than a binary or compressed one.
+bool LooksLikeText(std::string_view sample);
+
+/// `text` for a message: cut after `max_bytes` at a character boundary ("..." appended), with
+/// NUL, control bytes other than tab and line ends, DEL and bytes that are not UTF-8 shown as
+/// \xNN and a byte order mark as \uFEFF, so that messages and reject files stay text.
+std::string Printable(std::string_view text, size_t max_bytes);
+
+/// Why `text` is not a value of `type`, when there is more to say than "cannot parse":
+/// ": out of range ...", ": infinite ...", ": a decimal comma? ...", ": not UTF-8 ...", or "".
+std::string WhyNotParsed(DataType type, std::string_view text);
 
 /// Strips ASCII spaces at both ends: numbers, bools and dates tolerate padding.
 inline std::string_view TrimSpaces(std::string_view s) {
@@ -55,6 +77,7 @@ class NaMatcher {
 /// Assigns int32 codes to category values in order of first appearance.
 class CategoryEncoder {
  public:
+  /// The value's code, or -1 if the value is not UTF-8 text (checked once per new value).
   int32_t Encode(std::string_view value) {
     // Category columns usually hold a handful of values: a short linear scan over the first
     // few distinct ones beats hashing.

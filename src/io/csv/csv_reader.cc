@@ -4,8 +4,10 @@
 #include "io/csv/csv_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "io/csv/convert.h"
 #include "io/csv/file.h"
@@ -23,6 +25,10 @@ constexpr int64_t kPadding = 64 + 1;
 constexpr int kMaxSegmentRows = 2048;
 // Longer values are cut in error messages.
 constexpr size_t kMaxQuotedValue = 200;
+// The second line of the message when a bad row stops a read.
+constexpr char kStopHint[] =
+    "\n  (to drop bad rows and go on: --on-bad-rows skip, or --on-bad-rows reject=FILE to list "
+    "them)";
 
 // A row that cannot be read, found while tokenizing (ragged) or converting.
 struct RowError {
@@ -122,6 +128,7 @@ class CsvSplitReader final : public SplitReader {
   template <typename T, typename Parse>
   void ConvertValues(Output* out, int rows, std::vector<T>* values, T missing, Parse parse);
   void ConvertStrings(Output* out, int rows);
+  bool NotFinite(Output* out, int64_t index, int row, std::string_view text);
   bool AddConversionError(const Output& out, int row, std::string_view value);
   int ResolveErrors(int rows);
   void RejectUnterminated();
@@ -336,7 +343,7 @@ void CsvSplitReader::Convert(Output* out, int rows) {
       // Null codes are -1 so that a reader forgetting the validity fails loudly.
       ConvertValues(out, rows, &c.codes, int32_t{-1}, [out](std::string_view text, int32_t* code) {
         *code = out->categories.Encode(text);
-        return true;
+        return *code >= 0;
       });
       break;
     case DataType::kString:
@@ -361,13 +368,29 @@ void CsvSplitReader::ConvertValues(Output* out, int rows, std::vector<T>* values
     } else if (!parse(text, &dst[r])) {
       dst[r] = missing;
       if (!AddConversionError(*out, r, text)) return;
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (!std::isfinite(dst[r]) && !NotFinite(out, base + r, r, text)) return;
     }
   }
+}
+
+// A float that parsed but is not finite (rare). NaN (nan, -nan: not in na_values) is a missing
+// value: a float column holds no NaN that is not marked missing. Infinity is a bad value: it
+// would poison a mean, a scaler or a model silently. Returns false as AddConversionError does.
+bool CsvSplitReader::NotFinite(Output* out, int64_t index, int row, std::string_view text) {
+  Column& c = *out->column;
+  if (std::isnan(c.f64[index])) {
+    c.SetNull(index);
+    return true;
+  }
+  c.f64[index] = std::numeric_limits<double>::quiet_NaN();
+  return AddConversionError(*out, row, text);
 }
 
 void CsvSplitReader::ConvertStrings(Output* out, int rows) {
   Column& c = *out->column;
   const int64_t base = c.length - rows;
+  const size_t first_char = c.chars.size();
   const Span* spans = tokenizer_->spans(out->slot);
   for (int r = 0; r < rows; ++r) {
     const std::string_view text = FieldText(spans[r]);
@@ -378,16 +401,24 @@ void CsvSplitReader::ConvertStrings(Output* out, int rows) {
     }
     c.offsets.push_back(static_cast<int64_t>(c.chars.size()));
   }
+  // Strings go to Parquet as UTF8, so they must be UTF-8 (and hold no NUL). The segment's text
+  // is checked at once: when it is all ASCII, the usual case, so is every value.
+  const std::string_view added = std::string_view(c.chars).substr(first_char);
+  if (AsciiPrefix(added) == added.size()) return;
+  for (int r = 0; r < rows; ++r) {
+    const std::string_view text = c.Str(base + r);
+    if (!IsUtf8Text(text) && !AddConversionError(*out, r, text)) return;
+  }
 }
 
 // Records a bad value; returns false when converting this column can stop (under kStop
 // only the first error of the segment matters).
 bool CsvSplitReader::AddConversionError(const Output& out, int row, std::string_view value) {
-  std::string shown(value.substr(0, kMaxQuotedValue));
-  if (value.size() > kMaxQuotedValue) shown += "...";
   errors_.push_back(RowError{FileOffset(tokenizer_->row_starts()[row]), out.spec.field, row,
-                             "column '" + out.spec.name + "': cannot parse '" + shown + "' as " +
-                                 std::string(TypeName(out.spec.type))});
+                             "column '" + out.spec.name + "': cannot parse '" +
+                                 Printable(value, kMaxQuotedValue) + "' as " +
+                                 std::string(TypeName(out.spec.type)) +
+                                 WhyNotParsed(out.spec.type, value)});
   return policy_ != BadRowPolicy::kStop;
 }
 
@@ -427,7 +458,7 @@ void CsvSplitReader::RejectUnterminated() {
 
 void CsvSplitReader::Stop(int64_t offset, const std::string& reason) {
   done_ = true;
-  Fail(ErrorCode::kInvalidInput, RowPrefix(path_, lines_.LineOf(offset)) + reason);
+  Fail(ErrorCode::kInvalidInput, RowPrefix(path_, lines_.LineOf(offset)) + reason + kStopHint);
 }
 
 }  // namespace

@@ -18,6 +18,27 @@ namespace {
 
 constexpr int64_t kChunkBytes = 1 << 20;
 constexpr int64_t kMaxHeaderBytes = 64 << 20;
+// How much of the start of a file is looked at to tell text from binary.
+constexpr int64_t kSniffBytes = 4096;
+
+// What a CSV file given by mistake may really be, told by its first bytes.
+struct Signature {
+  std::string_view magic;
+  const char* what;
+};
+constexpr char kUtf16[] = "UTF-16 text (convert it to UTF-8, e.g. iconv -f utf-16 -t utf-8)";
+const Signature kNotCsv[] = {
+    {{"\x1f\x8b", 2}, "a gzip file (decompress it first)"},
+    {{"PK\x03\x04", 4}, "a zip file (extract it first)"},
+    {{"\x28\xb5\x2f\xfd", 4}, "a zstd file (decompress it first)"},
+    {{"\xfd" "7zXZ\0", 6}, "an xz file (decompress it first)"},
+    {{"PAR1", 4}, "a Parquet file (name it *.parquet)"},
+    {{"\xff\xfe", 2}, kUtf16},
+    {{"\xfe\xff", 2}, kUtf16},
+};
+constexpr char kNotTextAdvice[] =
+    "; is it a binary or compressed file, or text in another encoding (then convert it to UTF-8, "
+    "e.g. iconv -f latin1 -t utf-8)?";
 
 [[noreturn]] void FailIO(const std::string& path, const std::string& what) {
   Fail(ErrorCode::kIO, path + ": " + what + ": " + std::strerror(errno));
@@ -29,6 +50,7 @@ struct RowText {
   std::string text;
   int64_t next = 0;           // offset after the row's '\n' (or the file size)
   bool unterminated = false;  // the file ended inside quotes
+  bool too_long = false;      // cut after kMaxHeaderBytes
 };
 
 RowText ReadRowText(const File& file, int64_t offset) {
@@ -55,11 +77,59 @@ RowText ReadRowText(const File& file, int64_t offset) {
       break;
     }
     pos += n;
-    if (static_cast<int64_t>(row.text.size()) > kMaxHeaderBytes)
-      Fail(ErrorCode::kInvalidInput, file.path() + ": header row is longer than 64 MB");
+    if (static_cast<int64_t>(row.text.size()) > kMaxHeaderBytes) {
+      row.too_long = true;
+      break;
+    }
   }
   if (!row.unterminated && !row.text.empty() && row.text.back() == '\r') row.text.pop_back();
   return row;
+}
+
+// A CR outside quotes that does not end the row (whose CRLF is already cut off).
+bool HasLoneCr(std::string_view text) {
+  bool in_quotes = false;
+  for (const char c : text) {
+    if (c == '"') in_quotes = !in_quotes;
+    if (c == '\r' && !in_quotes) return true;
+  }
+  return false;
+}
+
+// Refuses a file that is not CSV text, before its rows are parsed into nonsense: a known
+// binary format, or a start that is mostly not text.
+void CheckLooksLikeText(const File& file) {
+  std::string head(kSniffBytes, '\0');
+  head.resize(file.Read(0, kSniffBytes, head.data()));
+  for (const Signature& signature : kNotCsv)
+    if (head.starts_with(signature.magic))
+      Fail(ErrorCode::kInvalidInput,
+           file.path() + ": not CSV text: it starts like " + signature.what);
+  if (!LooksLikeText(head))
+    Fail(ErrorCode::kInvalidInput,
+         file.path() + ": not CSV text: many of its first bytes are not UTF-8" + kNotTextAdvice);
+}
+
+// The header (or, without one, the first row) at `pos` fixes the columns: it must be UTF-8
+// text, with LF or CRLF line ends, and complete.
+void CheckFirstRow(const File& file, int64_t pos, const RowText& row, bool header) {
+  const std::string what = header ? "the header" : "the first row";
+  std::string problem;
+  if (!IsUtf8Text(row.text)) {
+    problem = "not CSV text: " + what + " is not UTF-8" + kNotTextAdvice;
+  } else if (HasLoneCr(row.text)) {
+    problem = what +
+              " holds a carriage return (CR) without a line feed: lines that end in CR alone "
+              "(classic Mac) are not read; convert them to LF, e.g. tr '\\r' '\\n'";
+  } else if (row.unterminated) {
+    problem = "unterminated quoted field";
+  } else if (row.too_long) {
+    problem = what + " is longer than 64 MB";
+  } else {
+    return;
+  }
+  LineLocator lines(file);
+  Fail(ErrorCode::kInvalidInput, RowPrefix(file.path(), lines.LineOf(pos)) + problem);
 }
 
 // Splits a row at delimiters outside quotes and unquotes each field.
@@ -137,6 +207,7 @@ std::string RowPrefix(const std::string& path, int64_t line) {
 CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
   CsvLayout layout;
   layout.size = file.size();
+  CheckLooksLikeText(file);
   char bom[3] = {};
   int64_t pos = 0;
   if (file.Read(0, 3, bom) == 3 && std::memcmp(bom, "\xEF\xBB\xBF", 3) == 0) pos = 3;
@@ -145,11 +216,7 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
   RowText row;
   while (pos < file.size()) {
     row = ReadRowText(file, pos);
-    if (row.unterminated) {
-      LineLocator lines(file);
-      Fail(ErrorCode::kInvalidInput,
-           RowPrefix(file.path(), lines.LineOf(pos)) + "unterminated quoted field");
-    }
+    CheckFirstRow(file, pos, row, options.header);
     if (!row.text.empty()) break;
     pos = row.next;
   }
