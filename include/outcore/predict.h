@@ -117,6 +117,15 @@ struct PredictReport {
   Json manifest;  // the _SUCCESS contents
 };
 
+/// The _SUCCESS manifest of a run whose `results[i]` is the committed attempt of `splits[i]`
+/// (totals, parts, drift, timings). `executor`, when not null, names who ran the splits
+/// (e.g. {"kind": "dask", "workers": 2}).
+Json PredictManifest(const Model& model, const std::string& model_path,
+                     const std::vector<std::string>& inputs, const OutputSpec& output,
+                     int64_t split_size, const std::vector<Split>& splits,
+                     const std::vector<SplitResult>& results, double seconds, int threads,
+                     const Json& executor = Json());
+
 /// Checks the inputs against the model, plans splits, runs them on all threads, commits each
 /// part atomically and writes OUTDIR/_SUCCESS last.
 /// `keep` names the columns to copy into the output.

@@ -42,16 +42,5 @@ std::vector<Batch> TransformBatches(const std::vector<std::unique_ptr<Step>>& st
 std::vector<double> PredictBatches(const Model& model, const std::vector<Batch>& batches,
                                    int threads, TransformStats* drift);
 
-/// The _SUCCESS manifest (in the local executor's format) of a run whose splits were run by
-/// RunSplit and committed elsewhere; `results[i]` is the committed attempt of `splits[i]`.
-/// `executor` names who ran them (e.g. {"kind": "dask", "workers": 2}).
-Json PredictManifest(const Model& model, const std::string& model_path,
-                     const std::vector<std::string>& inputs, const OutputSpec& output,
-                     int64_t split_size, const std::vector<Split>& splits,
-                     const std::vector<SplitResult>& results, double seconds, int threads,
-                     const Json& executor);
-
-/// Writes OUTDIR/_SUCCESS atomically and syncs the directory.
-void WritePredictManifest(const std::string& dir, const Json& manifest);
 
 }  // namespace outcore

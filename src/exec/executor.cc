@@ -171,14 +171,14 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   PredictReport report;
   report.splits = static_cast<int64_t>(splits.size());
   bool complete = false;
-  std::vector<SplitResult> committed = sink->Prepare(o.mode, identity, &complete);
+  std::vector<SplitResult> reused = sink->Prepare(o.mode, identity, &complete);
   if (complete) {
     report.manifest = sink->Manifest();
     report.parts_reused = report.splits;
     return report;
   }
   std::vector<std::optional<SplitResult>> results(splits.size());
-  for (auto& r : committed) {
+  for (auto& r : reused) {
     for (size_t i = 0; i < splits.size(); ++i)
       if (splits[i].ordinal == r.ordinal) results[i] = std::move(r), ++report.parts_reused;
   }
@@ -238,55 +238,31 @@ PredictReport Predict(const Model& model, const std::string& model_path,
     }
   }
 
-  // Totals, rejects, manifest.
-  Json parts = Json::array();
+  // Rejects, then the manifest; the report's totals are the manifest's.
+  std::vector<SplitResult> committed;
   std::vector<RejectedRow> rejects;
-  for (size_t i = 0; i < splits.size(); ++i) {
-    const SplitResult& r = *results[i];
-    report.rows_in += r.rows_in;
-    report.rows_out += r.rows_out;
-    report.rows_rejected += r.rows_rejected;
-    report.rows_missing_features += r.rows_missing_features;
-    report.bytes_in += r.bytes_in;
-    report.drift.Merge(r.drift);
-    report.parse_s += r.parse_s;
-    report.transform_s += r.transform_s;
-    report.score_s += r.score_s;
-    report.write_s += r.write_s;
-    rejects.insert(rejects.end(), r.rejects.begin(), r.rejects.end());
-    parts.push_back({{"file", r.part_name}, {"rows", r.rows_out}, {"rows_rejected", r.rows_rejected},
-                     {"split", Json::parse(splits[i].ToJson())}});
+  for (auto& r : results) {
+    rejects.insert(rejects.end(), r->rejects.begin(), r->rejects.end());
+    committed.push_back(std::move(*r));
   }
   if (out.on_bad_rows == BadRowPolicy::kReject && !o.reject_path.empty())
     WriteRejects(o.reject_path, rejects, false);
   report.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
-  Json inputs_json = Json::array();
-  for (const auto& in : inputs)
-    inputs_json.push_back(IsPostgresUri(in) ? Json{{"path", RedactPostgresUri(in)}}
-                                            : Json{{"path", in}, {"bytes", FileSize(in)}});
-  Json output = Json::parse(out.ToJson());
-  report.manifest = {
-      {"format", "outcore-predict"},
-      {"format_version", "1.0"},
-      {"outcore_version", OUTCORE_VERSION},
-      {"model", {{"path", model_path}, {"fingerprint", "xxh3:" + model.fingerprint}}},
-      {"inputs", inputs_json},
-      {"output", output},
-      {"split_size", o.split_size},
-      {"parts", parts},
-      {"totals",
-       {{"parts", splits.size()}, {"parts_reused", report.parts_reused}, {"rows_in", report.rows_in},
-        {"rows_out", report.rows_out}, {"rows_rejected", report.rows_rejected},
-        {"rows_missing_features", report.rows_missing_features}, {"bytes_in", report.bytes_in}}},
-      {"drift", report.drift.counters},
-      {"timings",
-       {{"seconds", report.seconds},
-        {"rows_per_second", report.seconds > 0 ? report.rows_out / report.seconds : 0.0},
-        {"threads", threads},
-        {"cpu_seconds",
-         {{"parse", report.parse_s}, {"transform", report.transform_s}, {"score", report.score_s},
-          {"write", report.write_s}}}}},
-  };
+  report.manifest = PredictManifest(model, model_path, inputs, out, o.split_size, splits, committed,
+                                    report.seconds, threads);
+  Json& totals = report.manifest["totals"];
+  totals["parts_reused"] = report.parts_reused;
+  report.rows_in = totals["rows_in"];
+  report.rows_out = totals["rows_out"];
+  report.rows_rejected = totals["rows_rejected"];
+  report.rows_missing_features = totals["rows_missing_features"];
+  report.bytes_in = totals["bytes_in"];
+  for (const SplitResult& r : committed) report.drift.Merge(r.drift);
+  const Json& cpu = report.manifest["timings"]["cpu_seconds"];
+  report.parse_s = cpu["parse"];
+  report.transform_s = cpu["transform"];
+  report.score_s = cpu["score"];
+  report.write_s = cpu["write"];
   sink->Finish(report.manifest);
   return report;
 }
