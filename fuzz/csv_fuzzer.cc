@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "fuzz/fuzz_util.h"
 #include "io/csv/csv_reader.h"
@@ -65,39 +64,6 @@ int64_t ReferenceRowCount(std::string_view text, bool header) {
   return header && rows > 0 ? rows - 1 : rows;
 }
 
-struct Result {
-  std::vector<std::vector<std::string>> rows;
-  ReadStats stats;
-  std::vector<std::string> errors;
-};
-
-void Append(const Batch& batch, Result* out) {
-  CheckBatch(batch);
-  for (int64_t r = 0; r < batch.num_rows; ++r) {
-    std::vector<std::string> row;
-    for (const ColumnPtr& c : batch.columns) row.push_back(c->IsNull(r) ? "\x01null" : c->ToString(r));
-    out->rows.push_back(std::move(row));
-  }
-}
-
-Result ReadSplits(Source& source, const std::vector<Split>& splits, const ScanOptions& scan) {
-  Result out;
-  for (const Split& split : splits) {
-    std::unique_ptr<SplitReader> reader = source.Open(split, scan);
-    Batch batch;
-    while (reader->Next(&batch)) {
-      FUZZ_CHECK(batch.num_rows > 0 && batch.num_rows <= scan.batch_rows, "batch size");
-      Append(batch, &out);
-    }
-    const ReadStats& s = reader->stats();
-    out.stats.rows_read += s.rows_read;
-    out.stats.rows_rejected += s.rows_rejected;
-    out.stats.rejects.insert(out.stats.rejects.end(), s.rejects.begin(), s.rejects.end());
-  }
-  FUZZ_CHECK(out.stats.rows_read == static_cast<int64_t>(out.rows.size()), "rows_read vs batches");
-  return out;
-}
-
 void FuzzOne(const uint8_t* data, size_t size) {
   if (size < 2) return;
   const Config config = Decode(data[0], data[1]);
@@ -135,12 +101,12 @@ void FuzzOne(const uint8_t* data, size_t size) {
   ScanOptions scan;
   scan.batch_rows = config.batch_rows;
   scan.on_bad_rows = BadRowPolicy::kSkip;
-  Result serial, split;
+  Rows serial, split;
   std::string serial_error, split_error;
   const bool serial_ok = RunExpectingOnlyErrors(
-      [&] { serial = ReadSplits(*source, source->Plan({path}, 0), scan); }, &serial_error);
+      [&] { serial = ReadAllSplits(*source, source->Plan({path}, 0), scan); }, &serial_error);
   const bool split_ok = RunExpectingOnlyErrors(
-      [&] { split = ReadSplits(*source, source->Plan({path}, config.split_size), scan); },
+      [&] { split = ReadAllSplits(*source, source->Plan({path}, config.split_size), scan); },
       &split_error);
   FUZZ_CHECK(serial_ok == split_ok, "serial: '" + serial_error + "' split: '" + split_error + "'");
   if (!serial_ok) return;  // e.g. a row over the size cap, which cannot be skipped
@@ -154,7 +120,7 @@ void FuzzOne(const uint8_t* data, size_t size) {
                  std::to_string(serial.stats.rows_rejected));
 
   scan.on_bad_rows = BadRowPolicy::kReject;
-  Result rejected = ReadSplits(*source, source->Plan({path}, config.split_size), scan);
+  Rows rejected = ReadAllSplits(*source, source->Plan({path}, config.split_size), scan);
   FUZZ_CHECK(rejected.rows == serial.rows, "reject mode reads other rows than skip mode");
   FUZZ_CHECK(static_cast<int64_t>(rejected.stats.rejects.size()) == serial.stats.rows_rejected,
              "one reject record per skipped row");
@@ -167,9 +133,9 @@ void FuzzOne(const uint8_t* data, size_t size) {
 
   scan.on_bad_rows = BadRowPolicy::kStop;
   std::string stop_error;
-  Result stopped;
+  Rows stopped;
   const bool stop_ok = RunExpectingOnlyErrors(
-      [&] { stopped = ReadSplits(*source, source->Plan({path}, config.split_size), scan); },
+      [&] { stopped = ReadAllSplits(*source, source->Plan({path}, config.split_size), scan); },
       &stop_error);
   FUZZ_CHECK(stop_ok == (serial.stats.rows_rejected == 0), "stop mode: '" + stop_error + "'");
   if (stop_ok)

@@ -9,8 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+#include <vector>
+
 #include "outcore/column.h"
 #include "outcore/error.h"
+#include "outcore/io.h"
+#include "outcore/model.h"
 
 namespace outcore::fuzz {
 
@@ -98,6 +103,45 @@ bool RunExpectingOnlyErrors(Fn&& fn, std::string* message = nullptr) {
     if (message) *message = e.what();
     return false;
   }
+}
+
+// All rows of some splits, rendered as text (nulls as "\x01null"), with their stats summed.
+struct Rows {
+  std::vector<std::vector<std::string>> rows;
+  ReadStats stats;
+};
+
+// Reads the splits in order, checking every batch.
+inline Rows ReadAllSplits(Source& source, const std::vector<Split>& splits, const ScanOptions& scan) {
+  Rows out;
+  for (const Split& split : splits) {
+    std::unique_ptr<SplitReader> reader = source.Open(split, scan);
+    Batch batch;
+    while (reader->Next(&batch)) {
+      CheckBatch(batch);
+      FUZZ_CHECK(batch.num_rows > 0 && batch.num_rows <= scan.batch_rows, "batch size");
+      for (int64_t r = 0; r < batch.num_rows; ++r) {
+        std::vector<std::string> row;
+        for (const ColumnPtr& c : batch.columns)
+          row.push_back(c->IsNull(r) ? "\x01null" : c->ToString(r));
+        out.rows.push_back(std::move(row));
+      }
+    }
+    const ReadStats& s = reader->stats();
+    out.stats.rows_read += s.rows_read;
+    out.stats.rows_rejected += s.rows_rejected;
+    out.stats.rejects.insert(out.stats.rejects.end(), s.rejects.begin(), s.rejects.end());
+  }
+  FUZZ_CHECK(out.stats.rows_read == static_cast<int64_t>(out.rows.size()), "rows_read vs batches");
+  return out;
+}
+
+// What outcore saves, it can load again.
+inline void CheckSavedModelLoads(const Model& model) {
+  const Json saved = ModelToJson(model);
+  std::string error;
+  FUZZ_CHECK(RunExpectingOnlyErrors([&] { ModelFromJson(saved); }, &error),
+             "a model does not load after saving: " + error);
 }
 
 }  // namespace outcore::fuzz

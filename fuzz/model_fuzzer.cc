@@ -61,11 +61,7 @@ void FuzzOne(const uint8_t* data, size_t size) {
       }))
     FUZZ_CHECK(static_cast<int64_t>(predictions.size()) == kRows, "one prediction per row");
 
-  // What we would save, we can load again.
-  const Json saved = ModelToJson(model);
-  std::string reload_error;
-  FUZZ_CHECK(RunExpectingOnlyErrors([&] { ModelFromJson(saved); }, &reload_error),
-             "a loaded model does not load after saving: " + reload_error);
+  CheckSavedModelLoads(model);
 }
 
 }  // namespace

@@ -14,32 +14,6 @@
 namespace outcore::fuzz {
 namespace {
 
-struct Result {
-  std::vector<std::vector<std::string>> rows;
-  int64_t rejected = 0;
-};
-
-Result ReadAllSplits(Source& source, const std::vector<Split>& splits, const ScanOptions& scan) {
-  Result out;
-  for (const Split& split : splits) {
-    std::unique_ptr<SplitReader> reader = source.Open(split, scan);
-    Batch batch;
-    while (reader->Next(&batch)) {
-      CheckBatch(batch);
-      FUZZ_CHECK(batch.num_rows <= scan.batch_rows, "batch larger than asked");
-      for (int64_t r = 0; r < batch.num_rows; ++r) {
-        std::vector<std::string> row;
-        for (const ColumnPtr& c : batch.columns)
-          row.push_back(c->IsNull(r) ? "\x01null" : c->ToString(r));
-        out.rows.push_back(std::move(row));
-      }
-    }
-    FUZZ_CHECK(reader->stats().rows_read >= 0, "negative count");
-    out.rejected += reader->stats().rows_rejected;
-  }
-  return out;
-}
-
 void FuzzOne(const uint8_t* data, size_t size) {
   static ScratchFile file(".parquet");
   const std::string& path =
@@ -51,7 +25,7 @@ void FuzzOne(const uint8_t* data, size_t size) {
   ScanOptions scan;
   scan.batch_rows = 7;
   scan.on_bad_rows = BadRowPolicy::kSkip;
-  Result whole, per_group;
+  Rows whole, per_group;
   std::string whole_error, group_error;
   const bool whole_ok = RunExpectingOnlyErrors(
       [&] { whole = ReadAllSplits(*source, source->Plan({path}, int64_t{1} << 40), scan); },
@@ -61,7 +35,7 @@ void FuzzOne(const uint8_t* data, size_t size) {
   FUZZ_CHECK(whole_ok == group_ok, "one split: '" + whole_error + "' per group: '" + group_error + "'");
   if (whole_ok) {
     FUZZ_CHECK(whole.rows == per_group.rows, "row-group splits read other rows");
-    FUZZ_CHECK(whole.rejected == per_group.rejected, "rejected counts differ");
+    FUZZ_CHECK(whole.stats.rows_rejected == per_group.stats.rows_rejected, "rejected counts differ");
   } else {
     FUZZ_CHECK(whole_error.find(path) != std::string::npos, "error does not name the file: " + whole_error);
   }

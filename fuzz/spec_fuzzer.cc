@@ -43,11 +43,7 @@ void FuzzOne(const uint8_t* data, size_t size) {
   FitReport report;
   if (!RunExpectingOnlyErrors([&] { model = FitModel(spec, {csv_path}, options, &report); }))
     return;
-  const Json saved = ModelToJson(model);
-  Model loaded;
-  std::string reload_error;
-  FUZZ_CHECK(RunExpectingOnlyErrors([&] { loaded = ModelFromJson(saved); }, &reload_error),
-             "a fitted model does not load: " + reload_error);
+  CheckSavedModelLoads(model);
 }
 
 }  // namespace
