@@ -381,7 +381,7 @@ TEST(Estimators, BadStateIsRejected) {
     model->LoadState(good);
     for (const auto& [what, state] : bad) {
       std::string message;
-      EXPECT_EQ(CodeOf([&] { model->LoadState(state); }, &message), ErrorCode::kModel)
+      EXPECT_EQ(CodeOf([&, &state = state] { model->LoadState(state); }, &message), ErrorCode::kModel)
           << c.kind << ": " << what;
       EXPECT_NE(message.find(c.kind), std::string::npos) << message;
     }
@@ -480,7 +480,8 @@ TEST(Estimators, ParametersAreValidated) {
       {"ridge", Json::array()},
   };
   for (const auto& [kind, params] : bad) {
-    EXPECT_EQ(CodeOf([&] { Make(kind, params); }, &message), ErrorCode::kModel)
+    EXPECT_EQ(CodeOf([&, &kind = kind, &params = params] { Make(kind, params); }, &message),
+              ErrorCode::kModel)
         << kind << " " << params.dump();
     EXPECT_NE(message.find(kind), std::string::npos) << message;
   }

@@ -1017,8 +1017,8 @@ TEST(ParquetReaderHandTest, HostileFilesFailWithClearErrors) {
                 std::to_string(valid.size()) + " bytes)");
   // A footer cut short: its first bytes are not metadata.
   std::string short_footer = valid;
-  const uint32_t footer_length =
-      *reinterpret_cast<const uint32_t*>(valid.data() + valid.size() - 8);
+  uint32_t footer_length;
+  std::memcpy(&footer_length, valid.data() + valid.size() - 8, 4);
   short_footer.replace(short_footer.size() - 8, 4, Le32(footer_length - 7));
   EXPECT_NE(ReadError(short_footer, &code), "");
   EXPECT_EQ(code, ErrorCode::kInvalidInput);

@@ -64,7 +64,7 @@ struct Column {
   /// Value rendered as text (for CSV output and messages); "" if null.
   std::string ToString(int64_t i) const;
 
-  /// Marks row i missing, allocating the validity buffer on first use.
+  /// Marks row i missing, allocating the validity buffer (or extending it to `length`).
   void SetNull(int64_t i);
   /// Reserves space for n rows (and `bytes` of string data).
   void Reserve(int64_t n, int64_t bytes = 0);

@@ -73,7 +73,7 @@ std::string Column::ToString(int64_t i) const {
 }
 
 void Column::SetNull(int64_t i) {
-  if (valid.empty()) valid.assign(length, 1);
+  if (static_cast<int64_t>(valid.size()) < length) valid.resize(length, 1);  // rows appended since
   if (valid[i]) {
     valid[i] = 0;
     ++null_count;

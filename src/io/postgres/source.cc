@@ -314,7 +314,10 @@ void PostgresSplitReader::Append(int c, const Cell& cell) {
       break;
   }
   ++col.length;
-  if (cell.null) col.SetNull(col.length - 1);
+  if (cell.null)
+    col.SetNull(col.length - 1);
+  else if (!col.valid.empty())
+    col.valid.push_back(1);  // once a column has a validity buffer, every row needs an entry
 }
 
 class PostgresSource final : public Source {

@@ -32,8 +32,10 @@ bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int64_t PartOf(int64_t micros, Part part) {
   constexpr int64_t kDay = 86400LL * 1000000;
-  int64_t days = micros >= 0 ? micros / kDay : -((-micros + kDay - 1) / kDay);
-  int64_t in_day = (micros - days * kDay) / 1000000;  // seconds into the day
+  // Floor division by remainders, which cannot overflow even at INT64_MIN.
+  int64_t days = micros / kDay, rest = micros % kDay;
+  if (rest < 0) --days, rest += kDay;
+  const int64_t in_day = rest / 1000000;  // seconds into the day
   switch (part) {
     case Part::kHour: return in_day / 3600;
     case Part::kMinute: return in_day / 60 % 60;
