@@ -25,7 +25,7 @@ ColumnPtr AwkwardColumn(DataType type) {
     switch (type) {
       case DataType::kF64: c->f64.push_back(kDoubles[i]); break;
       case DataType::kI64: c->i64.push_back(i == 2 ? INT64_MIN : i * 7); break;
-      case DataType::kTimestamp: c->i64.push_back(i == 2 ? -62135596800000000 : i * 3600000000LL); break;
+      case DataType::kTimestamp: c->i64.push_back(i == 2 ? INT64_MIN : i == 4 ? INT64_MAX : i * 3600000000LL); break;
       case DataType::kBool: c->u8.push_back(i & 1); break;
       case DataType::kString:
         if (c->offsets.empty()) c->offsets.push_back(0);

@@ -263,7 +263,6 @@ class LogisticRegression final : public Estimator {
   // Newton's method with a backtracking line search on the objective, from `start`. Returns
   // the iterate with the smallest gradient and records how the solve went in fit_info_.
   Eigen::VectorXd Solve(const Problem& problem, const Eigen::VectorXd& start) {
-    const int64_t n_dims = problem.dims();
     Eigen::VectorXd w = start;
     std::vector<double> z(problem.X.rows, 0.0), dz(problem.X.rows);
     const bool warm = !w.isZero(0);
