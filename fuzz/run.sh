@@ -46,11 +46,11 @@ for target in "${TARGETS[@]}"; do
   set -e
   # With -jobs, each process logs to jobs-TARGET/fuzz-N.log.
   logs=("$log" "$BUILD"/jobs-$target/fuzz-*.log)
-  execs=$(cat "${logs[@]}" 2>/dev/null | grep "stat::number_of_executed_units" | awk '{s += $2} END {print s + 0}')
+  execs=$(cat "${logs[@]}" 2>/dev/null | awk '/stat::number_of_executed_units/ {s += $2} END {print s + 0}' || true)
   echo "fuzz: $target $SECONDS_EACH s $execs execs $(find "$corpus" -type f | wc -l) inputs (exit $rc)"
   if [[ $rc -ne 0 ]]; then
     status=1
-    cat "${logs[@]}" 2>/dev/null | grep -m8 -E "ERROR|invariant|runtime error|Test unit written" || tail -20 "$log"
+    cat "${logs[@]}" 2>/dev/null | grep -m8 -E "ERROR|invariant|runtime error|Test unit written" || tail -20 "$log" || true
   fi
 done
 exit $status

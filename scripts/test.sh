@@ -15,12 +15,12 @@ if [[ ! -d tests/node/node_modules/@duckdb/node-api ]]; then
   (cd tests/node && npm install --no-audit --no-fund --loglevel=error)
 fi
 
-echo "== tests (Release)"
+echo "== tests (Release) $(date +%T)"
 scripts/build.sh -DOUTCORE_PYTHON=ON  # the Python package too: tests/e2e/python_*.sh
 (cd build && ctest --output-on-failure --timeout 900 -j2 "$@")
 [[ $quick -eq 1 ]] && exit 0
 
-echo "== tests under ASan + UBSan (clang-14)"
+echo "== tests under ASan + UBSan (clang-14) $(date +%T)"
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DOUTCORE_SANITIZE=ON -DOUTCORE_FUZZ=ON -DOUTCORE_BENCH=OFF -DOUTCORE_PYTHON=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)"
@@ -29,5 +29,5 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:abort_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd build-fuzz && ctest --output-on-failure --timeout 1800 -j2 "$@")
 
-echo "== short fuzz runs"
+echo "== short fuzz runs $(date +%T)"
 fuzz/run.sh "${FUZZ_SECONDS:-60}"
