@@ -43,11 +43,13 @@ double Column::AsDouble(int64_t i) const {
 }
 
 std::string FormatTimestamp(int64_t micros) {
-  int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
-  int64_t frac = micros - secs * 1000000;
+  // Floor division by remainders, which cannot overflow even at INT64_MIN.
+  int64_t secs = micros / 1000000, frac = micros % 1000000;
+  if (frac < 0) --secs, frac += 1000000;
   time_t t = static_cast<time_t>(secs);
   struct tm tm;
-  gmtime_r(&t, &tm);
+  if (!gmtime_r(&t, &tm))  // a year that does not fit in an int
+    return "(out of range: " + std::to_string(micros) + " microseconds since 1970)";
   char buf[64];
   int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
