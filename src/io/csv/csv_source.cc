@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -22,42 +21,15 @@
 #include "io/csv/convert.h"
 #include "io/csv/csv_reader.h"
 #include "io/csv/file.h"
+#include "io/file_util.h"
 #include "outcore/error.h"
 
 namespace outcore::csv {
 
 namespace {
 
-namespace fs = std::filesystem;
-
-// Files of the inputs, in order; a directory stands for the regular files in it, by name.
-// Names starting with '.' or '_' are skipped, as Spark and Hadoop do: they are markers
-// (_SUCCESS) or temporary files, not data.
-std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
-  for (const std::string& input : inputs) {
-    std::error_code error;
-    const fs::file_status status = fs::status(input, error);
-    if (error || !fs::exists(status)) Fail(ErrorCode::kIO, input + ": no such file or directory");
-    if (!fs::is_directory(status)) {
-      files.push_back(input);
-      continue;
-    }
-    std::vector<std::string> inside;
-    for (const fs::directory_entry& entry : fs::directory_iterator(input)) {
-      const std::string name = entry.path().filename().string();
-      if (name.empty() || name[0] == '.' || name[0] == '_') continue;
-      if (entry.is_regular_file()) inside.push_back(entry.path().string());
-    }
-    std::sort(inside.begin(), inside.end());
-    files.insert(files.end(), inside.begin(), inside.end());
-  }
-  return files;
-}
-
 std::string FirstFile(const std::string& input) {
   std::vector<std::string> files = ExpandInputs({input});
-  if (files.empty()) Fail(ErrorCode::kIO, input + ": no data files in the directory");
   return files[0];
 }
 

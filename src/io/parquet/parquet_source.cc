@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -16,37 +15,12 @@
 #include "io/csv/file.h"
 #include "io/parquet/reader_column.h"
 #include "io/parquet/reader_metadata.h"
+#include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/io.h"
 
 namespace outcore::parquet {
 namespace {
-
-namespace fs = std::filesystem;
-
-// Files of the inputs, in order; a directory stands for the regular files in it, by name,
-// except names starting with '.' or '_' (markers such as _SUCCESS, temporary files).
-std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
-  for (const std::string& input : inputs) {
-    std::error_code error;
-    const fs::file_status status = fs::status(input, error);
-    if (error || !fs::exists(status)) Fail(ErrorCode::kIO, input + ": no such file or directory");
-    if (!fs::is_directory(status)) {
-      files.push_back(input);
-      continue;
-    }
-    std::vector<std::string> inside;
-    for (const fs::directory_entry& entry : fs::directory_iterator(input)) {
-      const std::string name = entry.path().filename().string();
-      if (name.empty() || name[0] == '.' || name[0] == '_') continue;
-      if (entry.is_regular_file()) inside.push_back(entry.path().string());
-    }
-    std::sort(inside.begin(), inside.end());
-    files.insert(files.end(), inside.begin(), inside.end());
-  }
-  return files;
-}
 
 std::string ColumnNames(const FileLayout& layout) {
   std::string joined;
@@ -319,7 +293,6 @@ DataType ParquetSource::ResolvedType(const LeafColumn& leaf) const {
 
 Schema ParquetSource::InspectSchema(const std::string& input) {
   const std::vector<std::string> files = ExpandInputs({input});
-  if (files.empty()) Fail(ErrorCode::kIO, input + ": no data files in the directory");
   Schema schema;
   for (const LeafColumn& leaf : Layout(files[0])->columns)
     schema.Add({leaf.name, ResolvedType(leaf)});
