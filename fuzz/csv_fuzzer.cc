@@ -65,6 +65,8 @@ int64_t ReferenceRowCount(std::string_view text, bool header) {
   return header && rows > 0 ? rows - 1 : rows;
 }
 
+}  // namespace
+
 void FuzzOne(const uint8_t* data, size_t size) {
   if (size < 2) return;
   const Config config = Decode(data[0], data[1]);
@@ -147,10 +149,4 @@ void FuzzOne(const uint8_t* data, size_t size) {
     FUZZ_CHECK(stop_error.rfind(path + ":", 0) == 0, "error does not name the file: " + stop_error);
 }
 
-}  // namespace
 }  // namespace outcore::fuzz
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  outcore::fuzz::FuzzOne(data, size);
-  return 0;
-}

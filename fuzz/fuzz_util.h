@@ -19,6 +19,9 @@
 
 namespace outcore::fuzz {
 
+// Each target defines FuzzOne; its LLVMFuzzerTestOneInput is fuzz/entry.cc.
+void FuzzOne(const uint8_t* data, size_t size);
+
 // Stops the process with a message: libFuzzer reports it as a crash with the input saved.
 [[noreturn]] inline void Violation(const std::string& what) {
   std::fprintf(stderr, "fuzz invariant violated: %s\n", what.c_str());

@@ -42,6 +42,8 @@ ColumnPtr AwkwardColumn(DataType type) {
   return c;
 }
 
+}  // namespace
+
 void FuzzOne(const uint8_t* data, size_t size) {
   static ScratchFile file(".json");
   const std::string& path = file.Write(std::string_view(reinterpret_cast<const char*>(data), size));
@@ -64,10 +66,4 @@ void FuzzOne(const uint8_t* data, size_t size) {
   CheckSavedModelLoads(model);
 }
 
-}  // namespace
 }  // namespace outcore::fuzz
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  outcore::fuzz::FuzzOne(data, size);
-  return 0;
-}

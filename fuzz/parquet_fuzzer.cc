@@ -12,7 +12,6 @@
 #include "outcore/io.h"
 
 namespace outcore::fuzz {
-namespace {
 
 void FuzzOne(const uint8_t* data, size_t size) {
   static ScratchFile file(".parquet");
@@ -41,10 +40,4 @@ void FuzzOne(const uint8_t* data, size_t size) {
   }
 }
 
-}  // namespace
 }  // namespace outcore::fuzz
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  outcore::fuzz::FuzzOne(data, size);
-  return 0;
-}

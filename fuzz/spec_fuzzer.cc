@@ -26,6 +26,8 @@ constexpr char kTrainingCsv[] =
     "VTS,2009-01-21 08:55:00,1,0.4,No Charge,3.7,0,0\n"
     "DDS,2009-01-04 04:31:00,2,1.72,Credit,6.1,0.5,1\n";
 
+}  // namespace
+
 void FuzzOne(const uint8_t* data, size_t size) {
   static ScratchFile csv(".csv");
   static const std::string& csv_path = csv.Write(kTrainingCsv);
@@ -46,10 +48,4 @@ void FuzzOne(const uint8_t* data, size_t size) {
   CheckSavedModelLoads(model);
 }
 
-}  // namespace
 }  // namespace outcore::fuzz
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  outcore::fuzz::FuzzOne(data, size);
-  return 0;
-}
