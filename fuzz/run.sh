@@ -9,7 +9,10 @@
 # a crash, leak, timeout or invariant violation stops the run with the input saved in
 # build-fuzz/artifacts/TARGET/ and a non-zero exit. Turn a saved input into a regression test
 # by copying it to fuzz/regressions/TARGET/ (CTest replays that folder on every build).
-# The last line for each target is "fuzz: TARGET SECONDS s EXECS execs CORPUS inputs".
+# The last line for each target is
+#   "fuzz: TARGET SECONDS s (CPU C s) EXECS execs CORPUS inputs (exit RC)"
+# where CPU is the user + system time of every fuzzing process: on a shared machine the wall
+# time overstates how long a target was really fuzzed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_EACH=${1:-60}
@@ -25,6 +28,16 @@ if [[ ! -f $BUILD/CMakeCache.txt ]]; then
 fi
 cmake --build "$BUILD" -j"$(nproc)" --target "${TARGETS[@]/%/_fuzzer}"
 
+# Sets CHILDREN_CPU to the user + system seconds of this shell's finished children (the second
+# line of bash's `times`; it must run in this shell, not in a $(...) subshell).
+children_cpu_seconds() {
+  times >"$BUILD/times-$$.txt"
+  CHILDREN_CPU=$(awk 'NR == 2 {
+    n = split($0, f, " "); s = 0
+    for (i = 1; i <= n; i++) { split(f[i], ms, "m"); sub("s", "", ms[2]); s += ms[1] * 60 + ms[2] }
+    printf "%d\n", s }' "$BUILD/times-$$.txt")
+}
+
 status=0
 for target in "${TARGETS[@]}"; do
   corpus=$BUILD/corpus/$target
@@ -38,19 +51,24 @@ for target in "${TARGETS[@]}"; do
   rm -f "$BUILD"/jobs-$target/fuzz-*.log
   mkdir -p "$BUILD/jobs-$target"
   set +e
+  children_cpu_seconds
+  cpu_before=$CHILDREN_CPU
   (cd "$BUILD/jobs-$target" && "$BUILD/${target}_fuzzer" "$corpus" "$ROOT/fuzz/corpus/$target" "${dict[@]}" \
     -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=20 -rss_limit_mb=3072 \
     -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     $([[ $JOBS -gt 1 ]] && echo "-jobs=$JOBS -workers=$JOBS") >"$log" 2>&1)
   rc=$?
   set -e
+  children_cpu_seconds
+  cpu=$((CHILDREN_CPU - cpu_before))
   # With -jobs, each process logs to jobs-TARGET/fuzz-N.log.
   logs=("$log" "$BUILD"/jobs-$target/fuzz-*.log)
   execs=$(cat "${logs[@]}" 2>/dev/null | awk '/stat::number_of_executed_units/ {s += $2} END {print s + 0}' || true)
-  echo "fuzz: $target $SECONDS_EACH s $execs execs $(find "$corpus" -type f | wc -l) inputs (exit $rc)"
+  echo "fuzz: $target $SECONDS_EACH s (CPU $cpu s) $execs execs $(find "$corpus" -type f | wc -l) inputs (exit $rc)"
   if [[ $rc -ne 0 ]]; then
     status=1
     cat "${logs[@]}" 2>/dev/null | grep -m8 -E "ERROR|invariant|runtime error|Test unit written" || tail -20 "$log" || true
   fi
 done
+rm -f "$BUILD/times-$$.txt"
 exit $status

@@ -312,12 +312,9 @@ Sink::Mode SinkMode(const std::string& mode) {
 
 using ModelPtr = std::shared_ptr<Model>;
 
-ModelPtr ModelFromText(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) Fail(ErrorCode::kModel, "model: not valid JSON");
-  auto m = std::make_shared<Model>(ModelFromJson(j));
-  m->fingerprint = HashHex(text);
-  return m;
+// With the file loader's caps: the text may come from a pickle or anywhere else.
+ModelPtr SharedModelFromText(const std::string& text) {
+  return std::make_shared<Model>(outcore::ModelFromText(text));
 }
 
 std::string ModelText(const Model& m) { return ModelToJson(m).dump(); }
@@ -429,7 +426,7 @@ PYBIND11_MODULE(_outcore, m) {
         "memory.");
 
   py::class_<Model, ModelPtr>(m, "Model", "A fitted pipeline and what it was trained on.")
-      .def_static("from_json", &ModelFromText, py::arg("text"),
+      .def_static("from_json", &SharedModelFromText, py::arg("text"),
                   "Validates and builds a model from its JSON text.")
       .def_static(
           "load", [](const std::string& path) { return std::make_shared<Model>(LoadModel(path)); },
@@ -457,7 +454,7 @@ PYBIND11_MODULE(_outcore, m) {
           py::arg("batches"), py::arg("threads") = 0,
           "(predictions, drift JSON) for the rows of the batches, in order.")
       .def(py::pickle([](const Model& model) { return ModelText(model); },
-                      [](const std::string& text) { return ModelFromText(text); }));
+                      [](const std::string& text) { return SharedModelFromText(text); }));
 
   m.def(
       "fit_model",

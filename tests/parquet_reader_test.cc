@@ -403,6 +403,11 @@ TEST(ParquetReaderTest, StringsReadAsCategoriesReuseTheDictionaryPerBatch) {
   }
 }
 
+// The second line of every error that a bad row stops a read with.
+const std::string kStopHint =
+    "\n  (to drop bad rows and go on: --on-bad-rows skip, or --on-bad-rows reject=FILE to list "
+    "them)";
+
 TEST(ParquetReaderTest, ConvertsToRequestedTypesAndReportsValuesThatCannotConvert) {
   TempDir dir;
   const std::string path = dir.File("mixed.parquet");
@@ -437,7 +442,7 @@ TEST(ParquetReaderTest, ConvertsToRequestedTypesAndReportsValuesThatCannotConver
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
     EXPECT_EQ(std::string(e.what()),
-              path + ": row group 0, row 3: column 'f': cannot parse '1.5' as int");
+              path + ": row group 0, row 3: column 'f': cannot parse '1.5' as int" + kStopHint);
   }
   // kSkip drops and counts them; 'NA' is missing, not bad, as in a CSV file.
   scan.on_bad_rows = BadRowPolicy::kSkip;
@@ -474,7 +479,8 @@ TEST(ParquetReaderTest, ConvertsToRequestedTypesAndReportsValuesThatCannotConver
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), path +
                                          ": row group 0, row 1: column 't': cannot parse "
-                                         "'2009-01-01 10:00:00' as float");
+                                         "'2009-01-01 10:00:00' as float" +
+                                         kStopHint);
   }
   // A missing column is a schema error that lists the file's columns.
   scan.columns = Schema({{"nope", DataType::kF64}});
@@ -485,6 +491,49 @@ TEST(ParquetReaderTest, ConvertsToRequestedTypesAndReportsValuesThatCannotConver
     EXPECT_EQ(e.code(), ErrorCode::kSchema);
     EXPECT_EQ(std::string(e.what()),
               path + ": column 'nope' is required but not in the file (columns: n, f, s, t, b)");
+  }
+}
+
+// As in a CSV file, a float column holds no NaN that is not marked missing and no infinity:
+// NaN is missing, an infinity a bad value, whether the file stores doubles or text.
+TEST(ParquetReaderTest, NaNIsMissingAndInfinityIsABadValue) {
+  TempDir dir;
+  const std::string path = dir.File("nonfinite.parquet");
+  Query({"COPY (SELECT CASE i % 5 WHEN 1 THEN 'inf'::DOUBLE WHEN 2 THEN 'nan'::DOUBLE "
+         "WHEN 3 THEN '-inf'::DOUBLE WHEN 4 THEN NULL ELSE i END AS f, "
+         "CASE i % 5 WHEN 1 THEN 'inf' WHEN 2 THEN 'nan' WHEN 3 THEN '-Infinity' "
+         "WHEN 4 THEN NULL ELSE i::VARCHAR END AS s FROM range(10) t(i)) TO " +
+         SqlString(path) + " (FORMAT PARQUET)"});
+  for (const std::string column : {"f", "s"}) {
+    SCOPED_TRACE(column);
+    ScanOptions scan;
+    scan.columns = Schema({{column, DataType::kF64}});
+    try {
+      Read(path, scan);
+      ADD_FAILURE() << "expected an error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+      EXPECT_EQ(std::string(e.what()), path + ": row group 0, row 2: column '" + column +
+                                           "': cannot parse 'inf' as float: infinite values "
+                                           "are not read" + kStopHint);
+    }
+    scan.on_bad_rows = BadRowPolicy::kSkip;
+    ReadBack r = Read(path, scan);
+    EXPECT_EQ(r.stats.rows_read, 6);
+    EXPECT_EQ(r.stats.rows_rejected, 4);
+    EXPECT_EQ(Values(r, column), (std::vector<json>{0.0, nullptr, nullptr, 5.0, nullptr, nullptr}));
+    scan.on_bad_rows = BadRowPolicy::kReject;
+    r = Read(path, scan);
+    ASSERT_EQ(r.stats.rejects.size(), 4u);
+    const std::string minus = column == "f" ? "-inf" : "-Infinity";
+    const std::vector<std::pair<int64_t, std::string>> want = {
+        {2, "inf"}, {4, minus}, {7, "inf"}, {9, minus}};
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(r.stats.rejects[i].line, want[i].first);
+      EXPECT_EQ(r.stats.rejects[i].reason, "column '" + column + "': cannot parse '" +
+                                               want[i].second +
+                                               "' as float: infinite values are not read");
+    }
   }
 }
 

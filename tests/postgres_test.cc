@@ -149,7 +149,7 @@ TEST(PostgresSource, EveryTypeWithNulls) {
       "(-3, 2147483647, 9007199254740993, 1.5, 0.1, 8.90, E'tab\\there\\nline \\\\ é', 'vc', 'ab', "
       " true, '2009-01-04 02:52:00.25', '2020-01-01 12:00:00+02', '1999-12-31'),"
       "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
-      "(0, 0, -1, 'NaN', '-Infinity', -0.5, '', '', '', false, '1970-01-01', "
+      "(0, 0, -1, 'NaN', -1e300, -0.5, '', '', '', false, '1970-01-01', "
       " '1969-12-31 23:59:59.999999+00', '2038-01-19')");
   auto source = MakePostgresSource(ReadOptions());
   Schema schema = source->InspectSchema(Table("types_t"));
@@ -182,7 +182,7 @@ TEST(PostgresSource, EveryTypeWithNulls) {
                                     "0",
                                     "-1",
                                     kNull,
-                                    "-inf",
+                                    "-1e+300",
                                     "-0.5",
                                     "",
                                     "",
@@ -303,6 +303,37 @@ TEST(PostgresSource, BadValuesFollowThePolicy) {
   ASSERT_EQ(stats.rejects.size(), 1u);
   EXPECT_EQ(stats.rejects[0].line, 3);
   EXPECT_EQ(stats.rejects[0].path, PgServer::Base() + "?table=bad#split=0");
+}
+
+// As in a CSV file: NaN is a missing value, an infinity a bad value, and the error says how
+// to read infinities as missing instead.
+TEST(PostgresSource, InfinityIsABadValueAndNaNIsMissing) {
+  Sql("DROP TABLE IF EXISTS inf_t; CREATE TABLE inf_t (d double precision);"
+      "INSERT INTO inf_t VALUES (1.5), ('Infinity'), ('NaN'), ('-Infinity'), (NULL)");
+  auto source = MakePostgresSource(ReadOptions());
+  std::vector<Split> splits = source->Plan({Table("inf_t")}, 1 << 20);
+  ErrorCode code{};
+  std::string msg = ErrorOf([&] { ReadSplits(*source, splits); }, &code);
+  EXPECT_EQ(code, ErrorCode::kInvalidInput);
+  EXPECT_NE(msg.find("row 2: column 'd': cannot parse 'Infinity' as float: infinite values are "
+                     "not read (in a ?query=, NULLIF(NULLIF(d, 'Infinity'), '-Infinity') reads "
+                     "them as missing)\n  (to drop bad rows and go on: --on-bad-rows skip"),
+            std::string::npos)
+      << msg;
+
+  ScanOptions scan;
+  scan.on_bad_rows = BadRowPolicy::kSkip;
+  ReadStats stats;
+  auto rows = ReadSplits(*source, splits, scan, &stats);
+  EXPECT_EQ(rows, (std::vector<std::vector<std::string>>{{"1.5"}, {kNull}, {kNull}}));
+  EXPECT_EQ(stats.rows_rejected, 2);
+
+  // The query the message suggests reads every row.
+  std::string query = PgServer::Base() +
+                      "?query=SELECT NULLIF(NULLIF(d, 'Infinity'), '-Infinity') AS d FROM inf_t";
+  rows = ReadSplits(*source, source->Plan({query}, 1 << 20));
+  EXPECT_EQ(rows, (std::vector<std::vector<std::string>>{
+                      {"1.5"}, {kNull}, {kNull}, {kNull}, {kNull}}));
 }
 
 TEST(PostgresErrors, WrongPasswordAndMissingTableAreClear) {

@@ -72,5 +72,8 @@ Model ModelFromJson(const Json& json);
 void SaveModel(Model& model, const std::string& path);
 /// Reads a model file, refusing files over `max_bytes`, unknown formats and major versions.
 Model LoadModel(const std::string& path, int64_t max_bytes = 64 << 20);
+/// A model file's text (held in memory: a pickle, a database column) read as LoadModel reads
+/// the file, with the same caps.
+Model ModelFromText(const std::string& text, int64_t max_bytes = 64 << 20);
 
 }  // namespace outcore

@@ -9,6 +9,8 @@ void AddInspectCommand(CLI::App& app);
 void AddStepsCommand(CLI::App& app);
 void AddGenTaxiCommand(CLI::App& app);
 void AddPredictCommand(CLI::App& app);
+/// The signal (SIGINT, SIGTERM) that stopped a running predict, or 0.
+int StoppingSignal();
 void AddSampleCommand(CLI::App& app);
 void AddEvaluateCommand(CLI::App& app);
 void AddLearningCurveCommand(CLI::App& app);

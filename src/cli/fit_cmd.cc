@@ -16,7 +16,7 @@ struct FitArgs {
   double test_size = 0.25;
   uint64_t seed = 0;
   int threads = 0;
-  bool json = false;
+  bool json = false, quiet = false;
   std::string bad_rows = "stop";
 };
 
@@ -50,6 +50,7 @@ void Run(const FitArgs& a) {
     std::printf("%s\n", j.dump(2).c_str());
     return;
   }
+  if (a.quiet) return;
   std::string from = std::to_string(report.files) +
                      (IsPostgresUri(a.inputs[0]) ? " PostgreSQL input(s)"
                                                  : " file(s), " + HumanBytes(report.bytes));
@@ -94,6 +95,7 @@ void AddFitCommand(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "threads for reading and fitting (0 = all cores)")
       ->capture_default_str();
   cmd->add_option("--on-bad-rows", args->bad_rows, kBadRowsHelp)->capture_default_str();
+  cmd->add_flag("-q,--quiet", args->quiet, "print nothing unless there is an error");
   cmd->add_flag("--json", args->json,
                 "print the report as one JSON object on stdout (keys: rows.read, train.accuracy, "
                 "train.log_loss, test.accuracy, seconds.read, ...)");

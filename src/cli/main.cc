@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : static_cast<int>(outcore::ErrorCode::kUsage);
   } catch (const outcore::Error& e) {
     std::fprintf(stderr, "outcore: error: %s\n", e.what());
+    // Stopped by SIGINT or SIGTERM: 130 or 143, as a shell reports a process a signal killed.
+    if (int signal = outcore::cli::StoppingSignal()) return 128 + signal;
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "outcore: internal error: %s\n", e.what());

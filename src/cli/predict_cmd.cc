@@ -26,7 +26,18 @@ struct PredictArgs {
   std::string bad_rows = "stop";
 };
 
-void OnSignal(int) { PredictInterrupt() = true; }
+volatile std::sig_atomic_t g_signal = 0;
+
+void OnSignal(int signal) {
+  g_signal = signal;
+  PredictInterrupt() = true;
+}
+
+}  // namespace
+
+int StoppingSignal() { return g_signal; }
+
+namespace {
 
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> out;

@@ -466,12 +466,18 @@ void SaveModel(Model& model, const std::string& path) {
   model.fingerprint = HashHex(text);
 }
 
+Model ModelFromText(const std::string& text, int64_t max_bytes) {
+  if (static_cast<int64_t>(text.size()) > max_bytes)
+    Fail(ErrorCode::kModel, "model text is " + std::to_string(text.size()) + " bytes, over the " +
+                                std::to_string(max_bytes) + "-byte cap");
+  Model m = ModelFromJson(ParseCapped(text));
+  m.fingerprint = HashHex(text);
+  return m;
+}
+
 Model LoadModel(const std::string& path, int64_t max_bytes) {
   try {
-    std::string text = ReadCapped(path, max_bytes);
-    Model m = ModelFromJson(ParseCapped(text));
-    m.fingerprint = HashHex(text);
-    return m;
+    return ModelFromText(ReadCapped(path, max_bytes), max_bytes);
   } catch (const Error& e) {
     Fail(e.code(), path + ": " + e.what());
   }

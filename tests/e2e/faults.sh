@@ -81,7 +81,8 @@ for sig in INT TERM; do
   done
   kill -$sig $pid
   rc=0; wait $pid || rc=$?
-  check "SIG$sig: exits non-zero ($rc)" test $rc -ne 0
+  want=$([[ $sig == INT ]] && echo 130 || echo 143)
+  check "SIG$sig: exits $want, 128 + the signal's number ($rc)" test $rc -eq $want
   check "SIG$sig: says it was interrupted and how to finish" grep -qE "interrupted.*--resume" stderr-$sig
   [[ -e sig-$sig/_SUCCESS ]] && fail "SIG$sig: _SUCCESS written" || pass "SIG$sig: no _SUCCESS"
   "$OUTCORE" predict model.json data -o clean-1mb --keep $KEEP --split-size 1MB --quiet --overwrite 2>/dev/null

@@ -30,9 +30,17 @@ check "inspect shows target, steps, features and training" grep -q "Payment_Type
 check "inspect --json" $PY -c "import json,subprocess; j=json.loads(subprocess.check_output(['$OUTCORE','inspect','m.json','--json'])); assert j['format']=='outcore-model' and j['training']['rows_train']==15000"
 check "the model records the data fingerprint" $PY -c "import json; j=json.load(open('m.json')); assert j['training']['fingerprint'].startswith('xxh3:') and j['training']['sources'][0]['bytes']>0"
 
+# --quiet prints nothing, and still writes the model; an error is still said.
+"$OUTCORE" fit "$SPEC" good.csv -o mq.json --quiet >quiet.out 2>&1
+check "fit --quiet prints nothing" test ! -s quiet.out
+check "fit --quiet writes the model" cmp -s <($PY -c "import json; print(json.load(open('mq.json'))['estimator']['state'])") \
+  <($PY -c "import json; print(json.load(open('m.json'))['estimator']['state'])")
+rc=0; "$OUTCORE" fit "$SPEC" missing.csv -o mq2.json --quiet 2>quiet.err || rc=$?
+check "fit --quiet still reports an error" bash -c "[[ $rc -eq 6 ]] && grep -q missing.csv quiet.err"
+
 # --help explains every option.
 "$OUTCORE" fit --help >help.txt
-for opt in --output --test-size --seed --threads --on-bad-rows --json; do
+for opt in --output --test-size --seed --threads --on-bad-rows --quiet --json; do
   grep -q -- "$opt" help.txt || fail "fit --help lacks $opt"
 done
 pass "fit --help lists every option"

@@ -199,6 +199,22 @@ class ErrorTest(unittest.TestCase):
             outcore.LogisticRegression().fit(X, [1, 2, 3, 4])
         self.assertIn("binary", str(caught.exception))
 
+    def test_model_text_from_a_pickle_is_read_with_the_file_loaders_caps(self):
+        X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
+        model = outcore.LinearRegression().fit(X, [1.0, 2.0, 3.0, 4.0])
+        good = pickle.dumps(model)
+        self.assertEqual(pickle.loads(good).predict(X).tolist(), model.predict(X).tolist())
+        # Text nested past the loader's depth cap, a Python pickle, and text past the size cap
+        # are each refused with the loader's own message, as a model file would be.
+        cases = [("[" * 100 + "]" * 100, "a JSON object"),
+                 ('{"a": ' + "[" * 100 + "]" * 100 + "}", "nested deeper than 32 levels"),
+                 (pickle.dumps({"a": 1}), "this is a Python pickle"),
+                 ("{" + " " * (64 << 20) + "}", "over the 67108864-byte cap")]
+        for text, message in cases:
+            with self.assertRaises(outcore.ModelError) as caught:
+                _outcore.Model.from_json(text)
+            self.assertIn(message, str(caught.exception))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "io/bad_rows.h"
+
 namespace outcore::csv {
 
 bool ParseInt64(std::string_view text, int64_t* out) {
@@ -319,7 +321,7 @@ std::string WhyNotParsed(DataType type, std::string_view text) {
       const FloatText parsed = ParseFloatText(number, &value);
       if (parsed == FloatText::kOverflow) return ": out of range for a 64-bit float";
       if (parsed == FloatText::kValue && std::isinf(value))
-        return ": infinite values are not read (add it to na_values to read it as missing)";
+        return std::string(kInfiniteWhy) + " (add it to na_values to read it as missing)";
       std::string with_point(number);
       const size_t comma = with_point.find(',');
       if (comma != std::string::npos && with_point.find(',', comma + 1) == std::string::npos) {

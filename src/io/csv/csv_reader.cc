@@ -9,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "io/bad_rows.h"
 #include "io/csv/convert.h"
 #include "io/csv/file.h"
 #include "io/csv/tokenizer.h"
@@ -25,10 +26,6 @@ constexpr int64_t kPadding = 64 + 1;
 constexpr int kMaxSegmentRows = 2048;
 // Longer values are cut in error messages.
 constexpr size_t kMaxQuotedValue = 200;
-// The second line of the message when a bad row stops a read.
-constexpr char kStopHint[] =
-    "\n  (to drop bad rows and go on: --on-bad-rows skip, or --on-bad-rows reject=FILE to list "
-    "them)";
 
 // A row that cannot be read, found while tokenizing (ragged) or converting.
 struct RowError {
@@ -458,7 +455,7 @@ void CsvSplitReader::RejectUnterminated() {
 
 void CsvSplitReader::Stop(int64_t offset, const std::string& reason) {
   done_ = true;
-  Fail(ErrorCode::kInvalidInput, RowPrefix(path_, lines_.LineOf(offset)) + reason + kStopHint);
+  Fail(ErrorCode::kInvalidInput, RowPrefix(path_, lines_.LineOf(offset)) + reason + kBadRowStopHint);
 }
 
 }  // namespace

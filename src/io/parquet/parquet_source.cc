@@ -12,6 +12,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "io/bad_rows.h"
 #include "io/csv/file.h"
 #include "io/parquet/reader_column.h"
 #include "io/parquet/reader_metadata.h"
@@ -210,25 +211,26 @@ int64_t ParquetSplitReader::DropBadRows(int64_t rows,
   struct Found {
     int64_t row;
     size_t output;
-    const std::string* text;
+    const BadValue* bad;
   };
   std::vector<Found> found;
   for (size_t i = 0; i < readers_.size(); ++i)
-    for (const BadValue& bad : readers_[i]->bad_values()) found.push_back({bad.row, i, &bad.text});
+    for (const BadValue& bad : readers_[i]->bad_values()) found.push_back({bad.row, i, &bad});
   if (found.empty()) return 0;
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
     return a.row != b.row ? a.row < b.row : a.output < b.output;
   });
   auto reason = [&](const Found& f) {
-    return "column '" + outputs_[f.output].name + "': cannot parse '" + *f.text + "' as " +
-           std::string(TypeName(outputs_[f.output].type));
+    return "column '" + outputs_[f.output].name + "': cannot parse '" + f.bad->text + "' as " +
+           std::string(TypeName(outputs_[f.output].type)) + f.bad->why;
   };
   if (policy_ == BadRowPolicy::kStop) {
     done_ = true;
     const Found& first = found[0];
     Fail(ErrorCode::kInvalidInput, file_.path() + ": row group " +
                                        std::to_string(GroupOf(first.row)) + ", row " +
-                                       std::to_string(FileRow(first.row)) + ": " + reason(first));
+                                       std::to_string(FileRow(first.row)) + ": " + reason(first) +
+                                       kBadRowStopHint);
   }
   std::vector<uint8_t> keep(rows, 1);
   int64_t dropped = 0;

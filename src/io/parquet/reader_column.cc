@@ -11,6 +11,7 @@
 #include <cstring>
 #include <limits>
 
+#include "io/bad_rows.h"
 #include "outcore/error.h"
 
 namespace outcore::parquet {
@@ -634,8 +635,38 @@ void ColumnReader::Fill(int64_t k, const uint8_t* defined, std::vector<T>* dst, 
 void ColumnReader::Emit(int64_t k) {
   const uint8_t* defined = defined_.empty() ? nullptr : defined_.data() + row_pos_;
   if (!page_.bad.empty() || !EmitNatural(k, defined)) return EmitGeneric(k, defined);
+  if (target_ == DataType::kF64 && !AllFinite(k, defined)) return EmitNonFinite(k, defined);
   AppendValidity(defined, k);
   column_->length += k;
+}
+
+// Whether the k floats just filled are finite where defined (missing ones hold NaN).
+bool ColumnReader::AllFinite(int64_t k, const uint8_t* defined) const {
+  const double* values = column_->f64.data() + column_->length;
+  bool finite = true;
+  for (int64_t i = 0; i < k; ++i)
+    finite &= std::isfinite(values[i]) || (defined != nullptr && !defined[i]);
+  return finite;
+}
+
+// Finishes k filled floats of which some are not finite, as the CSV reader reads them: NaN is
+// a missing value, an infinity a bad value.
+void ColumnReader::EmitNonFinite(int64_t k, const uint8_t* defined) {
+  Column& c = *column_;
+  double* values = c.f64.data() + c.length;
+  valid_scratch_.assign(k, 1);
+  for (int64_t i = 0; i < k; ++i) {
+    if (defined != nullptr && !defined[i]) {
+      valid_scratch_[i] = 0;
+    } else if (std::isnan(values[i])) {
+      valid_scratch_[i] = 0;
+    } else if (std::isinf(values[i])) {
+      bad_.push_back(BadValue{c.length + i, values[i] > 0 ? "inf" : "-inf", kInfiniteWhy});
+      values[i] = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+  AppendValidity(valid_scratch_.data(), k);
+  c.length += k;
 }
 
 // The natural conversions, copied without going through text; false for any other.
@@ -773,7 +804,7 @@ void ColumnReader::EmitGeneric(int64_t k, const uint8_t* defined) {
     const int64_t v = value_pos_++;
     while (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].first < v) ++bad_pos_;
     if (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].first == v) {
-      bad_.push_back(BadValue{c.length + i, page_.bad[bad_pos_].second});
+      bad_.push_back(BadValue{c.length + i, page_.bad[bad_pos_].second, ""});
       PushMissing();
       continue;
     }
@@ -784,8 +815,16 @@ void ColumnReader::EmitGeneric(int64_t k, const uint8_t* defined) {
     } else if (!PushText(text)) {
       std::string shown(text.substr(0, kMaxQuotedValue));
       if (text.size() > kMaxQuotedValue) shown += "...";
-      bad_.push_back(BadValue{c.length + i, std::move(shown)});
+      bad_.push_back(BadValue{c.length + i, std::move(shown), ""});
       PushMissing();
+    } else if (target_ == DataType::kF64 && !std::isfinite(c.f64.back())) {
+      // As the CSV reader: NaN (in any spelling) is missing, infinity a bad value.
+      if (std::isinf(c.f64.back()))
+        bad_.push_back(BadValue{c.length + i, std::string(text.substr(0, kMaxQuotedValue)),
+                                kInfiniteWhy});
+      else
+        valid_scratch_[i] = 0;
+      c.f64.back() = std::numeric_limits<double>::quiet_NaN();
     }
   }
   AppendValidity(valid_scratch_.data(), k);

@@ -19,6 +19,7 @@ namespace outcore::parquet {
 struct BadValue {
   int64_t row;       // row of the batch being built
   std::string text;  // the value as text, cut to 200 bytes
+  std::string why;   // said after "cannot parse 'TEXT' as TYPE", or empty
 };
 
 class ColumnReader {
@@ -66,6 +67,8 @@ class ColumnReader {
   void Emit(int64_t k);
   bool EmitNatural(int64_t k, const uint8_t* defined);
   void EmitGeneric(int64_t k, const uint8_t* defined);
+  bool AllFinite(int64_t k, const uint8_t* defined) const;
+  void EmitNonFinite(int64_t k, const uint8_t* defined);
   template <typename T, typename Get>
   void Fill(int64_t k, const uint8_t* defined, std::vector<T>* dst, T missing, Get get);
   void AppendValidity(const uint8_t* defined, int64_t k);

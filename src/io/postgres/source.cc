@@ -7,7 +7,9 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cmath>
 
+#include "io/bad_rows.h"
 #include "io/csv/convert.h"
 #include "io/postgres/connection.h"
 #include "outcore/error.h"
@@ -129,7 +131,7 @@ bool Convert(DataType type, std::string_view text, Cell* cell) {
       return csv::ParseInt64(text, &cell->i);
     case DataType::kF64:
       if (text == "NaN") return cell->null = true;
-      return csv::ParseDouble(text, &cell->d);
+      return csv::ParseDouble(text, &cell->d) && !std::isinf(cell->d);
     case DataType::kBool: {
       bool b = false;
       if (text == "t" || text == "f") {
@@ -280,9 +282,13 @@ bool PostgresSplitReader::AddRow(std::string_view line) {
     std::string shown(text.substr(0, 80));
     std::string reason = "column '" + field.name + "': cannot parse '" + shown + "' as " +
                          std::string(TypeName(field.type));
+    if (field.type == DataType::kF64 && (text == "Infinity" || text == "-Infinity"))
+      reason += std::string(kInfiniteWhy) + " (in a ?query=, NULLIF(NULLIF(" + field.name +
+                ", 'Infinity'), '-Infinity') reads them as missing)";
     if (policy_ == BadRowPolicy::kStop) {
       done_ = true;
-      Fail(ErrorCode::kInvalidInput, path_ + ", row " + std::to_string(row_) + ": " + reason);
+      Fail(ErrorCode::kInvalidInput,
+           path_ + ", row " + std::to_string(row_) + ": " + reason + kBadRowStopHint);
     }
     ++stats_.rows_rejected;
     if (policy_ == BadRowPolicy::kReject) stats_.rejects.push_back({path_, row_, reason});

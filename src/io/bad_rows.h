@@ -1,0 +1,15 @@
+#pragma once
+// What every source says about a row it cannot read (internal).
+
+namespace outcore {
+
+/// The second line of the message when a bad row stops a read.
+inline constexpr char kBadRowStopHint[] =
+    "\n  (to drop bad rows and go on: --on-bad-rows skip, or --on-bad-rows reject=FILE to list "
+    "them)";
+
+/// Why a float that is infinite is a bad value. Infinity would poison a mean, a scaler or a
+/// model silently; NaN, by contrast, is read as a missing value.
+inline constexpr char kInfiniteWhy[] = ": infinite values are not read";
+
+}  // namespace outcore
