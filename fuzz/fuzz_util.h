@@ -3,6 +3,7 @@
 // every batch must hold.
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -70,7 +71,14 @@ inline void CheckBatch(const Batch& batch) {
     FUZZ_CHECK(nulls == col.null_count, "column '" + name + "' null count");
     const size_t n = static_cast<size_t>(col.length);
     switch (col.type) {
-      case DataType::kF64: FUZZ_CHECK(col.f64.size() == n, name); break;
+      case DataType::kF64:
+        // NaN is read as missing and an infinity is a bad value: a float that is present is
+        // finite, whatever the source.
+        FUZZ_CHECK(col.f64.size() == n, name);
+        for (size_t i = 0; i < n; ++i)
+          FUZZ_CHECK(col.IsNull(static_cast<int64_t>(i)) || std::isfinite(col.f64[i]),
+                     "float column '" + name + "' holds " + std::to_string(col.f64[i]));
+        break;
       case DataType::kI64:
       case DataType::kTimestamp: FUZZ_CHECK(col.i64.size() == n, name); break;
       case DataType::kBool:

@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "core/batch_ops.h"
+#include "core/random.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/metrics.h"
@@ -26,13 +27,6 @@ namespace {
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-uint64_t SplitMix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
 }
 
 std::string Columns(const Schema& s) {
@@ -297,7 +291,7 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
     for (int64_t i = 0; i < batch.num_rows; ++i) {
       double y = data.labels[row++];
       bool pick =
-          need > 0 && static_cast<double>(SplitMix64(&rng) >> 11) * 0x1.0p-53 * remaining < need;
+          need > 0 && UnitInterval(SplitMix64(&rng)) * remaining < need;
       --remaining;
       if (pick) {
         --need;

@@ -60,4 +60,9 @@ tr '\r' '\n' <mac.csv >unix.csv
 "$OUTCORE" fit "$SPEC" unix.csv -o unix.json --json >unix.out
 check "the advice works: after tr, 100 rows read" test "$(rows_of unix.out)" = "100 0"
 check "no model file is left by any failed fit" test ! -e x.json
+
+# A pipe is not an input: inputs are read in byte ranges. The error says so, and what to do.
+expect_error "a pipe as input" 6 "/dev/fd/[0-9]+: not a regular file \(a pipe or a device\?\): inputs are read in byte ranges, in parallel; save the stream to a file first" \
+  "$OUTCORE" predict unix.json <(cat unix.csv) -o piped
+check "a pipe as input: no output left" test ! -e piped/_SUCCESS
 finish

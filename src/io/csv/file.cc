@@ -162,6 +162,11 @@ File::File(const std::string& path) : path_(path) {
     ::close(fd_);
     Fail(ErrorCode::kIO, path + ": is a directory");
   }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    Fail(ErrorCode::kIO, path + ": not a regular file (a pipe or a device?): inputs are read in "
+                                "byte ranges, in parallel; save the stream to a file first");
+  }
   size_ = st.st_size;
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 }
