@@ -4,6 +4,9 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]     fuzz each TARGET (csv parquet model spec; default all)
 #                                         for SECONDS (default 60), one after another
 #   FUZZ_JOBS=2 fuzz/run.sh 3600 csv      two processes on one target, sharing its corpus
+#   FUZZ_BUDGET=cpu fuzz/run.sh 3600 csv  SECONDS of CPU time, not wall time (one process): on a
+#                                         shared machine the run lasts until the target has had
+#                                         its hour
 #
 # Each target grows its corpus in build-fuzz/corpus/TARGET (seeded from fuzz/corpus/TARGET);
 # a crash, leak, timeout or invariant violation stops the run with the input saved in
@@ -21,6 +24,9 @@ TARGETS=("$@")
 [[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(csv parquet model spec)
 BUILD=${OUTCORE_FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
+BUDGET=${FUZZ_BUDGET:-wall}
+[[ $BUDGET == wall || ( $BUDGET == cpu && $JOBS -eq 1 ) ]] ||
+  { echo "fuzz/run.sh: FUZZ_BUDGET is wall or cpu (cpu with one job)" >&2; exit 2; }
 
 if [[ ! -f $BUILD/CMakeCache.txt ]]; then
   CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -53,11 +59,29 @@ for target in "${TARGETS[@]}"; do
   set +e
   children_cpu_seconds
   cpu_before=$CHILDREN_CPU
-  (cd "$BUILD/jobs-$target" && "$BUILD/${target}_fuzzer" "$corpus" "$ROOT/fuzz/corpus/$target" "${dict[@]}" \
-    -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=20 -rss_limit_mb=3072 \
+  wall=$SECONDS_EACH
+  [[ $BUDGET == cpu ]] && wall=$((SECONDS_EACH * 20))
+  (cd "$BUILD/jobs-$target" && exec "$BUILD/${target}_fuzzer" "$corpus" "$ROOT/fuzz/corpus/$target" "${dict[@]}" \
+    -max_total_time="$wall" -max_len=65536 -timeout=20 -rss_limit_mb=3072 \
     -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$artifacts/" \
-    $([[ $JOBS -gt 1 ]] && echo "-jobs=$JOBS -workers=$JOBS") >"$log" 2>&1)
+    $([[ $JOBS -gt 1 ]] && echo "-jobs=$JOBS -workers=$JOBS") >"$log" 2>&1) &
+  pid=$!
+  interrupted=0
+  if [[ $BUDGET == cpu ]]; then
+    # Stops the fuzzer (SIGINT: it prints its final stats) once it has used SECONDS of CPU.
+    ticks=$(getconf CLK_TCK)
+    while kill -0 "$pid" 2>/dev/null; do
+      sleep 5
+      used=$(awk -v t="$ticks" '{print int(($14 + $15) / t)}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+      if ((used >= SECONDS_EACH)); then
+        kill -INT "$pid" 2>/dev/null && interrupted=1
+        break
+      fi
+    done
+  fi
+  wait "$pid"
   rc=$?
+  ((interrupted && rc == 72)) && rc=0  # 72: libFuzzer's exit code after SIGINT
   set -e
   children_cpu_seconds
   cpu=$((CHILDREN_CPU - cpu_before))
