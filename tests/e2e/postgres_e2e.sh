@@ -195,8 +195,11 @@ psql -c 'CREATE TABLE badtaxi AS SELECT * FROM taxi WHERE id <= 300000 ORDER BY 
   -c 'ALTER TABLE badtaxi ALTER COLUMN "Trip_Distance" TYPE text' \
   -c "UPDATE badtaxi SET \"Trip_Distance\" = 'abc' WHERE id = 299990"
 expect_error "a run that stops midway says how far it got, without the password" 3 \
-  "cannot parse 'abc'.*parts are complete in $DB\?table=badout; run again with --resume" \
+  "parts are complete in $DB\?table=badout; run again with --resume" \
   nopw predict model_pw.json "$PW?table=badtaxi" -o "$PW?table=badout" --split-size 4MB --threads 1
+check "... and names the row and value, then how to go on" \
+  grep -qE "row [0-9]+: column 'Trip_Distance': cannot parse 'abc' as float\$" "$WORK/stderr"
+check "... (the same hint as a CSV input's)" grep -q "^  (to drop bad rows and go on: --on-bad-rows skip" "$WORK/stderr"
 cp "$WORK/stderr" shown/e3.err
 nopw predict model_pw.json "$PW?table=badtaxi" -o baddir --split-size 4MB --threads 1 2>shown/e4.err || true
 check "... and it left parts and its run record" test -f baddir/_outcore/run.json -a -f baddir/part-00000.parquet
