@@ -13,9 +13,9 @@
 # build-fuzz/artifacts/TARGET/ and a non-zero exit. Turn a saved input into a regression test
 # by copying it to fuzz/regressions/TARGET/ (CTest replays that folder on every build).
 # The last line for each target is
-#   "fuzz: TARGET SECONDS s (CPU C s) EXECS execs CORPUS inputs (exit RC)"
-# where CPU is the user + system time of every fuzzing process: on a shared machine the wall
-# time overstates how long a target was really fuzzed.
+#   "fuzz: TARGET W s (CPU C s) EXECS execs CORPUS inputs (exit RC)"
+# where W is the wall time and C the user + system time of every fuzzing process: on a shared
+# machine the wall time overstates how long a target was really fuzzed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_EACH=${1:-60}
@@ -59,6 +59,7 @@ for target in "${TARGETS[@]}"; do
   set +e
   children_cpu_seconds
   cpu_before=$CHILDREN_CPU
+  started=$(date +%s)
   wall=$SECONDS_EACH
   [[ $BUDGET == cpu ]] && wall=$((SECONDS_EACH * 20))
   (cd "$BUILD/jobs-$target" && exec "$BUILD/${target}_fuzzer" "$corpus" "$ROOT/fuzz/corpus/$target" "${dict[@]}" \
@@ -88,7 +89,7 @@ for target in "${TARGETS[@]}"; do
   # With -jobs, each process logs to jobs-TARGET/fuzz-N.log.
   logs=("$log" "$BUILD"/jobs-$target/fuzz-*.log)
   execs=$(cat "${logs[@]}" 2>/dev/null | awk '/stat::number_of_executed_units/ {s += $2} END {print s + 0}' || true)
-  echo "fuzz: $target $SECONDS_EACH s (CPU $cpu s) $execs execs $(find "$corpus" -type f | wc -l) inputs (exit $rc)"
+  echo "fuzz: $target $(($(date +%s) - started)) s (CPU $cpu s) $execs execs $(find "$corpus" -type f | wc -l) inputs (exit $rc)"
   if [[ $rc -ne 0 ]]; then
     status=1
     cat "${logs[@]}" 2>/dev/null | grep -m8 -E "ERROR|invariant|runtime error|Test unit written" || tail -20 "$log" || true
