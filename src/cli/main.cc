@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "cli/commands.h"
 #include "outcore/error.h"
@@ -23,6 +24,20 @@ int main(int argc, char** argv) {
   outcore::cli::AddEvaluateCommand(app);
   outcore::cli::AddLearningCurveCommand(app);
   outcore::cli::AddTuneCommand(app);
+  // CLI11 reports a mistyped command as "A subcommand is required"; name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (CLI::App* command : app.get_subcommands({})) {
+      found = found || command->check_name(argv[1]);
+      known += (known.empty() ? "" : ", ") + command->get_name();
+    }
+    if (!found) {
+      std::fprintf(stderr, "outcore: error: unknown command '%s'; the commands are: %s\n", argv[1],
+                   known.c_str());
+      return static_cast<int>(outcore::ErrorCode::kUsage);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

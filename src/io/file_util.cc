@@ -126,17 +126,19 @@ std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
       out.push_back(input);  // a URI: the source decides
     } else if (stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
       std::vector<std::string> files;
-      if (DIR* d = opendir(input.c_str())) {
-        while (dirent* e = readdir(d)) {
-          std::string name = e->d_name;
-          if (name.empty() || name[0] == '.' || name[0] == '_') continue;
-          std::string full = input + (input.back() == '/' ? "" : "/") + name;
-          struct stat fst;
-          if (stat(full.c_str(), &fst) == 0 && S_ISREG(fst.st_mode)) files.push_back(full);
-        }
-        closedir(d);
+      DIR* d = opendir(input.c_str());
+      if (d == nullptr) IoFail(input, "cannot list directory");
+      while (dirent* e = readdir(d)) {
+        std::string name = e->d_name;
+        if (name.empty() || name[0] == '.' || name[0] == '_') continue;
+        std::string full = input + (input.back() == '/' ? "" : "/") + name;
+        struct stat fst;
+        if (stat(full.c_str(), &fst) == 0 && S_ISREG(fst.st_mode)) files.push_back(full);
       }
-      if (files.empty()) Fail(ErrorCode::kIO, input + ": directory holds no input files");
+      closedir(d);
+      if (files.empty())
+        Fail(ErrorCode::kIO, input + ": directory holds no input files (its regular files are "
+                                     "read; names starting with '.' or '_' are skipped)");
       std::sort(files.begin(), files.end());
       out.insert(out.end(), files.begin(), files.end());
     } else if (input.find_first_of("*?[") != std::string::npos) {

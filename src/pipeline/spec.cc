@@ -1,5 +1,7 @@
 // The pipeline spec: a TOML file with [read], target, [[steps]] and [model] (docs/spec.md).
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -165,7 +167,7 @@ PipelineSpec LoadSpec(const std::string& path) {
   if (std::filesystem::file_size(path, error) > kMaxSpecBytes && !error)
     Bad(path, "the spec is over the " + std::to_string(kMaxSpecBytes) + "-byte cap");
   std::ifstream in(path, std::ios::binary);
-  if (!in) Fail(ErrorCode::kIO, path + ": cannot open pipeline spec");
+  if (!in) Fail(ErrorCode::kIO, path + ": cannot open pipeline spec: " + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
   return ParseSpec(text.str(), path);

@@ -49,6 +49,14 @@ for opt in --format --threads --split-size --memory-limit --keep --label --resum
   grep -q -- "$opt" phelp.txt || fail "predict --help lacks $opt"
 done
 pass "predict --help lists every option"
+expect_error "a mistyped command is named, with the list of commands" 2 \
+  "^outcore: error: unknown command 'predcit'; the commands are: .*predict" "$OUTCORE" predcit m.json good.csv
+expect_error "a missing spec says why" 6 "^outcore: error: nospec.toml: cannot open pipeline spec: No such file or directory$" \
+  "$OUTCORE" fit nospec.toml good.csv -o x.json
+mkdir -p parts/_tmp && touch parts/.hidden
+expect_error "a directory without input files says which files count" 6 \
+  "parts: directory holds no input files \(its regular files are read; names starting with '.' or '_' are skipped\)" \
+  "$OUTCORE" predict m.json parts -o scored
 
 # Bad input, one class at a time. Line numbers are physical lines (the header is line 1).
 head -101 good.csv >base.csv
