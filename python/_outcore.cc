@@ -243,7 +243,8 @@ py::tuple ColumnToPython(const ColumnPtr& c) {
     case DataType::kBool:
       return py::make_tuple(kind, ShareBuffer(c, c->u8), mask, py::none());
     case DataType::kString: {
-      py::array values(py::dtype("O"), {static_cast<py::ssize_t>(c->length)});
+      py::array::ShapeContainer shape{static_cast<py::ssize_t>(c->length)};
+      py::array values(py::dtype("O"), shape);
       auto** out = static_cast<PyObject**>(values.mutable_data());
       for (int64_t i = 0; i < c->length; ++i) {
         std::string_view s = c->Str(i);

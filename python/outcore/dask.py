@@ -275,8 +275,12 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
         committer.discard_leftovers()
         bar.close()
         if isinstance(e, _outcore.Error):
-            raise type(e)("%s (%d of %d parts are complete in %s; run again with resume=True (--resume) to finish)"
-                          % (e, len(committer.results), len(splits), shown_output)) from None
+            status = "%d of %d parts are complete in %s; run again with resume=True (--resume) to finish" % (
+                len(committer.results), len(splits), shown_output)
+            if isinstance(e, _outcore.InvalidInputError) and on_bad_rows == "stop":
+                # Those parts stand under any policy: resume may also skip or reject the bad rows.
+                status += ", adding on_bad_rows='skip' or 'reject=FILE'"
+            raise type(e)("%s%s(%s)" % (e, "\n  " if "\n" in str(e) else " ", status)) from None
         raise
     bar.close()
     committer.discard_leftovers()

@@ -228,13 +228,19 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   size_t done = 0;
   for (const auto& r : results) done += r.has_value();
   if (first_error || done != splits.size()) {
-    std::string hint = " (" + std::to_string(done) + " of " + std::to_string(splits.size()) +
-                       " parts are complete in " + RedactPostgresUri(out.dir) + "; run again with --resume to finish)";
+    std::string status = std::to_string(done) + " of " + std::to_string(splits.size()) +
+                         " parts are complete in " + RedactPostgresUri(out.dir) +
+                         "; run again with --resume to finish";
     try {
       if (first_error) std::rethrow_exception(first_error);
       Fail(ErrorCode::kIO, "interrupted");
     } catch (const Error& e) {
-      Fail(e.code(), e.what() + hint);
+      std::string what = e.what();
+      // A bad row stopped the run: --resume may also change the policy, keeping those parts.
+      if (e.code() == ErrorCode::kInvalidInput && out.on_bad_rows == BadRowPolicy::kStop)
+        status += ", adding --on-bad-rows skip or reject=FILE";
+      bool multiline = what.find('\n') != std::string::npos;
+      Fail(e.code(), what + (multiline ? "\n  (" : " (") + status + ")");
     }
   }
 

@@ -85,7 +85,7 @@ class FileSink : public Sink {
       }
       if (Exists(state_dir_ + "/run.json")) {
         Json before = Json::parse(ReadFile(state_dir_ + "/run.json"), nullptr, false);
-        if (before != identity) RefuseResume(out_.dir, before, identity);
+        if (!MayResume(before, identity)) RefuseResume(out_.dir, before, identity);
         for (const auto& name : ListDir(state_dir_)) {
           if (!EndsWith(name, ".json") || name == "run.json") continue;
           Json j = Json::parse(ReadFile(state_dir_ + "/" + name), nullptr, false);
@@ -141,6 +141,21 @@ class FileSink : public Sink {
 };
 
 }  // namespace
+
+bool MayResume(const Json& before, const Json& now) {
+  if (before == now) return true;
+  auto policy = [](const Json& identity) -> std::string {
+    if (!identity.is_object() || !identity.contains("output")) return "";
+    const Json& output = identity["output"];
+    if (!output.is_object() || !output.contains("on_bad_rows")) return "";
+    const Json& p = output["on_bad_rows"];
+    return p.is_string() ? p.get<std::string>() : "";
+  };
+  if (policy(before) != "stop" || policy(now).empty()) return false;
+  Json relaxed = before;
+  relaxed["output"]["on_bad_rows"] = policy(now);
+  return relaxed == now;
+}
 
 void RefuseResume(const std::string& where, const Json& before, const Json& now) {
   std::string why = "the model, inputs or output options differ from the interrupted run's";

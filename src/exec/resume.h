@@ -12,6 +12,11 @@ namespace outcore {
 Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, const OutputSpec& output,
                  int64_t split_size, size_t splits);
 
+/// Whether a run described by `now` may resume the interrupted run described by `before`: the
+/// same run, or one that only changes --on-bad-rows from stop to skip or reject. A run that
+/// stopped at a bad row committed only parts without one, so they stand under either policy.
+bool MayResume(const Json& before, const Json& now);
+
 /// The kUsage error of a run described by `now` that may not resume the interrupted run
 /// described by `before` (their identities differ); it names an input table that changed.
 /// `where` starts the message (the output, without a password).

@@ -65,4 +65,28 @@ check "no model file is left by any failed fit" test ! -e x.json
 expect_error "a pipe as input" 6 "/dev/fd/[0-9]+: not a regular file \(a pipe or a device\?\): inputs are read in byte ranges, in parallel; save the stream to a file first" \
   "$OUTCORE" predict unix.json <(cat unix.csv) -o piped
 check "a pipe as input: no output left" test ! -e piped/_SUCCESS
+
+# A bad row stops a predict midway. --resume keeps the parts already complete, and may change
+# --on-bad-rows from stop to skip or reject=FILE to go past the bad row (docs/predict.md).
+mkdir -p many
+for i in 0 1 2; do cp unix.csv many/f$i.csv; done
+with_first_field many/f3.csv $'V\xe9S'
+expect_error "predict: a bad row in the last file stops the run" 3 \
+  "^  \(3 of 4 parts are complete in scored; run again with --resume to finish, adding --on-bad-rows skip or reject=FILE\)$" \
+  "$OUTCORE" predict unix.json many -o scored --threads 1
+kept_before=$(stat -c '%i %y' scored/part-0000[012].parquet)
+expect_error "... --resume with the same policy stops at the same row" 3 "many/f3.csv:102: column 'vendor_name'" \
+  "$OUTCORE" predict unix.json many -o scored --threads 1 --resume
+expect_error "... --resume may not change other options" 2 "scored: cannot resume: the model, inputs or output options differ" \
+  "$OUTCORE" predict unix.json many -o scored --resume --on-bad-rows skip --format csv
+check "... --resume --on-bad-rows reject=FILE finishes" \
+  "$OUTCORE" predict unix.json many -o scored --resume --on-bad-rows reject=scored-rej.csv --quiet
+check "... keeping the 3 complete parts as they were" test "$(stat -c '%i %y' scored/part-0000[012].parquet)" = "$kept_before"
+"$OUTCORE" predict unix.json many -o clean --on-bad-rows reject=clean-rej.csv --quiet
+check "... with parts byte-identical to a run that rejected from the start" \
+  bash -c 'for p in clean/part-*; do cmp -s $p scored/${p#clean/} || exit 1; done; test $(ls scored/part-* | wc -l) -eq 4'
+check "... the same reject file" cmp scored-rej.csv clean-rej.csv
+check "... and counts: 3 parts reused, 501 rows in, 500 out, 1 rejected" $PY -c "
+import json; t = json.load(open('scored/_SUCCESS'))['totals']
+assert (t['parts_reused'], t['rows_in'], t['rows_out'], t['rows_rejected']) == (3, 501, 500, 1), t"
 finish

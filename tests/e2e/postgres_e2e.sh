@@ -201,6 +201,13 @@ check "... and names the row and value, then how to go on" \
   grep -qE "row [0-9]+: column 'Trip_Distance': cannot parse 'abc' as float\$" "$WORK/stderr"
 check "... (the same hint as a CSV input's)" grep -q "^  (to drop bad rows and go on: --on-bad-rows skip" "$WORK/stderr"
 cp "$WORK/stderr" shown/e3.err
+rc=0; nopw predict model_pw.json "$PW?table=badtaxi" -o "$PW?table=badout" --split-size 4MB --threads 1 \
+  --resume --on-bad-rows skip --json >shown/e3r.out || rc=$?
+check "... --resume --on-bad-rows skip finishes it" test $rc -eq 0
+check "... keeping the splits already committed, and dropping the one bad row" $PY -c "
+import json; t = json.load(open('shown/e3r.out'))['totals']
+assert t['parts_reused'] >= 1 and (t['rows_out'], t['rows_rejected']) == (299999, 1), t"
+check "... the table holds each good row once" test "$(psql -c 'SELECT count(*) FROM badout')" -eq 299999
 nopw predict model_pw.json "$PW?table=badtaxi" -o baddir --split-size 4MB --threads 1 2>shown/e4.err || true
 check "... and it left parts and its run record" test -f baddir/_outcore/run.json -a -f baddir/part-00000.parquet
 psql -c "\\copy (SELECT result FROM pwout_outcore_ledger UNION ALL SELECT result FROM badout_outcore_ledger) TO 'shown/ledgers.txt'"

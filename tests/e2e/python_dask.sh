@@ -205,6 +205,14 @@ echo "999999999,VTS,2009-01-04 02:52:00,2009-01-04 03:02:00,1,abc,-73.99,40.72,,
 expect_error "bad row: exit 3, names file, line, column and value" 3 "bad.csv:[0-9]+: column 'Trip_Distance': cannot parse 'abc'" \
   $PY -m outcore predict model.json bad.csv -o e2 --split-size 1MB --scheduler "$DASK_SCHEDULER"
 check "a failed run writes no _SUCCESS" test ! -e e2/_SUCCESS
+check "... and says resume may skip or reject the bad row" \
+  grep -q "parts are complete in e2; run again with resume=True (--resume) to finish, adding on_bad_rows='skip'" "$WORK/stderr"
+check "... which --resume --on-bad-rows skip does, on the cluster" \
+  $PY -m outcore predict model.json bad.csv -o e2 --split-size 1MB --scheduler "$DASK_SCHEDULER" --resume --on-bad-rows skip
+check "... every good row once, the bad one dropped" $PY -c "
+import json; t = json.load(open('e2/_SUCCESS'))['totals']
+good = sum(1 for _ in open('data/taxi-000.csv')) - 1
+assert (t['rows_in'], t['rows_out'], t['rows_rejected']) == (good + 1, good, 1), t"
 expect_error "unreachable scheduler: exit 6" 6 "cannot reach the Dask scheduler" \
   $PY -m outcore predict model.json data -o e3 --scheduler tcp://127.0.0.1:9 --connect-timeout 2s
 finish

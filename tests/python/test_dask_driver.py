@@ -77,6 +77,26 @@ class CommitTest(unittest.TestCase):
         with self.assertRaisesRegex(outcore.UsageError, "expected fresh, resume or overwrite"):
             sink.prepare("again", identity)
 
+    def test_resume_after_a_bad_row_may_change_only_the_bad_row_policy(self):
+        output = output_spec(self.dir)
+        sink = _outcore.open_sink(output)
+
+        def identity(policy, run=1):
+            return json.dumps({"run": run, "output": {"format": "csv", "on_bad_rows": policy}})
+
+        sink.prepare("fresh", identity("stop"))
+        _, first = fake_result(self.dir, 0, attempt=1)
+        outcore_dask.PartCommitter(sink, output).offer(first)
+        with self.assertRaisesRegex(outcore.UsageError, "cannot resume"):
+            sink.prepare("resume", identity("skip", run=2))  # more than the policy changed
+        kept, _ = sink.prepare("resume", identity("skip"))  # stop -> skip: the part stands
+        self.assertEqual([json.loads(r)["ordinal"] for r in kept], [0])
+        # The run is now a skip run: its parts may have dropped rows that stop would refuse.
+        with self.assertRaisesRegex(outcore.UsageError, "cannot resume"):
+            sink.prepare("resume", identity("stop"))
+        with self.assertRaisesRegex(outcore.UsageError, "cannot resume"):
+            sink.prepare("resume", identity("reject"))
+
     def test_sizes(self):
         self.assertEqual(outcore_dask.parse_size("64MB"), 64 << 20)
         self.assertEqual(outcore_dask.parse_size("1g"), 1 << 30)

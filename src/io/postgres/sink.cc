@@ -344,8 +344,8 @@ std::vector<SplitResult> PostgresSink::Prepare(Mode mode, const Json& identity, 
       conn.Exec("DELETE FROM " + target_.ledger);
     }
   } else if (has_ledger && (previous_splits || previous_complete)) {  // kResume
-    if (previous_run != run_id)
-      RefuseResume(where, Json::parse(previous_identity), id);
+    Json previous = Json::parse(previous_identity, nullptr, false);
+    if (previous_run != run_id && !MayResume(previous, id)) RefuseResume(where, previous, id);
     if (previous_complete) {
       *complete = true;
       conn.Exec("COMMIT");
