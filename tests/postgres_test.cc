@@ -114,6 +114,14 @@ std::string ErrorOf(const std::function<void()>& f, ErrorCode* code = nullptr) {
   return "(no error)";
 }
 
+// Reading `splits` in stop mode fails with a data error whose message holds `expected`.
+void ExpectBadRow(Source& source, const std::vector<Split>& splits, const std::string& expected) {
+  ErrorCode code{};
+  std::string msg = ErrorOf([&] { ReadSplits(source, splits); }, &code);
+  EXPECT_EQ(code, ErrorCode::kInvalidInput);
+  EXPECT_NE(msg.find(expected), std::string::npos) << msg;
+}
+
 TEST(PostgresUri, PartsAndRedaction) {
   pg::Uri u = pg::ParseUri(
       "postgresql://ann:s%40cret@db.example:6543/sales?table=public.t&sslmode=require");
@@ -286,12 +294,7 @@ TEST(PostgresSource, BadValuesFollowThePolicy) {
   read.dtypes = {{"a", DataType::kI64}};
   auto source = MakePostgresSource(read);
   std::vector<Split> splits = source->Plan({Table("bad")}, 1 << 20);
-  ErrorCode code{};
-  std::string msg = ErrorOf([&] { ReadSplits(*source, splits); }, &code);
-  EXPECT_EQ(code, ErrorCode::kInvalidInput);
-  EXPECT_NE(msg.find("?table=bad#split=0, row 3: column 'a': cannot parse 'x3' as int"),
-            std::string::npos)
-      << msg;
+  ExpectBadRow(*source, splits, "?table=bad#split=0, row 3: column 'a': cannot parse 'x3' as int");
 
   ScanOptions scan;
   scan.on_bad_rows = BadRowPolicy::kReject;
@@ -312,14 +315,10 @@ TEST(PostgresSource, InfinityIsABadValueAndNaNIsMissing) {
       "INSERT INTO inf_t VALUES (1.5), ('Infinity'), ('NaN'), ('-Infinity'), (NULL)");
   auto source = MakePostgresSource(ReadOptions());
   std::vector<Split> splits = source->Plan({Table("inf_t")}, 1 << 20);
-  ErrorCode code{};
-  std::string msg = ErrorOf([&] { ReadSplits(*source, splits); }, &code);
-  EXPECT_EQ(code, ErrorCode::kInvalidInput);
-  EXPECT_NE(msg.find("row 2: column 'd': cannot parse 'Infinity' as float: infinite values are "
-                     "not read (in a ?query=, NULLIF(NULLIF(d, 'Infinity'), '-Infinity') reads "
-                     "them as missing)\n  (to drop bad rows and go on: --on-bad-rows skip"),
-            std::string::npos)
-      << msg;
+  ExpectBadRow(*source, splits,
+               "row 2: column 'd': cannot parse 'Infinity' as float: infinite values are not read "
+               "(in a ?query=, NULLIF(NULLIF(d, 'Infinity'), '-Infinity') reads them as "
+               "missing)\n  (to drop bad rows and go on: --on-bad-rows skip");
 
   ScanOptions scan;
   scan.on_bad_rows = BadRowPolicy::kSkip;
