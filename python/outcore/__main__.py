@@ -89,7 +89,8 @@ def main(argv=None):
     p.add_argument("--on-bad-rows", default="stop", help="stop, skip or reject=FILE")
     p.add_argument("--overwrite", action="store_true", help="replace outcore output already in OUTDIR")
     p.add_argument("--resume", action="store_true",
-                   help="finish an interrupted run into OUTDIR: keep its committed parts, run the rest")
+                   help="finish an interrupted run into OUTDIR: keep its committed parts, run the rest (with the "
+                        "same options; a run a bad row stopped may add --on-bad-rows skip or reject=FILE)")
     p.add_argument("--retries", type=int, default=3, help="extra attempts for a task that fails")
     p.add_argument("--connect-timeout", default="10s", help="how long to wait for the scheduler")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")

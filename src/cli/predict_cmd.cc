@@ -130,7 +130,9 @@ void AddPredictCommand(CLI::App& app) {
   cmd->add_option("--keep", a->keep, "input columns to copy next to yhat, comma-separated (e.g. id,Fare_Amt)");
   cmd->add_flag("--label", a->label, "write the predicted class instead of the probability");
   cmd->add_flag("--resume", a->resume,
-                "finish an interrupted run in OUTDIR: keep its complete parts, redo the rest");
+                "finish an interrupted run in OUTDIR: keep its complete parts, redo the rest "
+                "(with the same options; a run a bad row stopped may add --on-bad-rows skip or "
+                "reject=FILE)");
   cmd->add_flag("--overwrite", a->overwrite, "replace outcore output already in OUTDIR");
   cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
   cmd->add_flag("-q,--quiet", a->quiet, "no progress line and no summary");
