@@ -14,6 +14,7 @@
 
 #include "choose/rows.h"
 #include "choose/svg_plot.h"
+#include "core/random.h"
 #include "outcore/error.h"
 #include "outcore/metrics.h"
 #include "outcore/sample.h"
@@ -184,7 +185,7 @@ std::vector<int64_t> SampleSplits(const std::vector<int64_t>& sizes, int64_t k, 
     RowReservoir r(k);
     uint64_t state = choose::StreamState(seed, s);
     std::vector<uint64_t> keys(sizes[s]);
-    for (auto& key : keys) key = choose::SplitMix64(&state);
+    for (auto& key : keys) key = SplitMix64(&state);
     r.Offer(IdBatch(first, sizes[s]), keys, static_cast<uint64_t>(s) << 40);
     first += sizes[s];
     parts.push_back(std::move(r));
@@ -247,7 +248,7 @@ TEST(Sample, MergeOrderDoesNotMatter) {
     RowReservoir r(10);
     uint64_t state = choose::StreamState(9, s);
     std::vector<uint64_t> keys(100);
-    for (auto& k : keys) k = choose::SplitMix64(&state);
+    for (auto& k : keys) k = SplitMix64(&state);
     r.Offer(IdBatch(s * 100, 100), keys, static_cast<uint64_t>(s) << 40);
     return r;
   };

@@ -11,6 +11,7 @@
 #include "choose/fold_fit.h"
 #include "choose/rows.h"
 #include "core/batch_ops.h"
+#include "core/random.h"
 #include "outcore/error.h"
 #include "outcore/metrics.h"
 #include "outcore/tune.h"
@@ -44,7 +45,7 @@ std::vector<int64_t> ShufflePermutation(int64_t n, uint64_t seed) {
   std::iota(perm.begin(), perm.end(), 0);
   uint64_t state = seed;
   for (int64_t i = n - 1; i > 0; --i) {
-    uint64_t j = choose::SplitMix64(&state) % static_cast<uint64_t>(i + 1);
+    uint64_t j = SplitMix64(&state) % static_cast<uint64_t>(i + 1);
     std::swap(perm[i], perm[j]);
   }
   return perm;

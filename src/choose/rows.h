@@ -10,9 +10,6 @@
 
 namespace outcore::choose {
 
-using outcore::SplitMix64;
-using outcore::UnitInterval;
-
 /// Initial state of the random stream `stream` (e.g. a split's ordinal) of a seed.
 inline uint64_t StreamState(uint64_t seed, uint64_t stream) {
   uint64_t s = seed ^ 0x6A09E667F3BCC909ULL;

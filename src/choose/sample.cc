@@ -17,6 +17,7 @@
 
 #include "choose/rows.h"
 #include "core/batch_ops.h"
+#include "core/random.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/predict.h"
@@ -72,7 +73,7 @@ ReadStats ReadWithKeys(const Split& split, const ScanOptions& scan, const ReadOp
   std::vector<uint64_t> keys;
   while (reader->Next(&batch)) {
     keys.resize(batch.num_rows);
-    for (auto& k : keys) k = choose::SplitMix64(&state);
+    for (auto& k : keys) k = SplitMix64(&state);
     on_batch(batch, keys, position);
     position += static_cast<uint64_t>(batch.num_rows);
   }
@@ -310,7 +311,7 @@ SampleReport Sample(const std::vector<std::string>& inputs, const SampleOptions&
             std::vector<uint8_t> keep(batch.num_rows);
             int64_t kept = 0;
             for (int64_t r = 0; r < batch.num_rows; ++r)
-              kept += keep[r] = choose::UnitInterval(keys[r]) < fraction;
+              kept += keep[r] = UnitInterval(keys[r]) < fraction;
             if (kept) s->kept.push_back(FilterRows(batch, keep));
           });
       return s;

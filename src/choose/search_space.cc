@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "choose/rows.h"
+#include "core/random.h"
 #include "outcore/error.h"
 #include "outcore/tune.h"
 
@@ -56,7 +57,7 @@ std::string StepList(const PipelineSpec& spec) {
 }
 
 Json PickFrom(const ParamSpace& space, uint64_t* state) {
-  const double u = choose::UnitInterval(choose::SplitMix64(state));
+  const double u = UnitInterval(SplitMix64(state));
   if (space.distribution.empty())
     return space
         .values[std::min(space.values.size() - 1,
@@ -171,7 +172,7 @@ std::vector<Json> RandomCandidates(const std::vector<ParamSpace>& spaces, int n,
     if (static_cast<size_t>(n) >= grid.size()) return grid;
     std::set<size_t> picked;
     while (out.size() < static_cast<size_t>(n)) {
-      size_t i = static_cast<size_t>(choose::UnitInterval(choose::SplitMix64(&state)) * grid_size);
+      size_t i = static_cast<size_t>(UnitInterval(SplitMix64(&state)) * grid_size);
       if (picked.insert(std::min(i, grid.size() - 1)).second)
         out.push_back(grid[std::min(i, grid.size() - 1)]);
     }

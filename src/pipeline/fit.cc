@@ -290,8 +290,7 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
     bool all_train = true;
     for (int64_t i = 0; i < batch.num_rows; ++i) {
       double y = data.labels[row++];
-      bool pick =
-          need > 0 && UnitInterval(SplitMix64(&rng)) * remaining < need;
+      bool pick = need > 0 && UnitInterval(SplitMix64(&rng)) * remaining < need;
       --remaining;
       if (pick) {
         --need;
