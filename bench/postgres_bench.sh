@@ -8,9 +8,8 @@ source "$(dirname "$0")/common.sh"
 ROWS=${1:-2000000}
 [[ -x $OUTCORE ]] || setup_bench >/dev/null
 SERVER=$(mktemp -d /tmp/outcore-pg-bench.XXXXXX)
-PORT=$(bash "$ROOT/tests/pg_server.sh" free-port)
 trap 'bash "$ROOT/tests/pg_server.sh" stop "$SERVER"; rm -rf "$SERVER"' EXIT
-PG_FSYNC=on bash "$ROOT/tests/pg_server.sh" start "$SERVER" "$PORT" $$ 2>/dev/null
+PORT=$(PG_FSYNC=on bash "$ROOT/tests/pg_server.sh" start "$SERVER" auto $$ 2>/dev/null)
 export PGPASSWORD=outcore-test-pw
 DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
 PSQL=(psql "$DB" -qAtX -v ON_ERROR_STOP=1)

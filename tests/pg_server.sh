@@ -2,8 +2,12 @@
 # A throwaway PostgreSQL server for the tests and benchmarks.
 #
 #   tests/pg_server.sh start DIR PORT [OWNER_PID]   initdb in DIR/data, start on 127.0.0.1:PORT
+#                                                   and print PORT; with PORT `auto`, on a free
+#                                                   port (tried again on the next one if it is
+#                                                   taken meanwhile)
 #   tests/pg_server.sh stop DIR                     stop it (DIR itself is left to the caller)
-#   tests/pg_server.sh free-port [FROM]             print a free TCP port >= FROM (>= 55432)
+#   tests/pg_server.sh free-port [FROM]             print a TCP port >= FROM that nothing
+#                                                   listens on
 #   tests/pg_server.sh load-taxi URI CSV TABLE      load a gen-taxi CSV into a new TABLE, with
 #                                                   an id (bigserial, 1.. in file order)
 #
@@ -27,10 +31,12 @@ usage() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Starts at FROM, or at 55432 plus a number from this process id, so that tests started at
-# the same moment (ctest -j) try different ports.
+# Starts at FROM, or at 25432 plus a number from this process id, so that tests started at
+# the same moment (ctest -j) try different ports. The default stays below Linux's ephemeral
+# range (32768-60999): a port there may be taken at any moment by the local end of an outgoing
+# connection (a Dask worker's, say), which a probe by connecting does not see.
 free_port() {
-  local port=${1:-$((55432 + $$ % 1000))}
+  local port=${1:-$((25432 + $$ % 5000))}
   while port_in_use "$port" || [[ -e /tmp/.s.PGSQL.$port ]]; do port=$((port + 1)); done
   echo "$port"
 }
@@ -52,10 +58,24 @@ start() {
 local all all                trust
 host  all all 127.0.0.1/32   scram-sha-256
 EOF
-  "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_FSYNC:-off} \
-        -c max_connections=60 -c shared_buffers=128MB" >/dev/null \
-    || { cat "$dir/server.log" >&2; exit 1; }
+  # With `auto`, a port found free may still be taken before the server binds it (by another
+  # test's server or connection): then the next free port is tried.
+  local tries=1
+  [[ $port == auto ]] && { port=$(free_port); tries=20; }
+  while :; do
+    [[ -e $dir/server.log ]] && : >"$dir/server.log"
+    if "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_FSYNC:-off} \
+          -c max_connections=60 -c shared_buffers=128MB" >"$dir/pg_ctl.log" 2>&1; then
+      break
+    fi
+    if ((--tries > 0)) && grep -q "Address already in use" "$dir/server.log"; then
+      port=$(free_port $((port + 1)))
+      continue
+    fi
+    cat "$dir/pg_ctl.log" "$dir/server.log" >&2
+    exit 1
+  done
   "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 <<EOF >/dev/null
 CREATE ROLE outcore LOGIN PASSWORD 'outcore-test-pw';
 CREATE DATABASE outcore_test OWNER outcore;
@@ -68,6 +88,7 @@ EOF
       </dev/null >/dev/null 2>&1 &
   fi
   echo "pg_server: running on 127.0.0.1:$port (data in $dir/data)" >&2
+  echo "$port"
 }
 
 stop() {

@@ -46,12 +46,9 @@ class PgServer : public ::testing::Environment {
     dir_ = dir;
     script_ = std::string(OUTCORE_SOURCE_DIR) + "/tests/pg_server.sh";
     int status = 0;
-    std::string port = RunCommand("bash " + script_ + " free-port", &status);
-    ASSERT_EQ(status, 0) << port;
-    std::string out = RunCommand("bash " + script_ + " start " + dir_ + " " + port + " " +
-                                     std::to_string(getpid()) + " 2>&1",
-                                 &status);
-    ASSERT_EQ(status, 0) << "cannot start the test PostgreSQL server: " << out;
+    std::string port = RunCommand(
+        "bash " + script_ + " start " + dir_ + " auto " + std::to_string(getpid()), &status);
+    ASSERT_EQ(status, 0) << "cannot start the test PostgreSQL server (its log is above)";
     setenv("PGPASSWORD", kPassword, 1);
     Base() = "postgresql://outcore@127.0.0.1:" + port + "/outcore_test";
   }

@@ -15,10 +15,9 @@ fi
 export PYTHONPATH=$PYDIR
 source "$SRC/tests/python/dask_cluster.sh"
 SERVER=$(mktemp -d /tmp/outcore-pg.XXXXXX)  # not in $WORK: the server's user must reach it
-PORT=$(bash "$SRC/tests/pg_server.sh" free-port)
 trap 'stop_dask_cluster; bash "$SRC/tests/pg_server.sh" stop "$SERVER"; rm -rf "$WORK" "$SERVER"' EXIT
 cd "$WORK"
-bash "$SRC/tests/pg_server.sh" start "$SERVER" "$PORT" $$ ||
+PORT=$(bash "$SRC/tests/pg_server.sh" start "$SERVER" auto $$) ||
   { echo "FAIL - cannot start the test PostgreSQL server"; exit 1; }
 SECRET=outcore-test-pw  # the test role's password (tests/pg_server.sh)
 DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
