@@ -204,7 +204,12 @@ PredictReport Predict(const Model& model, const std::string& model_path,
       if (results[i]) continue;
       try {
         SplitResult r = RunSplit(model, splits[i], out, 1, &live);
-        sink->Commit(r);
+        try {
+          sink->Commit(r);
+        } catch (...) {
+          sink->Abort(r);  // e.g. its record found the disk full: no temporary part is left
+          throw;
+        }
         std::lock_guard<std::mutex> lock(mu);
         results[i] = std::move(r);
       } catch (...) {

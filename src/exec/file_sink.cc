@@ -131,9 +131,15 @@ class FileSink : public Sink {
   Json Manifest() override { return Json::parse(ReadFile(out_.dir + "/_SUCCESS")); }
 
  private:
+  // Only files by our names, and our state directory: a directory that happens to be named
+  // like a part is not ours (unlink leaves it, and the run then fails to put the part there).
   void ClearOurs() {
-    for (const auto& n : ListDir(out_.dir))
-      if (IsOurs(n)) RemoveTree(out_.dir + "/" + n);
+    for (const auto& n : ListDir(out_.dir)) {
+      if (n == kStateDir)
+        RemoveTree(out_.dir + "/" + n);
+      else if (IsOurs(n))
+        unlink((out_.dir + "/" + n).c_str());
+    }
   }
 
   OutputSpec out_;

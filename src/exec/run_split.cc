@@ -81,8 +81,9 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
   out_schema.Add({"yhat", OutputType(model, output)});
   for (const auto& f : output.keep.fields()) out_schema.Add(f);
   std::unique_ptr<Sink> sink = OpenSink(output);
-  std::unique_ptr<PartWriter> writer = sink->OpenPart(&r, attempt, out_schema);
+  std::unique_ptr<PartWriter> writer;
   try {
+    writer = sink->OpenPart(&r, attempt, out_schema);  // may fail once its file exists
     Batch batch;
     int64_t bytes_seen = 0;
     for (;;) {

@@ -47,6 +47,27 @@ for fmt in parquet csv; do
   resume_equals_clean fsize-$fmt $fmt "$fmt: RLIMIT_FSIZE"
 done
 
+# 1b. A part written in full whose commit then fails (its name is taken by a directory, so it
+# cannot be renamed into place; a full disk can also fail its record): the run fails naming
+# it, and its temporary file is removed with the other attempts.
+limit_kb=$(($(ls -l clean-parquet/part-* | awk '{print $5}' | sort -n | tail -1) / 2048))
+bash -c "ulimit -f $limit_kb; exec '$OUTCORE' predict model.json data -o commit --keep $KEEP --split-size 4MB --quiet" 2>/dev/null &&
+  fail "commit: the RLIMIT_FSIZE run was expected to fail"
+taken=$(cd clean-parquet && ls part-* | tail -1)
+[[ ! -e commit/$taken ]] || fail "commit: $taken is already there"
+mkdir -p "commit/$taken/keep"
+expect_error "commit: a part that cannot be renamed into place fails the run naming it" 6 \
+  "commit/$taken: cannot rename part into place.*--resume" \
+  "$OUTCORE" predict model.json data -o commit --keep $KEEP --split-size 4MB --resume --quiet
+check "commit: ... and its temporary file is removed" test -z "$(find commit -name '.part-*')"
+check "commit: ... and the directory in its way is left as it was" test -d "commit/$taken/keep"
+expect_error "commit: --overwrite does not remove a directory named like a part either" 6 \
+  "commit/$taken: cannot rename part into place" \
+  "$OUTCORE" predict model.json data -o commit --keep $KEEP --split-size 4MB --overwrite --quiet
+check "commit: ... which keeps what it holds" test -d "commit/$taken/keep"
+rm -r "commit/$taken"
+resume_equals_clean commit parquet "commit: after clearing the way"
+
 # 2. The model file: a failed save leaves the previous model untouched and no temporary file.
 cp model.json model-before.json
 expect_error "fit: a failed model write is an I/O error" 6 "model.json.*(File too large|file size limit)" \

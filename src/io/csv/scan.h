@@ -20,11 +20,13 @@ struct ByteMasks {
 /// Classifies the 64 bytes at p (all must be readable).
 class ByteClassifier {
  public:
-  explicit ByteClassifier(char delimiter) : delimiter_(delimiter) {
+  explicit ByteClassifier(char delimiter) {
 #if defined(__SSE2__)
     delimiter_v_ = _mm_set1_epi8(delimiter);
     newline_v_ = _mm_set1_epi8('\n');
     quote_v_ = _mm_set1_epi8('"');
+#else
+    delimiter_ = delimiter;
 #endif
   }
 
@@ -54,8 +56,9 @@ class ByteClassifier {
 #if defined(__SSE2__)
   static uint64_t Bits(__m128i v) { return static_cast<uint32_t>(_mm_movemask_epi8(v)); }
   __m128i delimiter_v_, newline_v_, quote_v_;
-#endif
+#else
   char delimiter_;
+#endif
 };
 
 /// Bit i of the result = XOR of bits 0..i: with quote bits as input, marks the bytes from

@@ -59,7 +59,7 @@ class Tokenizer {
                          std::vector<RaggedRow>* ragged);
 
   const ByteClassifier classifier_;
-  const char delimiter_;
+  [[maybe_unused]] const char delimiter_;  // read by the AVX2 index only
   const bool use_avx2_;  // the CPU has AVX2, BMI and POPCNT: use tokenizer_avx2.cc
   const int num_fields_;
   const std::vector<int> wanted_fields_;
