@@ -47,11 +47,7 @@ std::string CsvPathFor(const std::string& svg) {
 }
 
 void Run(const CurveArgs& a) {
-  auto ends_with = [](const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (!ends_with(a.output, ".svg"))
+  if (!a.output.ends_with(".svg"))
     Fail(ErrorCode::kUsage, "-o " + a.output + ": the picture is SVG: name it like curve.svg");
   LearningCurveOptions o;
   if (!a.sizes.empty()) o.sizes = ParseSizes(a.sizes);

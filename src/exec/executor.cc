@@ -102,13 +102,8 @@ std::atomic<bool>& PredictInterrupt() {
 }
 
 std::string InputFormat(const std::string& input) {
-  auto ends = [&](const char* s) {
-    std::string suffix = s;
-    return input.size() >= suffix.size() &&
-           input.compare(input.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (input.rfind("postgresql://", 0) == 0 || input.rfind("postgres://", 0) == 0) return "postgres";
-  if (ends(".parquet") || ends(".pq")) return "parquet";
+  if (IsPostgresUri(input)) return "postgres";
+  if (input.ends_with(".parquet") || input.ends_with(".pq")) return "parquet";
   return "csv";
 }
 

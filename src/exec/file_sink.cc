@@ -19,15 +19,11 @@ namespace {
 
 constexpr const char* kStateDir = "_outcore";  // run.json + one JSON per committed part
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // Files outcore writes in an output directory (what --overwrite may remove).
 bool IsOurs(const std::string& name) {
   return name == "_SUCCESS" || name == kStateDir ||
-         (name.rfind("part-", 0) == 0 && (EndsWith(name, ".parquet") || EndsWith(name, ".csv"))) ||
-         (name.rfind(".part-", 0) == 0 && EndsWith(name, ".tmp"));
+         (name.starts_with("part-") && (name.ends_with(".parquet") || name.ends_with(".csv"))) ||
+         (name.starts_with(".part-") && name.ends_with(".tmp"));
 }
 
 std::vector<std::string> ListDir(const std::string& dir) {
@@ -87,7 +83,7 @@ class FileSink : public Sink {
         Json before = Json::parse(ReadFile(state_dir_ + "/run.json"), nullptr, false);
         if (!MayResume(before, identity)) RefuseResume(out_.dir, before, identity);
         for (const auto& name : ListDir(state_dir_)) {
-          if (!EndsWith(name, ".json") || name == "run.json") continue;
+          if (!name.ends_with(".json") || name == "run.json") continue;
           Json j = Json::parse(ReadFile(state_dir_ + "/" + name), nullptr, false);
           if (j.is_discarded()) continue;
           SplitResult r = SplitResult::FromJson(j);
@@ -97,7 +93,7 @@ class FileSink : public Sink {
         ClearOurs();  // parts without a run record cannot be trusted
       }
       for (const auto& n : ListDir(out_.dir))
-        if (n.rfind(".part-", 0) == 0) unlink((out_.dir + "/" + n).c_str());  // stale attempts
+        if (n.starts_with(".part-")) unlink((out_.dir + "/" + n).c_str());  // stale attempts
     }
     MakeDir(out_.dir);
     MakeDir(state_dir_);
