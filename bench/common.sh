@@ -3,8 +3,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUTCORE=${OUTCORE:-$ROOT/build/outcore}
-SHARED=${OUTCORE_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}
-BASELINE=$SHARED/baselines/seed_pipeline.py
+REFERENCE_DIR=$ROOT/tests/reference
+BASELINE=$REFERENCE_DIR/taxi_reference.py  # the reference workflow: pandas + scikit-learn + dask
 PY=/usr/bin/python3
 BENCH_DIR=${BENCH_DIR:-/tmp/outcore-bench}
 mkdir -p "$BENCH_DIR"

@@ -34,18 +34,17 @@ cmp -s <(cut -d, -f1-4 "$BENCH_DIR/t1.csv") <(cut -d, -f1-4 "$BENCH_DIR/t2.csv")
 if [[ ${TUNE_BENCH_SKLEARN:-1} == 1 ]]; then
   cat >"$BENCH_DIR/gridsearch.py" <<PYEOF
 import sys, time
-sys.path.insert(0, "$SHARED/baselines")
-import pandas as pd, seed_pipeline as sp
+sys.path.insert(0, "$REFERENCE_DIR")
+import taxi_reference as ref
 from sklearn.model_selection import GridSearchCV, KFold
 t = time.time()
-df = pd.read_csv("$train", dtype=sp.dtype, parse_dates=sp.dates)
-X, y = df.drop("Tip_Amt", axis=1), df.Tip_Amt > 0
-grid = {"logisticregression__C": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3]}
-GridSearchCV(sp.make(1e-10).set_params(logisticregression__max_iter=10000), grid, cv=KFold(5),
+X, y = ref.features_and_label(ref.read("$train"))
+grid = {"model__C": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3]}
+GridSearchCV(ref.make(1e-10).set_params(model__max_iter=10000), grid, cv=KFold(5),
              scoring="neg_log_loss", refit=False, n_jobs=int(sys.argv[1])).fit(X, y)
 print(f"{time.time() - t:.2f} s")
 PYEOF
-  export PYTHONPATH=$SHARED/baselines  # for the workers of n_jobs=-1
+  export PYTHONPATH=$REFERENCE_DIR  # for the workers of n_jobs=-1
   measure sklearn_gridsearch_1job $PY "$BENCH_DIR/gridsearch.py" 1
   measure sklearn_gridsearch_all_jobs $PY "$BENCH_DIR/gridsearch.py" -1
   echo "outcore (all cores) / GridSearchCV (n_jobs=-1): $(ratio "$best_all" "$SECONDS_sklearn_gridsearch_all_jobs")"

@@ -20,11 +20,10 @@ import json, os, sys
 import numpy as np, pandas as pd
 from sklearn.model_selection import GridSearchCV, KFold
 sys.path.insert(0, os.path.dirname(sys.argv[1]))
-import seed_pipeline as sp
-df = pd.read_csv("train.csv", dtype=sp.dtype, parse_dates=sp.dates)
-X, y = df.drop("Tip_Amt", axis=1), df.Tip_Amt > 0
-pipe = sp.make(1e-10).set_params(logisticregression__max_iter=10000)
-grid = {"logisticregression__C": [0.001, 0.01, 0.1, 1]}
+import taxi_reference as ref
+X, y = ref.features_and_label(ref.read("train.csv"))
+pipe = ref.make(1e-10).set_params(model__max_iter=10000)
+grid = {"model__C": [0.001, 0.01, 0.1, 1]}
 
 def permutation(n, seed):  # docs/choose.md: Fisher-Yates from the end, SplitMix64
     state, perm, mask = seed, list(range(n)), 2**64 - 1
@@ -37,7 +36,7 @@ def permutation(n, seed):  # docs/choose.md: Fisher-Yates from the end, SplitMix
         perm[i], perm[j] = perm[j], perm[i]
     return np.array(perm)
 
-order, n = permutation(len(df), 3), len(df)
+order, n = permutation(len(X), 3), len(X)
 bounds = np.cumsum([0] + [n // 5 + (f < n % 5) for f in range(5)])  # as KFold(5), over `order`
 shuffled = [(np.concatenate([order[:a], order[b:]]), order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
 ok = True
@@ -45,7 +44,7 @@ def compare(name, ours_file, cv, scoring, sign):
     global ok
     ref = GridSearchCV(pipe, grid, cv=cv, scoring=scoring, refit=False).fit(X, y).cv_results_
     ours = {c["params"]["model.C"]: c for c in json.load(open(ours_file))["candidates"]}
-    for C, mean, std in zip(ref["param_logisticregression__C"], ref["mean_test_score"], ref["std_test_score"]):
+    for C, mean, std in zip(ref["param_model__C"], ref["mean_test_score"], ref["std_test_score"]):
         o = ours[C]
         good = abs(o["mean"] - sign * mean) <= 1e-4 and abs(o["std"] - std) <= 1e-4
         print(f"  {name:17s} C={C:<6} outcore {o['mean']:.8f} ± {o['std']:.6f}  GridSearchCV {sign * mean:.8f} ± {std:.6f}"

@@ -30,10 +30,5 @@ finish() {
 }
 # duckdb SQL: prints the result rows as JSON lines (independent Parquet reader).
 duckdb() { node "$SRC/tests/node/query.mjs" "$@"; }
-# The reference workflow lives in shared/, beside the repository (as in CI).
-SHARED=${OUTCORE_SHARED_DIR:-$(cd "$SRC/.." && pwd)/shared}
-BASELINE="$SHARED/baselines/seed_pipeline.py"
-# Fails the test at once when the reference workflow is not there.
-require_baseline() {
-  [[ -f $BASELINE ]] || { echo "FAIL - reference pipeline not found at $BASELINE (set OUTCORE_SHARED_DIR)"; exit 1; }
-}
+# The reference workflow (pandas + scikit-learn + dask), part of the repository.
+BASELINE="$SRC/tests/reference/taxi_reference.py"

@@ -4,7 +4,6 @@
 # the reference's default tolerance, training accuracy within 5e-4 and every probability
 # within 5e-3.
 source "$(dirname "$0")/common.bash"
-require_baseline
 ROWS=${FIDELITY_ROWS:-1000000}
 "$OUTCORE" gen-taxi --rows "$ROWS" --seed 7 -o "$WORK/train.csv" >/dev/null
 "$OUTCORE" fit "$SRC/examples/taxi_tip.toml" "$WORK/train.csv" --test-size 0 -o "$WORK/model.json" \
@@ -39,14 +38,12 @@ for tol, bound in (("1e-10", 1e-6), ("default", 5e-3)):
           f"outcore {acc:.6f}, reference {ref_acc:.6f}")
 # Both solve liblinear's objective: ours must be at least as low as the converged reference's.
 sys.path.insert(0, os.path.dirname(baseline))
-import seed_pipeline, __main__, joblib
-for name in ("ColumnSelector", "HourExtractor", "CategoricalEncoder", "StandardScaler", "payment_lowerer"):
-    setattr(__main__, name, getattr(seed_pipeline, name))
+import taxi_reference as ref, __main__, joblib
+for name in ("Keep", "PickupHour", "LowerCase", "FixedCategories", "OneHot", "Standardise"):
+    setattr(__main__, name, getattr(ref, name))  # the pickle was written by the script as __main__
 pipe = joblib.load(f"{work}/ref_1e-10.pkl")
-df = pd.read_csv(f"{work}/train.csv", dtype=seed_pipeline.dtype, parse_dates=seed_pipeline.dates)
-X = df.drop("Tip_Amt", axis=1)
-for _, step in pipe.steps[:-1]:
-    X = step.transform(X)
+df = ref.read(f"{work}/train.csv")
+X = ref.design_matrix(pipe, df)
 A = np.column_stack([X.to_numpy(dtype=float), np.ones(len(X))])
 y = np.where(df.Tip_Amt > 0, 1.0, -1.0)
 def objective(w):
