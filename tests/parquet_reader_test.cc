@@ -259,8 +259,10 @@ const std::vector<TypeCase>& TypeCases() {
        "md5(i::VARCHAR) || repeat('é', (i % 5)::INTEGER) || CASE WHEN i % 9 = 0 THEN '' ELSE 'x' "
        "END",
        "{}", DataType::kString},
-      {"blob", "('\\xAA\\x00' || (i % 13)::VARCHAR)::BLOB", "unhex(md5(i::VARCHAR))", "hex({})",
-       DataType::kString, true},
+      // TIME (INT64 microseconds): seconds since midnight.
+      {"time", "TIME '10:00:00' + INTERVAL (i % 13) SECOND",
+       "make_time((hash(i) % 24)::BIGINT, (hash(i) % 60)::BIGINT, (hash(i) % 60000000) / 1e6)",
+       "epoch_us(DATE '1970-01-01' + {}) / 1000000", DataType::kF64},
       {"date", "DATE '2020-01-01' + (i % 13)::INTEGER",
        "DATE '1900-01-01' + (hash(i) % 100000)::INTEGER", "epoch_us(CAST({} AS TIMESTAMP))",
        DataType::kTimestamp},
@@ -850,8 +852,12 @@ std::string DataPageV2(const std::string& def_levels, const std::string& values,
 // A one-column file with one row group whose chunk is `pages`, starting at offset 4.
 struct HandFile {
   int32_t physical = kInt64;
-  int32_t repetition = 1;  // OPTIONAL
+  int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY
+  int32_t repetition = 1;   // OPTIONAL
   std::optional<int32_t> converted;
+  int16_t logical = 0;    // the LogicalType union member (7 TIME, 14 UUID...); 0: none
+  int16_t time_unit = 0;  // TIME: 1 MILLIS, 2 MICROS, 3 NANOS
+  bool empty_group_first = false;  // a row group of 0 rows, its offsets 0, before the other
   std::string name = "x";
   int64_t num_rows = 0;
   std::string pages;
@@ -877,12 +883,49 @@ struct HandFile {
     }
     w.BeginListStruct();
     w.I32(1, physical);
+    if (type_length > 0) w.I32(2, type_length);
     w.I32(3, repetition);
     w.Binary(4, name);
     if (converted) w.I32(6, *converted);
+    if (logical != 0) {
+      w.BeginStruct(10);
+      w.BeginStruct(logical);
+      if (time_unit != 0) {
+        w.Bool(1, false);  // isAdjustedToUTC
+        w.BeginStruct(2);
+        w.BeginStruct(time_unit);
+        w.EndStruct();
+        w.EndStruct();
+      }
+      w.EndStruct();
+      w.EndStruct();
+    }
     w.EndStruct();
     w.I64(3, file_rows.value_or(num_rows));
-    w.BeginList(4, ThriftType::kStruct, 1);
+    w.BeginList(4, ThriftType::kStruct, empty_group_first ? 2 : 1);
+    if (empty_group_first) {
+      // As some writers leave a group with no rows: no pages, every offset and size 0.
+      w.BeginListStruct();
+      w.BeginList(1, ThriftType::kStruct, 1);
+      w.BeginListStruct();
+      w.I64(2, 0);
+      w.BeginStruct(3);
+      w.I32(1, physical);
+      w.BeginList(2, ThriftType::kI32, 1);
+      w.ListI32(0);
+      w.BeginList(3, ThriftType::kBinary, 1);
+      w.ListBinary(name);
+      w.I32(4, codec);
+      w.I64(5, 0);
+      w.I64(6, 0);
+      w.I64(7, 0);
+      w.I64(9, 0);
+      w.EndStruct();
+      w.EndStruct();
+      w.I64(2, 0);
+      w.I64(3, 0);
+      w.EndStruct();
+    }
     w.BeginListStruct();
     w.BeginList(1, ThriftType::kStruct, 1);
     w.BeginListStruct();
@@ -1089,8 +1132,14 @@ TEST(ParquetReaderHandTest, HostileFilesFailWithClearErrors) {
   EXPECT_EQ(with([](HandFile* f) { f->repetition = 2; }),
             "column 'x' is repeated (a list): only flat schemas can be read");
   EXPECT_EQ(with([](HandFile* f) { f->codec = 5; }),
-            "row group 0, column 'x': compression codec 5 is not supported (UNCOMPRESSED, SNAPPY, "
-            "GZIP and ZSTD are)");
+            "row group 0, column 'x': compression codec LZ4 is not supported (UNCOMPRESSED, "
+            "SNAPPY, GZIP and ZSTD are)");
+  EXPECT_EQ(with([](HandFile* f) { f->codec = 7; }),
+            "row group 0, column 'x': compression codec LZ4_RAW is not supported (UNCOMPRESSED, "
+            "SNAPPY, GZIP and ZSTD are)");
+  EXPECT_EQ(with([](HandFile* f) { f->codec = 42; }),
+            "row group 0, column 'x': compression codec 42 is not supported (UNCOMPRESSED, "
+            "SNAPPY, GZIP and ZSTD are)");
 
   // Pages.
   const std::string page_context = "row group 0, column 'x': ";
@@ -1156,6 +1205,7 @@ TEST(ParquetReaderHandTest, HostileFilesFailWithClearErrors) {
   // Byte arrays and delta data that run past their page.
   EXPECT_EQ(with([](HandFile* f) {
               f->physical = kByteArray;
+              f->converted = 0;  // UTF8
               f->pages = DataPageV1(Levels({true, false, true}) + Le32(2) + "ab" + Le32(1000) + "c",
                                     3, kPlain);
             }),
@@ -1170,6 +1220,143 @@ TEST(ParquetReaderHandTest, HostileFilesFailWithClearErrors) {
               f->pages = DataPageV1(Levels({true, false, true}) + Le64(1), 3, kPlain);
             }),
             page_context + "2 PLAIN values of 8 bytes do not fit in 8 bytes");
+}
+
+// Byte arrays that are not annotated as text hold binary data: a column of them is refused by
+// name and type when it is read, and never read as text (its bytes would not be UTF-8).
+TEST(ParquetReaderHandTest, BinaryColumnsAreRefusedWhenReadAndStringsMustBeUtf8) {
+  HandFile f;
+  f.physical = kByteArray;
+  f.num_rows = 3;
+  f.pages = DataPageV1(Levels({true, false, true}) + Le32(2) + std::string("a\0", 2) + Le32(1) + "c",
+                       3, kPlain);
+  ErrorCode code = ErrorCode::kInternal;
+  EXPECT_EQ(ReadError(f.Build(), &code),
+            "column 'x' is Parquet BYTE_ARRAY without a string annotation: binary data, which "
+            "outcore does not read (as text it would not be UTF-8); leave the column out of the "
+            "model's inputs or the command's --columns");
+  EXPECT_EQ(code, ErrorCode::kInvalidInput);
+  f.physical = 7;  // FIXED_LEN_BYTE_ARRAY
+  f.type_length = 2;
+  f.pages = DataPageV1(Levels({true, false, true}) + std::string("a\0bc", 4), 3, kPlain);
+  EXPECT_NE(ReadError(f.Build()).find("column 'x' is Parquet FIXED_LEN_BYTE_ARRAY(2) without a "
+                                      "string annotation: binary data"),
+            std::string::npos);
+  f.type_length = 16;
+  f.logical = 14;  // UUID
+  f.pages = DataPageV1(Levels({true, false, true}) + std::string(32, '\x01'), 3, kPlain);
+  EXPECT_NE(ReadError(f.Build()).find("column 'x' is Parquet FIXED_LEN_BYTE_ARRAY(16) UUID"),
+            std::string::npos);
+  f.logical = 0;
+  f.type_length = 12;
+  f.converted = 21;  // INTERVAL
+  f.pages = DataPageV1(Levels({true, false, true}) + std::string(24, '\x01'), 3, kPlain);
+  EXPECT_NE(ReadError(f.Build()).find("column 'x' is Parquet FIXED_LEN_BYTE_ARRAY(12) INTERVAL"),
+            std::string::npos);
+  // Even when asked for as a category, or as a number.
+  for (DataType type : {DataType::kString, DataType::kCategory, DataType::kF64}) {
+    try {
+      ReadHand(f.Build(), type);
+      ADD_FAILURE() << "a binary column was read as " << TypeName(type);
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("INTERVAL: binary data"), std::string::npos);
+    }
+  }
+
+  // STRING (UTF8) values must be UTF-8 without NUL: others are bad values, PLAIN or in the
+  // dictionary, reported with their row and skipped as the policy says.
+  f = HandFile();
+  f.physical = kByteArray;
+  f.converted = 0;  // UTF8
+  f.num_rows = 4;
+  f.pages = DataPageV1(Levels({true, true, false, true}) + Le32(2) + "ok" + Le32(4) + "caf\xE9" +
+                           Le32(2) + "\xC3\xA9",
+                       4, kPlain);
+  EXPECT_EQ(ReadError(f.Build()),
+            "row group 0, row 2: column 'x': cannot parse 'caf\\xE9' as string: not UTF-8, though "
+            "the file declares the column a STRING" +
+                kStopHint);
+  f.logical = 1;  // STRING as a logical type too
+  f.pages = DictionaryPage(Le32(2) + "ok" + Le32(2) + std::string("a\0", 2), 2) +
+            DataPageV1(Levels({true, true, false, true}) + "\x01" + BitPackedRun({0, 1, 0}, 1), 4,
+                       kRleDict);
+  EXPECT_EQ(ReadError(f.Build()),
+            "row group 0, row 2: column 'x': cannot parse 'a\\x00' as string: NUL byte in a STRING "
+            "column" +
+                kStopHint);
+  TempDir dir;
+  const std::string path = dir.File("strings.parquet");
+  WriteText(path, f.Build());
+  for (DataType type : {DataType::kString, DataType::kCategory}) {
+    ScanOptions scan;
+    scan.columns = Schema({{"x", type}});
+    scan.on_bad_rows = BadRowPolicy::kSkip;
+    const ReadBack r = Read(path, scan);
+    EXPECT_EQ(Values(r, "x"), (std::vector<json>{"ok", nullptr, "ok"}));
+    EXPECT_EQ(r.stats.rows_rejected, 1);
+  }
+}
+
+// TIME is read as a float: seconds since midnight, whatever the unit it is stored in.
+TEST(ParquetReaderHandTest, TimesReadAsSecondsSinceMidnight) {
+  HandFile f;
+  f.physical = kInt32;
+  f.converted = 7;  // TIME_MILLIS
+  f.num_rows = 3;
+  f.pages = DataPageV1(Levels({true, false, true}) + Le32(45296789) + Le32(0), 3, kPlain);
+  TempDir dir;
+  const std::string path = dir.File("time.parquet");
+  WriteText(path, f.Build());
+  EXPECT_EQ(MakeParquetSource({})->InspectSchema(path), Schema({{"x", DataType::kF64}}));
+  EXPECT_EQ(ReadHand(f.Build(), DataType::kF64), (std::vector<json>{45296.789, nullptr, 0.0}));
+  // INT64 TIME_MICROS (converted type), then the logical type in each unit.
+  f.physical = kInt64;
+  f.converted = 8;
+  f.pages = DataPageV1(Levels({true, false, true}) + Le64(45296789012) + Le64(86399999999), 3,
+                       kPlain);
+  EXPECT_EQ(ReadHand(f.Build(), DataType::kF64),
+            (std::vector<json>{45296.789012, nullptr, 86399.999999}));
+  f.converted.reset();
+  f.logical = 7;  // TIME
+  f.time_unit = 2;  // MICROS
+  EXPECT_EQ(ReadHand(f.Build(), DataType::kF64),
+            (std::vector<json>{45296.789012, nullptr, 86399.999999}));
+  f.time_unit = 3;  // NANOS
+  f.pages = DataPageV1(Levels({true, false, true}) + Le64(45296789012345) + Le64(1), 3, kPlain);
+  EXPECT_EQ(ReadHand(f.Build(), DataType::kF64), (std::vector<json>{45296.789012345, nullptr, 1e-9}));
+  f.physical = kInt32;
+  f.time_unit = 1;  // MILLIS
+  f.pages = DataPageV1(Levels({true, false, true}) + Le32(1500) + Le32(86399999), 3, kPlain);
+  EXPECT_EQ(ReadHand(f.Build(), DataType::kF64), (std::vector<json>{1.5, nullptr, 86399.999}));
+  // Asked for as text: the seconds, as a float is spelled.
+  EXPECT_EQ(ReadHand(f.Build(), DataType::kString), (std::vector<json>{"1.5", nullptr, "86399.999"}));
+}
+
+// Valid files that writers produce: a row group of no rows whose chunks have no offsets, and a
+// v2 page whose values take 0 bytes (all nulls) in a compressed chunk, which is not decompressed.
+TEST(ParquetReaderHandTest, EmptyRowGroupsAndEmptyCompressedPagesRead) {
+  HandFile f;
+  f.num_rows = 3;
+  f.pages = DataPageV1(Levels({true, false, true}) + Le64(1) + Le64(3), 3, kPlain);
+  f.empty_group_first = true;
+  EXPECT_EQ(ReadError(f.Build()), "");
+  EXPECT_EQ(ReadHand(f.Build(), DataType::kI64), (std::vector<json>{"1", nullptr, "3"}));
+  TempDir dir;
+  const std::string path = dir.File("groups.parquet");
+  WriteText(path, f.Build());
+  EXPECT_EQ(Read(path, {}, 1).stats.rows_read, 3);
+
+  for (int32_t codec : {1, 2, 6}) {  // SNAPPY, GZIP, ZSTD
+    f = HandFile();
+    f.codec = codec;
+    f.num_rows = 5;
+    const std::string nulls = Levels({false, false, false}).substr(4);
+    f.pages = DataPageV2(nulls, "", 3, 3, kPlain, true) +
+              DataPageV2(Levels({true, true}).substr(4), Le64(7) + Le64(8), 2, 0, kPlain, false);
+    EXPECT_EQ(ReadHand(f.Build(), DataType::kI64),
+              (std::vector<json>{nullptr, nullptr, nullptr, "7", "8"}))
+        << "codec " << codec;
+  }
 }
 
 // Random damage to real files: every read either succeeds or fails with an outcore Error

@@ -18,6 +18,7 @@
 #include "choose/rows.h"
 #include "core/batch_ops.h"
 #include "core/random.h"
+#include "io/bad_rows.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/predict.h"
@@ -208,6 +209,24 @@ Batch RowReservoir::Rows() const {
   return TakeRows(all, order);
 }
 
+// Whether declaring a column's type could avoid a bad value: only in a CSV column whose type
+// was inferred. Parquet and PostgreSQL columns carry their own types.
+bool TypeHintHelps(const std::string& message, const std::vector<std::string>& files,
+                   const ReadOptions& read) {
+  const size_t cannot = message.find("': cannot parse '");
+  if (cannot == std::string::npos) return false;
+  const size_t start = message.rfind("column '", cannot);
+  if (start == std::string::npos) return false;
+  const std::string column = message.substr(start + 8, cannot - start - 8);
+  if (read.dtypes.contains(column) ||
+      std::find(read.parse_dates.begin(), read.parse_dates.end(), column) !=
+          read.parse_dates.end())
+    return false;
+  for (const std::string& file : files)
+    if (message.starts_with(file + ":")) return InputFormat(file) == "csv";
+  return false;
+}
+
 Schema SampleSchema(const std::vector<std::string>& files, const ReadOptions& read,
                     const std::vector<std::string>& columns) {
   Schema unified;
@@ -349,10 +368,15 @@ SampleReport Sample(const std::vector<std::string>& inputs, const SampleOptions&
   } catch (const Error& e) {
     writer.reset();
     unlink(temp.c_str());
-    if (e.code() != ErrorCode::kInvalidInput) throw;
-    // Only the first line: this advice replaces the reader's (sample has no reject=FILE).
     const std::string what = e.what();
-    Fail(e.code(), what.substr(0, what.find('\n')) +
+    // A bad row's error: only its first line, as this advice replaces the reader's (sample
+    // has no reject=FILE).
+    if (e.code() != ErrorCode::kInvalidInput || what.find(kBadRowStopHint) == std::string::npos)
+      throw;
+    const std::string first_line = what.substr(0, what.find('\n'));
+    if (!TypeHintHelps(first_line, files, options.read))
+      Fail(e.code(), first_line + " (skip such rows with --on-bad-rows skip)");
+    Fail(e.code(), first_line +
                        " (sample reads each column with the type inferred from the first rows of "
                        "the first input: declare the column's type in a spec's [read.dtype] and "
                        "pass --spec, or skip such rows with --on-bad-rows skip)");

@@ -133,6 +133,7 @@ bool ParquetSplitReader::StartRowGroup() {
   const RowGroupInfo& group = layout_->row_groups[group_];
   group_rows_ = group.num_rows;
   group_row_ = 0;
+  if (group_rows_ == 0) return true;  // no pages to read (the chunks may have no offsets)
   for (size_t i = 0; i < outputs_.size(); ++i) {
     const ChunkInfo& chunk = group.chunks[outputs_[i].leaf];
     std::string bytes(static_cast<size_t>(chunk.compressed_size), '\0');
@@ -361,6 +362,15 @@ std::unique_ptr<SplitReader> ParquetSource::Open(const Split& split, const ScanO
                  "' is required but not in the file (columns: " + ColumnNames(*layout) + ")");
       outputs.push_back(Output{wanted.name, wanted.type, it->second});
     }
+  }
+  // Binary columns are refused only when read: a model that does not use one reads the file.
+  for (const Output& out : outputs) {
+    const LeafColumn& leaf = layout->columns[out.leaf];
+    if (leaf.kind == ValueKind::kBinary)
+      Fail(ErrorCode::kInvalidInput,
+           split.path + ": column '" + leaf.name + "' is Parquet " + leaf.binary_type +
+               ": binary data, which outcore does not read (as text it would not be UTF-8); "
+               "leave the column out of the model's inputs or the command's --columns");
   }
   return std::make_unique<ParquetSplitReader>(split, std::move(layout), std::move(outputs),
                                               options_, scan.on_bad_rows, scan.batch_rows);

@@ -35,10 +35,12 @@ Natural NaturalOf(ValueKind kind) {
       return Natural::kInt;
     case ValueKind::kDouble:
     case ValueKind::kDecimal:
+    case ValueKind::kTime:
       return Natural::kDouble;
     case ValueKind::kBool:
       return Natural::kBool;
     case ValueKind::kString:
+    case ValueKind::kBinary:
       return Natural::kString;
   }
   return Natural::kInt;
@@ -242,6 +244,9 @@ void ColumnReader::LoadPageUnchecked() {
 
 // Checks a page's claimed size before allocating it, then decompresses.
 const uint8_t* ColumnReader::Decompress(const uint8_t* in, int64_t in_size, int64_t out_size) {
+  // An empty page (a v2 page of nulls only, say) holds no compressed stream: writers store 0
+  // bytes, which no codec would decode.
+  if (in_size == 0 && out_size == 0) return in;
   if (out_size > decompressor_->MaxUncompressedSize(in_size))
     Corrupt("a page claims " + std::to_string(out_size) + " bytes uncompressed from " +
             std::to_string(in_size) + " " + CodecName(decompressor_->codec()) + " bytes");
@@ -399,6 +404,7 @@ void ColumnReader::DecodeValues(Encoding encoding, const uint8_t* data, size_t s
                 "dictionary has " + std::to_string(dict_size_) + " values)");
       if (NaturalOf(leaf_.kind) == Natural::kString) {
         dictionary_coded_ = true;
+        MarkBadEntries(indices_);
       } else {
         GatherFromDictionary(indices_);
       }
@@ -476,7 +482,7 @@ void ColumnReader::FixedToNatural(const uint8_t* data, size_t size, int64_t coun
         int64_t micros;
         if (__builtin_mul_overflow(day, kMicrosPerDay, &micros) ||
             __builtin_add_overflow(micros, nanos / 1000, &micros)) {
-          out->bad.emplace_back(i, "INT96 " + std::to_string(day) + " days");
+          out->bad.push_back({i, "INT96 " + std::to_string(day) + " days", ""});
           micros = 0;
         }
         out->ints[i] = micros;
@@ -500,7 +506,7 @@ void ColumnReader::IntsToNatural(Values* out) {
   std::vector<int64_t>& v = out->ints;
   const int64_t n = static_cast<int64_t>(v.size());
   auto bad = [&](int64_t i, std::string text) {
-    out->bad.emplace_back(i, std::move(text));
+    out->bad.push_back({i, std::move(text), ""});
     v[i] = 0;
   };
   switch (leaf_.kind) {
@@ -542,14 +548,33 @@ void ColumnReader::IntsToNatural(Values* out) {
       for (int64_t i = 0; i < n; ++i) out->doubles[i] = DecimalToDouble(v[i], leaf_.scale);
       v.clear();
       return;
+    case ValueKind::kTime: {
+      // Seconds since midnight; the unit is exact in a double for any time of day.
+      const double per_second = 1e9 / static_cast<double>(leaf_.unit_nanos);
+      out->doubles.resize(n);
+      for (int64_t i = 0; i < n; ++i) out->doubles[i] = static_cast<double>(v[i]) / per_second;
+      v.clear();
+      return;
+    }
     default:
       Fail(ErrorCode::kInternal, "IntsToNatural on a non-integer column");
   }
 }
 
-// Byte arrays (in out->strings) are strings already; decimals and FLOAT16 become doubles.
+// Byte arrays (in out->strings) are strings already, if UTF-8; decimals and FLOAT16 become
+// doubles.
 void ColumnReader::BytesToNatural(Values* out) {
-  if (leaf_.kind == ValueKind::kString) return;
+  if (leaf_.kind == ValueKind::kString) {
+    const std::vector<std::string_view>& s = out->strings;
+    for (int64_t i = 0; i < static_cast<int64_t>(s.size()); ++i)
+      if (!csv::IsUtf8Text(s[i]))
+        out->bad.push_back({i, csv::Printable(s[i], kMaxQuotedValue),
+                            s[i].find('\0') != std::string_view::npos
+                                ? ": NUL byte in a STRING column"
+                                : ": not UTF-8, though the file declares the column a STRING"});
+    return;
+  }
+  if (leaf_.kind == ValueKind::kBinary) return;  // refused before reading; kept for safety
   const std::vector<std::string_view>& s = out->strings;
   const int64_t n = static_cast<int64_t>(s.size());
   out->doubles.resize(n);
@@ -563,7 +588,7 @@ void ColumnReader::BytesToNatural(Values* out) {
     if (BigEndianToInt128(s[i], &unscaled)) {
       out->doubles[i] = DecimalToDouble(unscaled, leaf_.scale);
     } else {
-      out->bad.emplace_back(i, "decimal " + Hex(s[i]));
+      out->bad.push_back({i, "decimal " + Hex(s[i]), ""});
       out->doubles[i] = 0;
     }
   }
@@ -588,14 +613,20 @@ void ColumnReader::GatherFromDictionary(const std::vector<uint32_t>& indices) {
     case Natural::kString:
       break;  // kept coded
   }
-  if (!dict_.bad.empty()) {
-    // Rare: dictionary entries without a natural value (an overflowing date, say).
-    std::vector<int64_t> bad_entry(dict_size_, -1);
-    for (size_t b = 0; b < dict_.bad.size(); ++b) bad_entry[dict_.bad[b].first] = b;
-    for (int64_t i = 0; i < n; ++i)
-      if (bad_entry[indices[i]] >= 0)
-        page_.bad.emplace_back(i, dict_.bad[bad_entry[indices[i]]].second);
-  }
+  MarkBadEntries(indices);
+}
+
+// Rare: dictionary entries without a natural value (an overflowing date, a string that is not
+// UTF-8) make the values that point to them bad.
+void ColumnReader::MarkBadEntries(const std::vector<uint32_t>& indices) {
+  if (dict_.bad.empty()) return;
+  std::vector<int64_t> bad_entry(dict_size_, -1);
+  for (size_t b = 0; b < dict_.bad.size(); ++b) bad_entry[dict_.bad[b].index] = b;
+  for (int64_t i = 0; i < static_cast<int64_t>(indices.size()); ++i)
+    if (bad_entry[indices[i]] >= 0) {
+      const BadNatural& entry = dict_.bad[bad_entry[indices[i]]];
+      page_.bad.push_back({i, entry.text, entry.why});
+    }
 }
 
 // --- Output ------------------------------------------------------------------------------------
@@ -802,9 +833,9 @@ void ColumnReader::EmitGeneric(int64_t k, const uint8_t* defined) {
       continue;
     }
     const int64_t v = value_pos_++;
-    while (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].first < v) ++bad_pos_;
-    if (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].first == v) {
-      bad_.push_back(BadValue{c.length + i, page_.bad[bad_pos_].second, ""});
+    while (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].index < v) ++bad_pos_;
+    if (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].index == v) {
+      bad_.push_back(BadValue{c.length + i, page_.bad[bad_pos_].text, page_.bad[bad_pos_].why});
       PushMissing();
       continue;
     }

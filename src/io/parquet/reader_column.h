@@ -42,12 +42,18 @@ class ColumnReader {
  private:
   // Values decoded to the leaf's natural representation (see ValueKind): ints for kInt,
   // kDate and kTimestamp (as microseconds), doubles for kDouble and kDecimal, bools, strings.
+  // A stored value that has no natural value (an overflowing date, a string not UTF-8).
+  struct BadNatural {
+    int64_t index;
+    std::string text;  // printable
+    std::string why;   // as BadValue::why
+  };
   struct Values {
     std::vector<int64_t> ints;
     std::vector<double> doubles;
     std::vector<uint8_t> bools;
     std::vector<std::string_view> strings;
-    std::vector<std::pair<int64_t, std::string>> bad;  // (index, text): no natural value
+    std::vector<BadNatural> bad;  // values without a natural value, by index
     void Clear();
   };
 
@@ -63,6 +69,7 @@ class ColumnReader {
   void IntsToNatural(Values* out);
   void BytesToNatural(Values* out);
   void GatherFromDictionary(const std::vector<uint32_t>& indices);
+  void MarkBadEntries(const std::vector<uint32_t>& indices);
 
   void Emit(int64_t k);
   bool EmitNatural(int64_t k, const uint8_t* defined);

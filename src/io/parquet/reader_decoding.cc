@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/parquet/reader_metadata.h"
 #include "outcore/error.h"
 
 namespace outcore::parquet {
@@ -317,7 +318,7 @@ Decompressor::Decompressor(int32_t codec) : codec_(codec) {
       if (zstd_ == nullptr) Fail(ErrorCode::kInternal, "cannot create a zstd context");
       break;
     default:
-      Corrupt("compression codec " + std::to_string(codec) +
+      Corrupt("compression codec " + CodecName(codec) +
               " is not supported (UNCOMPRESSED, SNAPPY, GZIP and ZSTD are)");
   }
 }

@@ -16,12 +16,19 @@ namespace {
 
 constexpr int32_t kRepeated = 2;
 // ConvertedType wire values.
+constexpr int32_t kConvertedUtf8 = 0;
+constexpr int32_t kConvertedEnum = 4;
 constexpr int32_t kConvertedDecimal = 5;
 constexpr int32_t kConvertedDate = 6;
+constexpr int32_t kConvertedTimeMillis = 7;
+constexpr int32_t kConvertedTimeMicros = 8;
 constexpr int32_t kConvertedTimestampMillis = 9;
 constexpr int32_t kConvertedTimestampMicros = 10;
 constexpr int32_t kConvertedUint8 = 11;
 constexpr int32_t kConvertedUint64 = 14;
+constexpr int32_t kConvertedJson = 19;
+constexpr int32_t kConvertedBson = 20;
+constexpr int32_t kConvertedInterval = 21;
 constexpr int64_t kMaxFooterBytes = int64_t{1} << 30;
 constexpr int32_t kMaxTypeLength = 1 << 20;
 constexpr int32_t kMaxDecimalScale = 38;
@@ -36,6 +43,8 @@ enum class Logical {
   kTimestamp,
   kInteger,
   kFloat16,
+  kBson,
+  kUuid,
   kOther
 };
 
@@ -110,6 +119,14 @@ void ReadLogicalType(CompactReader& r, RawElement* e) {
           }
         });
         break;
+      case 13:
+        e->logical = Logical::kBson;
+        r.Skip(t);
+        break;
+      case 14:
+        e->logical = Logical::kUuid;
+        r.Skip(t);
+        break;
       case 15:
         e->logical = Logical::kFloat16;
         r.Skip(t);
@@ -163,6 +180,20 @@ RawElement ReadSchemaElement(CompactReader& r) {
   return e;
 }
 
+// How an error names a byte-array column that is not text: its physical type, length and
+// annotation ("FIXED_LEN_BYTE_ARRAY(16) UUID", "BYTE_ARRAY without a string annotation").
+std::string BinaryTypeName(const RawElement& e, PhysicalType physical) {
+  std::string name = physical == PhysicalType::kByteArray
+                         ? "BYTE_ARRAY"
+                         : "FIXED_LEN_BYTE_ARRAY(" + std::to_string(e.type_length) + ")";
+  const int32_t converted = e.converted.value_or(-1);
+  if (e.logical == Logical::kUuid) return name + " UUID";
+  if (e.logical == Logical::kBson || converted == kConvertedBson) return name + " BSON";
+  if (converted == kConvertedInterval) return name + " INTERVAL";
+  if (e.logical == Logical::kOther) return name + " with an annotation outcore does not know";
+  return name + " without a string annotation";
+}
+
 // Maps a leaf's physical type and annotations to how its values read.
 LeafColumn MakeLeaf(const RawElement& e, const std::string& path) {
   auto fail = [&](const std::string& what) -> void {
@@ -175,6 +206,11 @@ LeafColumn MakeLeaf(const RawElement& e, const std::string& path) {
   leaf.optional = e.repetition.value_or(1) == 1;
   const int32_t converted = e.converted.value_or(-1);
   const bool decimal = e.logical == Logical::kDecimal || converted == kConvertedDecimal;
+  // STRING, ENUM and JSON are UTF-8 text; other byte arrays are binary.
+  const bool text = e.logical == Logical::kString ||
+                    (e.logical == Logical::kNone &&
+                     (converted == kConvertedUtf8 || converted == kConvertedEnum ||
+                      converted == kConvertedJson));
   if (decimal) {
     leaf.scale = e.logical == Logical::kDecimal ? e.logical_scale : e.scale;
     if (leaf.scale < 0 || leaf.scale > kMaxDecimalScale)
@@ -199,6 +235,14 @@ LeafColumn MakeLeaf(const RawElement& e, const std::string& path) {
                           : converted == kConvertedTimestampMillis ? 1000000
                                                                    : 1000;
         if (leaf.unit_nanos == 0) fail("timestamp without a known unit");
+      } else if (e.logical == Logical::kTime ||
+                 (leaf.physical == PhysicalType::kInt32 && converted == kConvertedTimeMillis) ||
+                 (leaf.physical == PhysicalType::kInt64 && converted == kConvertedTimeMicros)) {
+        leaf.kind = ValueKind::kTime;
+        leaf.unit_nanos = e.logical == Logical::kTime         ? e.unit_nanos
+                          : converted == kConvertedTimeMillis ? 1000000
+                                                              : 1000;
+        if (leaf.unit_nanos == 0) fail("time without a known unit");
       } else {
         leaf.kind = ValueKind::kInt;
         leaf.unsigned_int = (e.logical == Logical::kInteger && !e.is_signed) ||
@@ -213,7 +257,14 @@ LeafColumn MakeLeaf(const RawElement& e, const std::string& path) {
       leaf.kind = ValueKind::kDouble;
       break;
     case PhysicalType::kByteArray:
-      leaf.kind = decimal ? ValueKind::kDecimal : ValueKind::kString;
+      if (decimal) {
+        leaf.kind = ValueKind::kDecimal;
+      } else if (text) {
+        leaf.kind = ValueKind::kString;
+      } else {
+        leaf.kind = ValueKind::kBinary;
+        leaf.binary_type = BinaryTypeName(e, leaf.physical);
+      }
       break;
     case PhysicalType::kFixedLenByteArray:
       if (e.type_length <= 0 || e.type_length > kMaxTypeLength)
@@ -225,8 +276,11 @@ LeafColumn MakeLeaf(const RawElement& e, const std::string& path) {
         if (e.type_length != 2) fail("FLOAT16 must be 2 bytes long");
         leaf.kind = ValueKind::kDouble;
         leaf.float16 = true;
-      } else {
+      } else if (text) {
         leaf.kind = ValueKind::kString;
+      } else {
+        leaf.kind = ValueKind::kBinary;
+        leaf.binary_type = BinaryTypeName(e, leaf.physical);
       }
       break;
   }
@@ -236,6 +290,7 @@ LeafColumn MakeLeaf(const RawElement& e, const std::string& path) {
       break;
     case ValueKind::kDouble:
     case ValueKind::kDecimal:
+    case ValueKind::kTime:
       leaf.type = DataType::kF64;
       break;
     case ValueKind::kBool:
@@ -246,6 +301,7 @@ LeafColumn MakeLeaf(const RawElement& e, const std::string& path) {
       leaf.type = DataType::kTimestamp;
       break;
     case ValueKind::kString:
+    case ValueKind::kBinary:  // listed in the schema as text, refused when read
       leaf.type = DataType::kString;
       break;
   }
@@ -396,6 +452,7 @@ ChunkInfo CheckChunk(const RawChunk& c, const LeafColumn& leaf, int64_t num_rows
          std::to_string(num_rows) + " rows");
   ChunkInfo info;
   info.codec = *c.codec;
+  if (num_rows == 0) return info;  // nothing to read: writers may leave the offsets at 0
   info.num_values = *c.num_values;
   info.compressed_size = *c.compressed_size;
   info.offset = *c.data_page_offset;
@@ -627,7 +684,7 @@ std::string CodecName(int32_t codec) {
   static const char* const kNames[] = {"UNCOMPRESSED", "SNAPPY", "GZIP", "LZO",
                                        "BROTLI",       "LZ4",    "ZSTD", "LZ4_RAW"};
   if (codec >= 0 && codec < 8) return kNames[codec];
-  return "codec " + std::to_string(codec);
+  return std::to_string(codec);  // unknown: its wire value
 }
 
 std::string EncodingName(Encoding encoding) {

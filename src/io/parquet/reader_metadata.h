@@ -27,13 +27,15 @@ inline constexpr PageType kDataPageV2 = static_cast<PageType>(3);
 /// How a leaf's stored values read as outcore values: the natural outcore type and the
 /// conversion from the physical value.
 enum class ValueKind {
-  kInt,        // INT32/INT64 (signed, or unsigned with `unsigned_int`), TIME: kI64
+  kInt,        // INT32/INT64 (signed, or unsigned with `unsigned_int`): kI64
+  kTime,       // INT32/INT64 TIME (unit_nanos per unit): kF64, seconds since midnight
   kDouble,     // FLOAT, DOUBLE, FLOAT16: kF64
   kDecimal,    // INT32/INT64/FIXED/BYTE_ARRAY DECIMAL(precision, scale): kF64
   kBool,       // BOOLEAN: kBool
   kDate,       // INT32 DATE (days): kTimestamp at midnight
   kTimestamp,  // INT64 TIMESTAMP (time_unit_nanos per unit) or INT96: kTimestamp
-  kString,     // BYTE_ARRAY/FIXED_LEN_BYTE_ARRAY, annotated or not: kString
+  kString,     // BYTE_ARRAY annotated STRING, ENUM or JSON (UTF8): kString, checked UTF-8
+  kBinary,     // any other BYTE_ARRAY/FIXED_LEN_BYTE_ARRAY (UUID, INTERVAL...): never read
 };
 
 /// One column (a primitive leaf of the root group).
@@ -46,7 +48,8 @@ struct LeafColumn {
   bool unsigned_int = false;
   bool float16 = false;
   int32_t scale = 0;               // decimals
-  int64_t unit_nanos = 1000;       // timestamps: nanoseconds per stored unit (1e6 ms, 1e3 us, 1 ns)
+  int64_t unit_nanos = 1000;  // timestamps, times: nanoseconds per stored unit (1e6 ms, 1e3 us, 1 ns)
+  std::string binary_type;    // kBinary: the Parquet type, "FIXED_LEN_BYTE_ARRAY(16) UUID"
   DataType type = DataType::kI64;  // the outcore type it maps to
 };
 
@@ -97,7 +100,7 @@ struct PageHeader {
 /// Parses the page header at the start of `bytes`; sets *header_size to its length.
 PageHeader ParsePageHeader(std::string_view bytes, const std::string& context, size_t* header_size);
 
-/// A name for error messages: "SNAPPY", "LZ4 (7)", "RLE_DICTIONARY".
+/// Names for error messages: "SNAPPY", "LZ4_RAW" or "42" (an unknown codec); "RLE_DICTIONARY".
 std::string CodecName(int32_t codec);
 std::string EncodingName(Encoding encoding);
 
