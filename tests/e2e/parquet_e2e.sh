@@ -90,4 +90,32 @@ assert a["input_schema"] == b["input_schema"] and a["feature_names"] == b["featu
 close(a["steps"], b["steps"], "steps")
 close(a["estimator"]["state"], b["estimator"]["state"], "estimator")
 PYEOF
+# Binary columns (BLOB, UUID, INTERVAL) are refused with their name and Parquet type when a
+# command reads them, never written as text; a model that does not use them reads the file.
+# TIME reads as seconds since midnight.
+duckdb "COPY (SELECT *, 'a'::BLOB || chr(0)::BLOB AS bl, uuid() AS u, INTERVAL 1 DAY AS iv, TIME '01:02:03.5' AS tm FROM read_parquet('pq/taxi-000.parquet')) TO 'binary.parquet' (FORMAT PARQUET, ROW_GROUP_SIZE 30000)" >/dev/null
+check "a model that does not use the binary columns reads the file" "$OUTCORE" predict model.json binary.parquet -o b1 --quiet
+expect_error "--keep of a BLOB column names it and its type" 3 \
+  "binary.parquet: column 'bl' is Parquet BYTE_ARRAY without a string annotation: binary data" \
+  "$OUTCORE" predict model.json binary.parquet -o b2 --keep bl
+expect_error "sample of every column refuses the BLOB column" 3 "binary.parquet: column 'bl' is Parquet BYTE_ARRAY" \
+  "$OUTCORE" sample binary.parquet -n 10 -o b3.parquet
+expect_error "a UUID column is refused" 3 "column 'u' is Parquet FIXED_LEN_BYTE_ARRAY\(16\) UUID: binary data" \
+  "$OUTCORE" sample binary.parquet -n 10 --columns Total_Amt,u -o b4.parquet
+expect_error "an INTERVAL column is refused" 3 "column 'iv' is Parquet FIXED_LEN_BYTE_ARRAY\(12\) INTERVAL: binary data" \
+  "$OUTCORE" sample binary.parquet -n 10 --columns Total_Amt,iv -o b5.parquet
+check "no sample file is left by a refusal" bash -c "! ls b3.parquet b4.parquet b5.parquet 2>/dev/null"
+check "sample of the other columns" "$OUTCORE" sample binary.parquet -n 10 --columns Total_Amt,tm -o b6.parquet -q
+duckdb "SELECT count(*), any_value(typeof(tm)), min(tm), max(tm) FROM read_parquet('b6.parquet')" >b6.json
+check "TIME is written back as seconds since midnight, a DOUBLE DuckDB reads" $PY -c "
+import json; a = json.loads(open('b6.json').readline())['rows'][0]; assert a == ['10', 'DOUBLE', '3723.5', '3723.5'], a"
+
+# A bad value in a Parquet column has its own type: no advice to declare it (that is for
+# CSV columns whose type was inferred).
+duckdb "COPY (SELECT CASE WHEN i = 3 THEN 'inf'::DOUBLE ELSE i END AS d FROM range(10) t(i)) TO 'inf.parquet' (FORMAT PARQUET)" >/dev/null
+expect_error "sample: a Parquet bad value says how to skip it" 3 \
+  "^outcore: error: inf.parquet: row group 0, row 4: column 'd': cannot parse 'inf' as float: infinite values are not read \(skip such rows with --on-bad-rows skip\)$" \
+  "$OUTCORE" sample inf.parquet -n 5 -o inf.csv
+check "sample: and not to declare the column's type" bash -c "! grep -q 'declare' '$WORK/stderr'"
+
 finish
