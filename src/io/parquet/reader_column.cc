@@ -149,7 +149,11 @@ void ColumnReader::Values::Clear() {
 
 ColumnReader::ColumnReader(const LeafColumn& leaf, DataType target,
                            const std::vector<std::string>& na_values)
-    : leaf_(leaf), target_(target), na_(na_values) {}
+    : leaf_(leaf), target_(target), na_(na_values) {
+  // The source refuses binary columns before reading (naming the file): never read as text.
+  if (leaf_.kind == ValueKind::kBinary)
+    Fail(ErrorCode::kInternal, "column '" + leaf_.name + "' of binary data reached the reader");
+}
 
 void ColumnReader::StartChunk(std::string bytes, const ChunkInfo& chunk, std::string context) {
   chunk_ = std::move(bytes);
@@ -574,7 +578,6 @@ void ColumnReader::BytesToNatural(Values* out) {
                                 : ": not UTF-8, though the file declares the column a STRING"});
     return;
   }
-  if (leaf_.kind == ValueKind::kBinary) return;  // refused before reading; kept for safety
   const std::vector<std::string_view>& s = out->strings;
   const int64_t n = static_cast<int64_t>(s.size());
   out->doubles.resize(n);

@@ -40,14 +40,15 @@ class ColumnReader {
   const std::vector<BadValue>& bad_values() const { return bad_; }
 
  private:
-  // Values decoded to the leaf's natural representation (see ValueKind): ints for kInt,
-  // kDate and kTimestamp (as microseconds), doubles for kDouble and kDecimal, bools, strings.
   // A stored value that has no natural value (an overflowing date, a string not UTF-8).
   struct BadNatural {
     int64_t index;
     std::string text;  // printable
     std::string why;   // as BadValue::why
   };
+  // Values decoded to the leaf's natural representation (see ValueKind): ints for kInt,
+  // kDate and kTimestamp (as microseconds), doubles for kDouble, kDecimal and kTime (as
+  // seconds), bools, strings.
   struct Values {
     std::vector<int64_t> ints;
     std::vector<double> doubles;
