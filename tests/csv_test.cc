@@ -518,6 +518,25 @@ TEST(CsvInference, RareBadValuesAreReportedNotInferredAsText) {
   EXPECT_EQ(stats.rejects[0].reason, "column 'i': cannot parse '7x' as int");
 }
 
+// A Latin-1 value in a column inferred as numeric (the sample skips the rows it cannot read
+// as text) is reported as an encoding problem, with file, line and column.
+TEST(CsvInference, Latin1ValueInANumericColumnIsAnEncodingError) {
+  TempDir dir;
+  std::string content = "name,age\n";
+  for (int k = 0; k < 300; ++k) content += (k == 7 ? std::string("Jos\xE9") : std::to_string(k)) + ",3\n";
+  const std::string path = dir.Write("latin1.csv", content);
+  EXPECT_EQ(MakeCsvSource({})->InspectSchema(path),
+            Columns({{"name", DataType::kI64}, {"age", DataType::kI64}}));
+  EXPECT_EQ(ErrorOf([&] { ReadCsv(path); }),
+            path + ":9: column 'name': cannot parse 'Jos\\xE9' as int: not UTF-8 (convert the "
+                   "file to UTF-8, e.g. iconv -f latin1 -t utf-8)" + kHint);
+  ReadOptions as_float;
+  as_float.dtypes["name"] = DataType::kF64;
+  EXPECT_EQ(ErrorOf([&] { ReadCsv(path, as_float); }),
+            path + ":9: column 'name': cannot parse 'Jos\\xE9' as float: not UTF-8 (convert the "
+                   "file to UTF-8, e.g. iconv -f latin1 -t utf-8)" + kHint);
+}
+
 TEST(CsvInference, DeclaredTypesWin) {
   TempDir dir;
   const std::string path = dir.Write("a.csv", "a,b\n1,2009-01-01\n2,2009-01-02\n");

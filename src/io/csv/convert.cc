@@ -307,6 +307,10 @@ std::string Printable(std::string_view text, size_t max_bytes) {
 }
 
 std::string WhyNotParsed(DataType type, std::string_view text) {
+  // Text in another encoding (Latin-1 'Jos\xE9') is an encoding problem in any column: a
+  // numeric column inferred from the rows around it must say so, not that it is no number.
+  if (!IsUtf8Text(text) && text.find('\0') == std::string_view::npos)
+    return ": not UTF-8 (convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8)";
   switch (type) {
     case DataType::kI64: {
       std::string_view digits = TrimSpaces(text);
