@@ -181,18 +181,25 @@ bool ParseTimestamp(std::string_view text, int64_t* out) {
   return true;
 }
 
-std::string_view Unquote(std::string_view field, std::string* scratch) {
-  if (field.empty() || field[0] != '"') return field;
+std::string_view Unquote(std::string_view field, const Dialect& dialect, std::string* scratch) {
+  if (!dialect.IsQuoted(field.data(), field.size())) return field;
   scratch->clear();
-  for (size_t i = 1; i < field.size(); ++i) {
-    if (field[i] != '"') {
-      scratch->push_back(field[i]);
-    } else if (i + 1 < field.size() && field[i + 1] == '"') {
-      scratch->push_back('"');
-      ++i;
+  size_t i = 1;
+  for (; i < field.size(); ++i) {
+    const char c = field[i];
+    if (c == dialect.quote) {
+      if (i + 1 < field.size() && field[i + 1] == dialect.quote) {
+        scratch->push_back(c);  // "" is a quote
+        ++i;
+        continue;
+      }
+      ++i;  // the closing quote: what follows it, up to the delimiter, is data
+      break;
     }
-    // A lone quote closes (or, in malformed input, reopens) quoting: it is not content.
+    if (dialect.escaping && c == dialect.escape && i + 1 < field.size()) ++i;
+    scratch->push_back(field[i]);
   }
+  scratch->append(field.substr(std::min(i, field.size())));
   return *scratch;
 }
 

@@ -195,7 +195,7 @@ std::vector<Split> CsvSource::Plan(const std::vector<std::string>& inputs, int64
       continue;
     }
     File file(path);
-    RowBoundaryFinder boundaries(file, layout.data_begin);
+    RowBoundaryFinder boundaries(file, layout.data_begin, Dialect(options_));
     for (int64_t begin = layout.data_begin; begin < layout.size;) {
       const int64_t nominal_end = begin + split_size;
       const int64_t end =
@@ -236,9 +236,13 @@ std::unique_ptr<SplitReader> CsvSource::Open(const Split& split, const ScanOptio
 }  // namespace
 
 std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options, const CsvTuning& tuning) {
-  const char d = options.delimiter;
-  if (d == '"' || d == '\n' || d == '\r')
+  const char d = options.delimiter, q = options.quote, e = options.escape;
+  if (d == '"' || d == '\n' || d == '\r' || d == '\0' || (q != '\0' && d == q))
     Fail(ErrorCode::kUsage, std::string("invalid CSV delimiter '") + d + "'");
+  if (q == '\n' || q == '\r')
+    Fail(ErrorCode::kUsage, "invalid CSV quote: a line end");
+  if (e != '\0' && (e == d || e == '\n' || e == '\r'))
+    Fail(ErrorCode::kUsage, std::string("invalid CSV escape character '") + e + "'");
   // Buffer positions are 32-bit.
   if (tuning.block_bytes < 1 || tuning.max_row_bytes > (int64_t{1} << 30))
     Fail(ErrorCode::kUsage, "invalid CSV block or row size");
@@ -248,6 +252,30 @@ std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options, const CsvTunin
 }  // namespace outcore::csv
 
 namespace outcore {
+
+bool ParseQuoteOption(const std::string& text, char* quote) {
+  if (text.empty() || text == "none") {
+    *quote = '\0';
+    return true;
+  }
+  if (text.size() != 1 || text[0] == '\0') return false;
+  *quote = text[0];
+  return true;
+}
+
+bool ParseEscapeOption(const std::string& text, char* escape) {
+  if (text.size() > 1 || (text.size() == 1 && text[0] == '\0')) return false;
+  *escape = text.empty() ? '\0' : text[0];
+  return true;
+}
+
+std::string QuoteOptionText(char quote) {
+  return quote == '\0' ? "none" : std::string(1, quote);
+}
+
+std::string EscapeOptionText(char escape) {
+  return escape == '\0' ? "" : std::string(1, escape);
+}
 
 std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options) {
   return csv::MakeCsvSource(options, csv::CsvTuning());
