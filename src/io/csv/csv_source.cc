@@ -2,13 +2,12 @@
 // opens split readers.
 //
 // The dialect, shared by the planner, the header reader and the tokenizer: RFC 4180 with LF or
-// CRLF line ends, a configurable delimiter, a UTF-8 BOM skipped, blank lines skipped. Quoting
-// is decided by quote parity: every '"' toggles "inside quotes", and delimiters and newlines
-// inside are content. For RFC 4180 input that is exactly the standard; for a stray quote in
-// an unquoted field (5"3) it differs from Python's csv module, but it is the one rule that
-// can be applied from any row start by counting quotes, which is what makes a split's rows
-// identical to what a serial read finds there. A field that starts with a quote is unquoted
-// ("" becomes ", other quotes are dropped); other fields are taken as they are.
+// CRLF line ends, a configurable delimiter, quote and escape, a UTF-8 BOM skipped, blank lines
+// skipped. A quote opens a quoted field only at the start of a field; in an unquoted field
+// (12" pizza) it is data, as in Python's csv module and pandas (dialect.h). The rule is
+// applied from a row start by a state machine, so a split's rows are exactly what a serial
+// read finds there. A field that starts with a quote is unquoted ("" and escaped bytes become
+// data, what follows the closing quote is kept); other fields are taken as they are.
 #include <sys/stat.h>
 
 #include <algorithm>
