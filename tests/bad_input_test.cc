@@ -220,11 +220,12 @@ TEST(BadInput, InvalidUtf8) {
                      "to UTF-8, e.g. iconv -f latin1 -t utf-8)"},
                  {4, "column 's': cannot parse '\\xA9cd' as string: not UTF-8 (convert the file "
                      "to UTF-8, e.g. iconv -f latin1 -t utf-8)"}}});
-  // In a number it is a parse error; in a column not read, nothing.
+  // In a number too it is an encoding error (not "no number"); in a column not read, nothing.
   Check({.name = "utf8_number",
          .bytes = "a,b\n1\xE9,x\xE9\n",
          .columns = {{"a", kFloat}},
-         .bad = {{2, "column 'a': cannot parse '1\\xE9' as float"}}});
+         .bad = {{2, "column 'a': cannot parse '1\\xE9' as float: not UTF-8 (convert the file "
+                     "to UTF-8, e.g. iconv -f latin1 -t utf-8)"}}});
   Check({.name = "utf8_unread", .bytes = "a,b\n1,x\xE9\n", .columns = {{"a", kInt}}, .rows = {{"1"}}});
 }
 

@@ -15,6 +15,7 @@
 #include "io/csv/csv_reader.h"
 #include "outcore/error.h"
 #include "outcore/io.h"
+#include "outcore/sink.h"
 
 namespace outcore {
 namespace {
@@ -122,6 +123,106 @@ TEST(CsvRfc4180, QuotedDelimiterDoubledQuoteAndNewline) {
   Table t = ReadCsv(path);
   EXPECT_EQ(t.rows, (Rows{{"1", "a,b"}, {"2", "say \"hi\""}, {"3", "two\nlines"}, {"4", "plain"}}));
   EXPECT_EQ(t.schema, Columns({{"id", DataType::kI64}, {"text", DataType::kString}}));
+}
+
+// A quote opens a quoted field only at the start of a field; inside an unquoted field it is
+// data (as in Python's csv module, pandas and DuckDB). Parity would merge rows 1 to 3 here.
+TEST(CsvQuoting, QuoteInsideAnUnquotedFieldIsData) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "a.csv", "id,item,price\n1,12\" pizza,10\n2,large,12\n3,6\" sub,5\n4,plain,7\n");
+  Table t = ReadCsv(path);
+  EXPECT_EQ(t.rows, (Rows{{"1", "12\" pizza", "10"},
+                          {"2", "large", "12"},
+                          {"3", "6\" sub", "5"},
+                          {"4", "plain", "7"}}));
+}
+
+// Each case as Python's csv module (and pandas) reads it.
+TEST(CsvQuoting, TheRuleFieldByField) {
+  TempDir dir;
+  const std::string path = dir.Write("a.csv",
+                                     "a,b\n"
+                                     "1,\"ab\"cd\n"         // after the closing quote: data
+                                     "2,\"a\"\"b\"\n"       // doubled quote
+                                     "3,\"p\\\"q\"\n"       // no escape character by default
+                                     "4,x\"y\"z\n"          // quotes mid-field
+                                     "5,\"\"\n"             // quoted empty: missing
+                                     "6,\"q\"\"\"\n"        // ends in a doubled quote
+                                     "7,\"ab\"c\"d,e\"\n"); // a quote after the close is data
+  ScanOptions scan = Scan({{"a", DataType::kI64}, {"b", DataType::kString}}, BadRowPolicy::kReject);
+  ReadStats stats;
+  Table t = ReadCsv(path, {}, scan, &stats);
+  EXPECT_EQ(t.rows, (Rows{{"1", "abcd"},
+                          {"2", "a\"b"},
+                          {"3", "p\\q\""},
+                          {"4", "x\"y\"z"},
+                          {"5", kNull},
+                          {"6", "q\""}}));
+  ASSERT_EQ(stats.rejects.size(), 1u);  // 7,"ab"c"d / e" : three fields
+  EXPECT_EQ(stats.rejects[0].line, 8);
+  EXPECT_EQ(stats.rejects[0].reason, "expected 2 fields, found 3");
+}
+
+// Spaces before a quote make the field unquoted: the spaces and quotes are data and a
+// delimiter after them splits it (Python's csv module and pandas; DuckDB strips the spaces).
+TEST(CsvQuoting, SpacesBeforeAQuoteMakeAnUnquotedField) {
+  TempDir dir;
+  const std::string path = dir.Write("a.csv", "a,b,c\n1, \"x,y\"\n2, \"z\",w\n");
+  ScanOptions scan = Scan({{"a", DataType::kI64}, {"b", DataType::kString}, {"c", DataType::kString}},
+                          BadRowPolicy::kSkip);
+  EXPECT_EQ(ReadCsv(path, {}, scan).rows, (Rows{{"1", " \"x", "y\""}, {"2", " \"z\"", "w"}}));
+}
+
+TEST(CsvQuoting, BackslashEscape) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "a.csv",
+      "a,b\n1,\"p\\\"q\"\n2,\"a\\\\\"\n3,\"x\\,y\"\n4,\"d\"\"q\"\n5,c:\\dir\\\n6,\"n\\\nl\"\n");
+  ReadOptions options;
+  options.escape = '\\';
+  Table t = ReadCsv(path, options);
+  EXPECT_EQ(t.rows, (Rows{{"1", "p\"q"},
+                          {"2", "a\\"},
+                          {"3", "x,y"},
+                          {"4", "d\"q"},
+                          {"5", "c:\\dir\\"},  // outside quotes the escape is data
+                          {"6", "n\nl"}}));
+  // Quote parity would take the escaped quote for the close, and the next for an opening one.
+  const std::string alone = dir.Write("b.csv", "a,b\n7,\"\\\"\"\n8,z\n");
+  EXPECT_EQ(ReadCsv(alone, options).rows, (Rows{{"7", "\""}, {"8", "z"}}));
+}
+
+TEST(CsvQuoting, QuotingOff) {
+  TempDir dir;
+  const std::string path = dir.Write("a.csv", "a,b\n1,\"x\"\n2,\"y\n3,12\" z\n");
+  ReadOptions options;
+  options.quote = '\0';
+  EXPECT_EQ(ReadCsv(path, options).rows,
+            (Rows{{"1", "\"x\""}, {"2", "\"y"}, {"3", "12\" z"}}));
+  ReadOptions single;
+  single.quote = '\'';
+  const std::string other = dir.Write("b.csv", "a,b\n1,'x,y'\n2,\"z\"\n3,'it''s'\n");
+  EXPECT_EQ(ReadCsv(other, single).rows,
+            (Rows{{"1", "x,y"}, {"2", "\"z\""}, {"3", "it's"}}));
+}
+
+TEST(CsvQuoting, HeaderFollowsTheRule) {
+  TempDir dir;
+  const std::string path = dir.Write("a.csv", "size\",\"b,c\"\n1,2\n");
+  EXPECT_EQ(MakeCsvSource({})->InspectSchema(path),
+            Columns({{"size\"", DataType::kI64}, {"b,c", DataType::kI64}}));
+}
+
+TEST(CsvQuoting, BadOptions) {
+  ReadOptions same;
+  same.quote = ',';
+  EXPECT_NE(ErrorOf([&] { MakeCsvSource(same); }, ErrorCode::kUsage).find("delimiter"),
+            std::string::npos);
+  ReadOptions escape;
+  escape.escape = ',';
+  EXPECT_NE(ErrorOf([&] { MakeCsvSource(escape); }, ErrorCode::kUsage).find("escape"),
+            std::string::npos);
 }
 
 TEST(CsvRfc4180, CrlfLineEnds) {
@@ -517,6 +618,25 @@ TEST(CsvInference, RareBadValuesAreReportedNotInferredAsText) {
   EXPECT_EQ(stats.rejects[0].reason, "column 'i': cannot parse '7x' as int");
 }
 
+// A Latin-1 value in a column inferred as numeric (the sample skips the rows it cannot read
+// as text) is reported as an encoding problem, with file, line and column.
+TEST(CsvInference, Latin1ValueInANumericColumnIsAnEncodingError) {
+  TempDir dir;
+  std::string content = "name,age\n";
+  for (int k = 0; k < 300; ++k) content += (k == 7 ? std::string("Jos\xE9") : std::to_string(k)) + ",3\n";
+  const std::string path = dir.Write("latin1.csv", content);
+  EXPECT_EQ(MakeCsvSource({})->InspectSchema(path),
+            Columns({{"name", DataType::kI64}, {"age", DataType::kI64}}));
+  EXPECT_EQ(ErrorOf([&] { ReadCsv(path); }),
+            path + ":9: column 'name': cannot parse 'Jos\\xE9' as int: not UTF-8 (convert the "
+                   "file to UTF-8, e.g. iconv -f latin1 -t utf-8)" + kHint);
+  ReadOptions as_float;
+  as_float.dtypes["name"] = DataType::kF64;
+  EXPECT_EQ(ErrorOf([&] { ReadCsv(path, as_float); }),
+            path + ":9: column 'name': cannot parse 'Jos\\xE9' as float: not UTF-8 (convert the "
+                   "file to UTF-8, e.g. iconv -f latin1 -t utf-8)" + kHint);
+}
+
 TEST(CsvInference, DeclaredTypesWin) {
   TempDir dir;
   const std::string path = dir.Write("a.csv", "a,b\n1,2009-01-01\n2,2009-01-02\n");
@@ -827,20 +947,30 @@ TEST(CsvSplits, SplitReadingEqualsSerialReading) {
 
 // Garbage in (random quotes, delimiters, CRs, ragged rows, bad values): split reading must
 // still agree with serial reading on every row and every reject, and never crash.
+// With every dialect (doubled quotes, a backslash escape, no quoting, another quote
+// character), on the baseline and the AVX2 scanner.
 TEST(CsvSplits, RandomGarbageReadsTheSameInSplits) {
   TempDir dir;
-  const char* pieces[] = {"1",        "-2", "3.5", "x",  "",     "\"q,\"",   "\"a\"\"b\"",
-                          "\"l\nm\"", "\"", ",",   "\n", "\r\n", "\"\r\n\"", " "};
+  // Good values, quoted fields, quotes inside unquoted fields (12" x), escapes; then rarer
+  // structural pieces (a lone quote, delimiter, line end) that shift everything after them.
+  const char* pieces[] = {"1",       "-2",       "3.5",     "x",       "",      "\"q,\"",
+                          "\"a\"\"b\"", "\"l\nm\"", "12\" x",  "\"p\\\"q\"", "'s,t'", "a\\",
+                          "\"",      ",",        "\n",      "\r\n",    "\"\r\n\"", " ",
+                          " \"y\"",   "\\",       "'",       "\"ab\"c",  "x\"\n"};
+  const int common = 12, all = static_cast<int>(std::size(pieces));
+  ReadOptions escape, unquoted, single;
+  escape.escape = '\\';
+  unquoted.quote = '\0';
+  single.quote = '\'';
   int64_t total_read = 0, total_rejected = 0;
-  for (uint32_t seed = 0; seed < 40; ++seed) {
+  for (uint32_t seed = 0; seed < 80; ++seed) {
+    const ReadOptions options = std::vector<ReadOptions>{{}, escape, unquoted, single}[seed % 4];
     std::mt19937 rng(seed);
     std::string content = "a,b,c\n";
-    // Mostly three-field rows of good and bad values, with now and then a stray structural
-    // piece (quote, delimiter, line end) that shifts everything after it.
     for (int row = 0; row < 60; ++row) {
       for (int field = 0; field < 3; ++field) {
         if (field > 0) content += ',';
-        content += pieces[rng() % (rng() % 20 == 0 ? 14 : 8)];
+        content += pieces[rng() % (rng() % 20 == 0 ? all : common)];
       }
       content += rng() % 3 ? "\n" : "\r\n";
     }
@@ -850,15 +980,15 @@ TEST(CsvSplits, RandomGarbageReadsTheSameInSplits) {
              BadRowPolicy::kReject);
     scan.batch_rows = 3;
     ReadStats serial_stats;
-    const Table serial = ReadCsv(path, {}, scan, &serial_stats);
+    const Table serial = ReadCsv(path, options, scan, &serial_stats);
     total_read += serial_stats.rows_read;
     total_rejected += serial_stats.rows_rejected;
-    for (int64_t split_size : {1, 5, 16, 64}) {
-      for (bool avx2 : {false, true}) {
+    for (int64_t split_size : {1, 5, 16, 64, 1 << 20}) {
+      for (int variant = 0; variant < 4; ++variant) {
         CsvTuning tuning;
-        tuning.block_bytes = 16;
-        tuning.allow_avx2 = avx2;
-        std::unique_ptr<Source> source = csv::MakeCsvSource({}, tuning);
+        tuning.block_bytes = variant < 2 ? 16 : 1 << 20;  // scans of a few bytes, or whole blocks
+        tuning.allow_avx2 = variant % 2 == 1;
+        std::unique_ptr<Source> source = csv::MakeCsvSource(options, tuning);
         Table joined;
         std::vector<RejectedRow> rejects;
         int64_t rejected = 0;
@@ -869,7 +999,8 @@ TEST(CsvSplits, RandomGarbageReadsTheSameInSplits) {
           rejects.insert(rejects.end(), stats.rejects.begin(), stats.rejects.end());
           rejected += stats.rows_rejected;
         }
-        ASSERT_EQ(joined.rows, serial.rows) << "seed " << seed << " split " << split_size;
+        ASSERT_EQ(joined.rows, serial.rows)
+            << "seed " << seed << " split " << split_size << " variant " << variant;
         ASSERT_EQ(rejected, serial_stats.rows_rejected);
         ASSERT_EQ(rejects.size(), serial_stats.rejects.size());
         for (size_t i = 0; i < rejects.size(); ++i) {
@@ -1010,6 +1141,60 @@ TEST(CsvReadAll, InfersTheSchemaWithoutProjection) {
   const std::string header_only = dir.Write("h.csv", "a,b\n");
   EXPECT_EQ(ReadAll(*source, {header_only}, {}, 2).schema,
             Columns({{"a", DataType::kF64}, {"b", DataType::kF64}}));
+}
+
+// ---------------------------------------------------------------- writer round trip
+
+// Any batch written by the CSV writer reads back with the same rows and values: one column
+// or several, nulls, strings with quotes, delimiters and line breaks. A row whose only field
+// is missing is written as "" (not a blank line, which readers skip). The empty string reads
+// back as missing (it matches na_values "", as in pandas).
+TEST(CsvWriter, RoundTripThroughTheReader) {
+  TempDir dir;
+  const char* pieces[] = {"", "a", "12\" pizza", "x,y", "two\nlines", "\"", "cr\r\nlf", " s "};
+  const DataType types[] = {DataType::kF64, DataType::kI64, DataType::kString};
+  for (uint32_t seed = 0; seed < 30; ++seed) {
+    std::mt19937 rng(seed);
+    const int num_columns = 1 + static_cast<int>(rng() % 3);
+    const int64_t rows = 1 + rng() % 200;
+    std::vector<Field> fields;
+    Batch batch;
+    batch.num_rows = rows;
+    for (int c = 0; c < num_columns; ++c) {
+      const DataType type = types[rng() % 3];
+      fields.push_back({"c" + std::to_string(c), type});
+      auto column = std::make_shared<Column>(type);
+      column->length = rows;
+      if (type == DataType::kString) column->offsets.push_back(0);
+      for (int64_t r = 0; r < rows; ++r) {
+        if (type == DataType::kF64) column->f64.push_back(static_cast<double>(rng()) / 7.0);
+        if (type == DataType::kI64) column->i64.push_back(static_cast<int64_t>(rng()) - (1 << 30));
+        if (type == DataType::kString) {
+          column->chars += std::string(pieces[rng() % 8]) + pieces[rng() % 8];
+          column->offsets.push_back(static_cast<int64_t>(column->chars.size()));
+        }
+      }
+      for (int64_t r = 0; r < rows; ++r)
+        if (rng() % 3 == 0) column->SetNull(r);
+      batch.Add(fields.back().name, column);
+    }
+    Rows expected;
+    for (int64_t r = 0; r < rows; ++r) {
+      std::vector<std::string> row;
+      for (const ColumnPtr& column : batch.columns) {
+        const bool missing = column->IsNull(r) || column->ToString(r).empty();
+        row.push_back(missing ? kNull : column->ToString(r));
+      }
+      expected.push_back(row);
+    }
+    const std::string path = dir.path() + "/w" + std::to_string(seed) + ".csv";
+    auto writer = OpenPartWriter(path, OutputFormat::kCsv, Schema(fields), WriterOptions());
+    writer->Write(batch);
+    ASSERT_EQ(writer->Finish(), rows);
+    const Table table = ReadCsv(path, {}, Scan(fields));
+    EXPECT_EQ(table.rows.size(), static_cast<size_t>(rows)) << "seed " << seed;
+    EXPECT_EQ(table.rows, expected) << "seed " << seed;
+  }
 }
 
 }  // namespace

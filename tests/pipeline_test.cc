@@ -259,6 +259,37 @@ TEST(ModelFile, SaveLoadGivesSamePredictions) {
   EXPECT_EQ(back.pipeline.Predict(b, nullptr), m.pipeline.Predict(b, nullptr));
 }
 
+// The quote and escape read options go from the spec into the model file and back (and are
+// left out of it when they are the defaults, so such a model reads as before).
+TEST(ModelFile, QuoteAndEscapeOptionsRoundTrip) {
+  const std::string model_table = "[model]\nkind = \"logistic_regression\"\n";
+  PipelineSpec spec = ParseSpec("target = \"y\"\n[read]\nquote = \"none\"\nescape = \"\\\\\"\n" + model_table, "q.toml");
+  EXPECT_EQ(spec.read.quote, '\0');
+  EXPECT_EQ(spec.read.escape, '\\');
+  EXPECT_EQ(ParseSpec("target = \"y\"\n[read]\nquote = \"\"\n" + model_table, "q.toml").read.quote, '\0');
+  EXPECT_EQ(ParseSpec("target = \"y\"\n[read]\nquote = \"'\"\n" + model_table, "q.toml").read.quote, '\'');
+  ExpectError([&] { ParseSpec("target = \"y\"\n[read]\nquote = \"ab\"\n" + model_table, "q.toml"); },
+              ErrorCode::kModel, "q.toml: 'read.quote' must be one character, or \"\" or \"none\"");
+  ExpectError([&] { ParseSpec("target = \"y\"\n[read]\nescape = 1\n" + model_table, "q.toml"); },
+              ErrorCode::kModel, "q.toml: 'read.escape' must be one character");
+
+  Model m = SmallModel();
+  EXPECT_FALSE(ModelToJson(m).at("read_options").contains("quote"));
+  m.read.quote = '\0';
+  m.read.escape = '\\';
+  const std::string path = TempPath("quote.json");
+  SaveModel(m, path);
+  Model back = LoadModel(path);
+  EXPECT_EQ(back.read.quote, '\0');
+  EXPECT_EQ(back.read.escape, '\\');
+  m.read.quote = '\'';
+  m.read.escape = '\0';
+  SaveModel(m, path);
+  back = LoadModel(path);
+  EXPECT_EQ(back.read.quote, '\'');
+  EXPECT_EQ(back.read.escape, '\0');
+}
+
 TEST(ModelFile, RefusesWhatItCannotTrust) {
   Model m = SmallModel();
   Json good = ModelToJson(m);

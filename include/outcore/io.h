@@ -16,12 +16,23 @@ enum class BadRowPolicy { kStop, kSkip, kReject };
 /// How text input is read. Stored in the model file so predict reads as fit did.
 struct ReadOptions {
   char delimiter = ',';
+  char quote = '"';   // opens a quoted field at a field's start; '\0': no quoting
+  char escape = '\0';  // makes the next byte in a quoted field data; '\0': only "" (doubled)
   bool header = true;
   std::vector<std::string> na_values = {"", "NA", "NaN", "null"};
   std::map<std::string, DataType> dtypes;  // declared types by column name
   std::vector<std::string> parse_dates;    // columns read as timestamp
   int64_t infer_rows = 10000;              // sample size for inferring undeclared types
 };
+
+/// The `quote` read option as text: one character, or "" or "none" for no quoting (stored as
+/// '\0'). False if the text is neither.
+bool ParseQuoteOption(const std::string& text, char* quote);
+/// The `escape` read option as text: one character, or "" for none (only the doubled quote).
+bool ParseEscapeOption(const std::string& text, char* escape);
+/// The options' text as the two functions above read it ("none" and "" for '\0').
+std::string QuoteOptionText(char quote);
+std::string EscapeOptionText(char escape);
 
 /// Per-run choices that are not part of the model.
 struct ScanOptions {

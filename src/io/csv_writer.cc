@@ -79,10 +79,14 @@ class CsvWriter final : public PartWriter {
     if (finished_) Fail(ErrorCode::kInternal, file_.path() + ": write after Finish");
     CheckBatchForWrite(file_.path(), schema_, batch);
     for (int64_t row = 0; row < batch.num_rows; ++row) {
+      const size_t row_begin = out_.size();
       for (size_t i = 0; i < batch.columns.size(); ++i) {
         if (i > 0) out_.push_back(delimiter_);
         AppendValue(*batch.columns[i], row);
       }
+      // A row of one empty field would be a blank line, which readers skip: write it as ""
+      // (as Python's csv module does), which reads back as one empty field.
+      if (out_.size() == row_begin) out_.append("\"\"");
       out_.push_back('\n');
       if (out_.size() >= kFlushBytes) {
         file_.Append(out_);

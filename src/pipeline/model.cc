@@ -211,17 +211,26 @@ DataType TypeOf(const Node& n) {
 Json ReadOptionsToJson(const ReadOptions& r) {
   Json dtypes = Json::object();
   for (auto& [k, v] : r.dtypes) dtypes[k] = std::string(TypeName(v));
-  return {{"delimiter", std::string(1, r.delimiter)}, {"header", r.header},
-          {"na_values", r.na_values}, {"parse_dates", r.parse_dates},
-          {"dtype", dtypes}, {"infer_rows", r.infer_rows}};
+  Json j = {{"delimiter", std::string(1, r.delimiter)}, {"header", r.header},
+            {"na_values", r.na_values}, {"parse_dates", r.parse_dates},
+            {"dtype", dtypes}, {"infer_rows", r.infer_rows}};
+  // Only when not the default, so that such a model reads as before in older versions.
+  if (r.quote != ReadOptions().quote) j["quote"] = QuoteOptionText(r.quote);
+  if (r.escape != ReadOptions().escape) j["escape"] = EscapeOptionText(r.escape);
+  return j;
 }
 
 ReadOptions ReadOptionsFromJson(const Node& j) {
-  j.OnlyKeys({"delimiter", "header", "na_values", "parse_dates", "dtype", "infer_rows"});
+  j.OnlyKeys({"delimiter", "quote", "escape", "header", "na_values", "parse_dates", "dtype",
+              "infer_rows"});
   ReadOptions r;
   std::string delim = j.String("delimiter");
   if (delim.size() != 1) j.Get("delimiter", Json::value_t::string).Fail("must be one character");
   r.delimiter = delim[0];
+  if (j.json.contains("quote") && !ParseQuoteOption(j.String("quote"), &r.quote))
+    j.Get("quote", Json::value_t::string).Fail("must be one character or \"none\"");
+  if (j.json.contains("escape") && !ParseEscapeOption(j.String("escape"), &r.escape))
+    j.Get("escape", Json::value_t::string).Fail("must be one character or \"\"");
   r.header = j.Get("header", Json::value_t::boolean).json.get<bool>();
   r.na_values = j.Strings("na_values", false);
   r.parse_dates = j.Strings("parse_dates", true);

@@ -69,6 +69,12 @@ ReadOptions ParseRead(const Json& r, const std::string& origin) {
       if (!v.is_string() || v.get<std::string>().size() != 1)
         Bad(origin, "'" + where + "' must be one character, like \",\" or \"\\t\"");
       read.delimiter = v.get<std::string>()[0];
+    } else if (key == "quote") {
+      if (!v.is_string() || !ParseQuoteOption(v.get<std::string>(), &read.quote))
+        Bad(origin, "'" + where + "' must be one character, or \"\" or \"none\" for no quoting");
+    } else if (key == "escape") {
+      if (!v.is_string() || !ParseEscapeOption(v.get<std::string>(), &read.escape))
+        Bad(origin, "'" + where + "' must be one character, like \"\\\\\" (default: a doubled quote)");
     } else if (key == "header") {
       if (!v.is_boolean()) Bad(origin, "'" + where + "' must be true or false");
       read.header = v.get<bool>();
@@ -91,7 +97,8 @@ ReadOptions ParseRead(const Json& r, const std::string& origin) {
       }
     } else {
       Bad(origin, "unknown key '" + where +
-                      "' (known: delimiter, header, na_values, parse_dates, dtype, infer_rows)");
+                      "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
+                      "infer_rows)");
     }
   }
   return read;

@@ -24,6 +24,8 @@ Json ReadOptionsToJson(const ReadOptions& r) {
   Json dtypes = Json::object();
   for (auto& [k, v] : r.dtypes) dtypes[k] = std::string(TypeName(v));
   return {{"delimiter", std::string(1, r.delimiter)},
+          {"quote", QuoteOptionText(r.quote)},
+          {"escape", EscapeOptionText(r.escape)},
           {"header", r.header},
           {"na_values", r.na_values},
           {"parse_dates", r.parse_dates},
@@ -41,6 +43,12 @@ ReadOptions ReadOptionsFromJson(const Json& j) {
       if (!v.is_string() || v.get<std::string>().size() != 1)
         Bad("'delimiter' must be one character");
       r.delimiter = v.get<std::string>()[0];
+    } else if (key == "quote") {
+      if (!v.is_string() || !ParseQuoteOption(v.get<std::string>(), &r.quote))
+        Bad("'quote' must be one character, or \"\" or \"none\" for no quoting");
+    } else if (key == "escape") {
+      if (!v.is_string() || !ParseEscapeOption(v.get<std::string>(), &r.escape))
+        Bad("'escape' must be one character, or \"\" for a doubled quote only");
     } else if (key == "header") {
       if (!v.is_boolean()) Bad("'header' must be true or false");
       r.header = v;
@@ -63,7 +71,8 @@ ReadOptions ReadOptionsFromJson(const Json& j) {
       }
     } else {
       Bad("unknown key '" + key +
-          "' (known: delimiter, header, na_values, parse_dates, dtype, infer_rows)");
+          "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
+          "infer_rows)");
     }
   }
   return r;

@@ -199,6 +199,21 @@ class ErrorTest(unittest.TestCase):
             outcore.LogisticRegression().fit(X, [1, 2, 3, 4])
         self.assertIn("binary", str(caught.exception))
 
+    def test_csv_quote_and_escape_read_options(self):
+        X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
+        y = [0, 1, 0, 1]
+        for options, stored in [({"quote": "none"}, {"quote": "none"}),
+                                ({"escape": "\\"}, {"escape": "\\"}),
+                                ({"quote": "'", "escape": "\\"}, {"quote": "'", "escape": "\\"})]:
+            model = outcore.Pipeline([("lr", outcore.LogisticRegression())],
+                                     read_options=options).fit(X, y)
+            read = model.to_json()["read_options"]
+            self.assertEqual({k: read[k] for k in stored}, stored)
+        with self.assertRaises(ValueError) as caught:
+            outcore.Pipeline([("lr", outcore.LogisticRegression())],
+                             read_options={"quote": "ab"}).fit(X, y)
+        self.assertIn("'quote' must be one character", str(caught.exception))
+
     def test_model_text_from_a_pickle_is_read_with_the_file_loaders_caps(self):
         X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
         model = outcore.LinearRegression().fit(X, [1.0, 2.0, 3.0, 4.0])

@@ -181,18 +181,25 @@ bool ParseTimestamp(std::string_view text, int64_t* out) {
   return true;
 }
 
-std::string_view Unquote(std::string_view field, std::string* scratch) {
-  if (field.empty() || field[0] != '"') return field;
+std::string_view Unquote(std::string_view field, const Dialect& dialect, std::string* scratch) {
+  if (!dialect.IsQuoted(field.data(), field.size())) return field;
   scratch->clear();
-  for (size_t i = 1; i < field.size(); ++i) {
-    if (field[i] != '"') {
-      scratch->push_back(field[i]);
-    } else if (i + 1 < field.size() && field[i + 1] == '"') {
-      scratch->push_back('"');
-      ++i;
+  size_t i = 1;
+  for (; i < field.size(); ++i) {
+    const char c = field[i];
+    if (c == dialect.quote) {
+      if (i + 1 < field.size() && field[i + 1] == dialect.quote) {
+        scratch->push_back(c);  // "" is a quote
+        ++i;
+        continue;
+      }
+      ++i;  // the closing quote: what follows it, up to the delimiter, is data
+      break;
     }
-    // A lone quote closes (or, in malformed input, reopens) quoting: it is not content.
+    if (dialect.escaping && c == dialect.escape && i + 1 < field.size()) ++i;
+    scratch->push_back(field[i]);
   }
+  scratch->append(field.substr(std::min(i, field.size())));
   return *scratch;
 }
 
@@ -307,6 +314,10 @@ std::string Printable(std::string_view text, size_t max_bytes) {
 }
 
 std::string WhyNotParsed(DataType type, std::string_view text) {
+  // Text in another encoding (Latin-1 'Jos\xE9') is an encoding problem in any column: a
+  // numeric column inferred from the rows around it must say so, not that it is no number.
+  if (!IsUtf8Text(text) && text.find('\0') == std::string_view::npos)
+    return ": not UTF-8 (convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8)";
   switch (type) {
     case DataType::kI64: {
       std::string_view digits = TrimSpaces(text);

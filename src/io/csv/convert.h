@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "io/csv/dialect.h"
 #include "outcore/column.h"
 
 namespace outcore::csv {
@@ -50,10 +51,10 @@ inline std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-/// Content of a field as delimited by the scanner: if it starts with a quote, the quotes are
-/// removed ("" becomes ", a lone quote is dropped) into `scratch`; otherwise the text is
-/// returned as is, without copying.
-std::string_view Unquote(std::string_view field, std::string* scratch);
+/// Content of a field as delimited by the scanner: if it starts with a quote, the quoting is
+/// undone into `scratch` ("" and an escaped byte become data, the closing quote is dropped,
+/// what follows it is kept); otherwise the text is returned as is, without copying.
+std::string_view Unquote(std::string_view field, const Dialect& dialect, std::string* scratch);
 
 /// Decides whether a field is one of the missing-value spellings.
 class NaMatcher {

@@ -134,8 +134,8 @@ class CsvSplitReader final : public SplitReader {
   std::string_view FieldText(Span span) {
     const char* p = buffer_.get() + span.begin;
     const size_t n = span.end - span.begin;
-    if (n == 0 || *p != '"') return std::string_view(p, n);
-    return Unquote(std::string_view(p, n), &scratch_);
+    if (!dialect_.IsQuoted(p, n)) return std::string_view(p, n);
+    return Unquote(std::string_view(p, n), dialect_, &scratch_);
   }
   int64_t FileOffset(size_t buffer_pos) const {
     return buffer_offset_ + static_cast<int64_t>(buffer_pos);
@@ -148,6 +148,7 @@ class CsvSplitReader final : public SplitReader {
   const BadRowPolicy policy_;
   const int64_t batch_rows_;
   const int num_fields_;
+  const Dialect dialect_;
   const NaMatcher na_;
 
   int64_t file_pos_;   // next byte of the file to read
@@ -183,6 +184,7 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
       policy_(policy),
       batch_rows_(std::max<int64_t>(batch_rows, 1)),
       num_fields_(num_fields),
+      dialect_(options),
       na_(options.na_values),
       file_pos_(split.begin),
       split_end_(split.end),
@@ -206,7 +208,7 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
     schema_.Add({spec.name, spec.type});
   }
   const int segment_rows = static_cast<int>(std::min<int64_t>(batch_rows_, kMaxSegmentRows));
-  tokenizer_ = std::make_unique<Tokenizer>(options.delimiter, num_fields_, std::move(wanted_fields),
+  tokenizer_ = std::make_unique<Tokenizer>(dialect_, num_fields_, std::move(wanted_fields),
                                            segment_rows, tuning.allow_avx2);
 }
 

@@ -2,13 +2,12 @@
 // opens split readers.
 //
 // The dialect, shared by the planner, the header reader and the tokenizer: RFC 4180 with LF or
-// CRLF line ends, a configurable delimiter, a UTF-8 BOM skipped, blank lines skipped. Quoting
-// is decided by quote parity: every '"' toggles "inside quotes", and delimiters and newlines
-// inside are content. For RFC 4180 input that is exactly the standard; for a stray quote in
-// an unquoted field (5"3) it differs from Python's csv module, but it is the one rule that
-// can be applied from any row start by counting quotes, which is what makes a split's rows
-// identical to what a serial read finds there. A field that starts with a quote is unquoted
-// ("" becomes ", other quotes are dropped); other fields are taken as they are.
+// CRLF line ends, a configurable delimiter, quote and escape, a UTF-8 BOM skipped, blank lines
+// skipped. A quote opens a quoted field only at the start of a field; in an unquoted field
+// (12" pizza) it is data, as in Python's csv module and pandas (dialect.h). The rule is
+// applied from a row start by a state machine, so a split's rows are exactly what a serial
+// read finds there. A field that starts with a quote is unquoted ("" and escaped bytes become
+// data, what follows the closing quote is kept); other fields are taken as they are.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -195,7 +194,7 @@ std::vector<Split> CsvSource::Plan(const std::vector<std::string>& inputs, int64
       continue;
     }
     File file(path);
-    RowBoundaryFinder boundaries(file, layout.data_begin);
+    RowBoundaryFinder boundaries(file, layout.data_begin, Dialect(options_));
     for (int64_t begin = layout.data_begin; begin < layout.size;) {
       const int64_t nominal_end = begin + split_size;
       const int64_t end =
@@ -236,9 +235,13 @@ std::unique_ptr<SplitReader> CsvSource::Open(const Split& split, const ScanOptio
 }  // namespace
 
 std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options, const CsvTuning& tuning) {
-  const char d = options.delimiter;
-  if (d == '"' || d == '\n' || d == '\r')
+  const char d = options.delimiter, q = options.quote, e = options.escape;
+  if (d == '"' || d == '\n' || d == '\r' || d == '\0' || (q != '\0' && d == q))
     Fail(ErrorCode::kUsage, std::string("invalid CSV delimiter '") + d + "'");
+  if (q == '\n' || q == '\r')
+    Fail(ErrorCode::kUsage, "invalid CSV quote: a line end");
+  if (e != '\0' && (e == d || e == '\n' || e == '\r'))
+    Fail(ErrorCode::kUsage, std::string("invalid CSV escape character '") + e + "'");
   // Buffer positions are 32-bit.
   if (tuning.block_bytes < 1 || tuning.max_row_bytes > (int64_t{1} << 30))
     Fail(ErrorCode::kUsage, "invalid CSV block or row size");
@@ -248,6 +251,30 @@ std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options, const CsvTunin
 }  // namespace outcore::csv
 
 namespace outcore {
+
+bool ParseQuoteOption(const std::string& text, char* quote) {
+  if (text.empty() || text == "none") {
+    *quote = '\0';
+    return true;
+  }
+  if (text.size() != 1 || text[0] == '\0') return false;
+  *quote = text[0];
+  return true;
+}
+
+bool ParseEscapeOption(const std::string& text, char* escape) {
+  if (text.size() > 1 || (text.size() == 1 && text[0] == '\0')) return false;
+  *escape = text.empty() ? '\0' : text[0];
+  return true;
+}
+
+std::string QuoteOptionText(char quote) {
+  return quote == '\0' ? "none" : std::string(1, quote);
+}
+
+std::string EscapeOptionText(char escape) {
+  return escape == '\0' ? "" : std::string(1, escape);
+}
 
 std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options) {
   return csv::MakeCsvSource(options, csv::CsvTuning());

@@ -44,8 +44,8 @@ constexpr char kNotTextAdvice[] =
   Fail(ErrorCode::kIO, path + ": " + what + ": " + std::strerror(errno));
 }
 
-// One row of text starting at `offset`, without its line end; parity decides which newline
-// ends it. Used for the header only, so a simple byte loop is fast enough.
+// One row of text starting at `offset`, without its line end; the quoting rule decides which
+// newline ends it. Used for the header only, so a simple byte loop is fast enough.
 struct RowText {
   std::string text;
   int64_t next = 0;           // offset after the row's '\n' (or the file size)
@@ -53,23 +53,22 @@ struct RowText {
   bool too_long = false;      // cut after kMaxHeaderBytes
 };
 
-RowText ReadRowText(const File& file, int64_t offset) {
+RowText ReadRowText(const File& file, int64_t offset, const Dialect& dialect) {
   RowText row;
   std::string chunk(64 << 10, '\0');
-  bool in_quotes = false;
+  QuoteState state = QuoteState::kFieldStart;
   int64_t pos = offset;
   while (true) {
     const int64_t n = file.Read(pos, static_cast<int64_t>(chunk.size()), chunk.data());
     if (n == 0) {
       row.next = pos;
-      row.unterminated = in_quotes;
+      row.unterminated = IsInsideQuotes(state);
       break;
     }
     int64_t i = 0;
     for (; i < n; ++i) {
       const char c = chunk[i];
-      if (c == '"') in_quotes = !in_quotes;
-      if (c == '\n' && !in_quotes) break;
+      if (dialect.Step(&state, c) && c == '\n') break;
     }
     row.text.append(chunk.data(), i);
     if (i < n) {
@@ -87,11 +86,11 @@ RowText ReadRowText(const File& file, int64_t offset) {
 }
 
 // A CR outside quotes that does not end the row (whose CRLF is already cut off).
-bool HasLoneCr(std::string_view text) {
-  bool in_quotes = false;
+bool HasLoneCr(std::string_view text, const Dialect& dialect) {
+  QuoteState state = QuoteState::kFieldStart;
   for (const char c : text) {
-    if (c == '"') in_quotes = !in_quotes;
-    if (c == '\r' && !in_quotes) return true;
+    dialect.Step(&state, c);
+    if (c == '\r' && !IsInsideQuotes(state)) return true;
   }
   return false;
 }
@@ -112,12 +111,13 @@ void CheckLooksLikeText(const File& file) {
 
 // The header (or, without one, the first row) at `pos` fixes the columns: it must be UTF-8
 // text, with LF or CRLF line ends, and complete.
-void CheckFirstRow(const File& file, int64_t pos, const RowText& row, bool header) {
+void CheckFirstRow(const File& file, int64_t pos, const RowText& row, bool header,
+                   const Dialect& dialect) {
   const std::string what = header ? "the header" : "the first row";
   std::string problem;
   if (!IsUtf8Text(row.text)) {
     problem = "not CSV text: " + what + " is not UTF-8" + kNotTextAdvice;
-  } else if (HasLoneCr(row.text)) {
+  } else if (HasLoneCr(row.text, dialect)) {
     problem = what +
               " holds a carriage return (CR) without a line feed: lines that end in CR alone "
               "(classic Mac) are not read; convert them to LF, e.g. tr '\\r' '\\n'";
@@ -133,15 +133,15 @@ void CheckFirstRow(const File& file, int64_t pos, const RowText& row, bool heade
 }
 
 // Splits a row at delimiters outside quotes and unquotes each field.
-std::vector<std::string> SplitFields(const std::string& text, char delimiter) {
+std::vector<std::string> SplitFields(const std::string& text, const Dialect& dialect) {
   std::vector<std::string> fields;
   std::string scratch;
-  bool in_quotes = false;
+  QuoteState state = QuoteState::kFieldStart;
   size_t start = 0;
   for (size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] == '"') in_quotes = !in_quotes;
-    if (i == text.size() || (text[i] == delimiter && !in_quotes)) {
-      fields.emplace_back(Unquote(std::string_view(text).substr(start, i - start), &scratch));
+    if (i == text.size() || dialect.Step(&state, text[i])) {
+      const std::string_view field = std::string_view(text).substr(start, i - start);
+      fields.emplace_back(Unquote(field, dialect, &scratch));
       start = i + 1;
     }
   }
@@ -213,6 +213,7 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
   CsvLayout layout;
   layout.size = file.size();
   CheckLooksLikeText(file);
+  const Dialect dialect(options);
   char bom[3] = {};
   int64_t pos = 0;
   if (file.Read(0, 3, bom) == 3 && std::memcmp(bom, "\xEF\xBB\xBF", 3) == 0) pos = 3;
@@ -220,8 +221,8 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
   // The first non-blank row: the header, or (without one) the row that sets the width.
   RowText row;
   while (pos < file.size()) {
-    row = ReadRowText(file, pos);
-    CheckFirstRow(file, pos, row, options.header);
+    row = ReadRowText(file, pos, dialect);
+    CheckFirstRow(file, pos, row, options.header, dialect);
     if (!row.text.empty()) break;
     pos = row.next;
   }
@@ -230,7 +231,7 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
       Fail(ErrorCode::kInvalidInput, file.path() + ": empty file (expected a header row)");
     return layout;
   }
-  std::vector<std::string> fields = SplitFields(row.text, options.delimiter);
+  std::vector<std::string> fields = SplitFields(row.text, dialect);
   if (!options.header) {
     for (size_t i = 0; i < fields.size(); ++i) layout.names.push_back(std::to_string(i));
     return layout;
@@ -248,8 +249,37 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
   return layout;
 }
 
-RowBoundaryFinder::RowBoundaryFinder(const File& file, int64_t begin)
-    : file_(file), pos_(begin), chunk_(kChunkBytes, '\0') {}
+RowBoundaryFinder::RowBoundaryFinder(const File& file, int64_t begin, const Dialect& dialect)
+    : file_(file), dialect_(dialect), pos_(begin), chunk_(kChunkBytes, '\0') {}
+
+// Moves the quoting state from pos_ over chunk[pos_, stop) without looking at every byte: only
+// a quote (or, inside quotes, an escape) changes it other than the byte before it does.
+void RowBoundaryFinder::SkipTo(const char* chunk, const char* stop) {
+  const char* p = chunk + (pos_ - chunk_offset_);
+  while (p < stop) {
+    if (state_ == QuoteState::kEscaped) {
+      dialect_.Step(&state_, *p++);
+      continue;
+    }
+    const bool inside = state_ == QuoteState::kQuoted;
+    const char* next = nullptr;
+    if (dialect_.quoting) next = static_cast<const char*>(std::memchr(p, dialect_.quote, stop - p));
+    if (inside && dialect_.escaping) {
+      const char* end = next != nullptr ? next : stop;
+      const char* escape = static_cast<const char*>(std::memchr(p, dialect_.escape, end - p));
+      if (escape != nullptr) next = escape;
+    }
+    const char* until = next != nullptr ? next : stop;
+    // Outside quotes the state in front of `until` is set by the byte before it.
+    if (!inside && until > p)
+      state_ = until[-1] == dialect_.delimiter || until[-1] == '\n' ? QuoteState::kFieldStart
+                                                                      : QuoteState::kUnquoted;
+    if (next == nullptr) break;
+    dialect_.Step(&state_, *next);
+    p = next + 1;
+  }
+  pos_ = chunk_offset_ + (stop - chunk);
+}
 
 bool RowBoundaryFinder::Load(int64_t offset) {
   if (offset >= chunk_offset_ && offset < chunk_offset_ + chunk_length_) return true;
@@ -260,31 +290,20 @@ bool RowBoundaryFinder::Load(int64_t offset) {
 
 int64_t RowBoundaryFinder::RowStartAtOrAfter(int64_t offset) {
   // A row starts at `offset` iff the byte before it is a newline outside quotes, so the
-  // search for that newline begins at offset - 1. Up to there only parity matters: count
-  // quotes with memchr, which skips quote-free stretches at memory speed.
+  // search for that newline begins at offset - 1. Up to there only the quoting state
+  // matters: SkipTo jumps from quote to quote with memchr, at memory speed.
   const int64_t search_from = std::max(pos_, offset - 1);
   while (pos_ < search_from) {
     if (!Load(pos_)) return pos_ = file_.size();
     const char* chunk = chunk_.data();
-    const char* p = chunk + (pos_ - chunk_offset_);
-    const char* stop =
-        chunk + (std::min(search_from, chunk_offset_ + chunk_length_) - chunk_offset_);
-    while ((p = static_cast<const char*>(std::memchr(p, '"', stop - p))) != nullptr) {
-      in_quotes_ = !in_quotes_;
-      ++p;
-    }
-    pos_ = chunk_offset_ + (stop - chunk);
+    SkipTo(chunk, chunk + (std::min(search_from, chunk_offset_ + chunk_length_) - chunk_offset_));
   }
   while (true) {
     if (!Load(pos_)) return pos_ = file_.size();
     const char* chunk = chunk_.data();
     for (int64_t i = pos_ - chunk_offset_; i < chunk_length_; ++i) {
       const char c = chunk[i];
-      if (c == '"') {
-        in_quotes_ = !in_quotes_;
-      } else if (c == '\n' && !in_quotes_) {
-        return pos_ = chunk_offset_ + i + 1;
-      }
+      if (dialect_.Step(&state_, c) && c == '\n') return pos_ = chunk_offset_ + i + 1;
     }
     pos_ = chunk_offset_ + chunk_length_;
   }

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/csv/dialect.h"
 #include "outcore/io.h"
 
 namespace outcore::csv {
@@ -57,21 +58,23 @@ struct CsvLayout {
 /// duplicate column name, unterminated quote in the header.
 CsvLayout ReadLayout(const File& file, const ReadOptions& options);
 
-/// Finds row starts for planning: walks the file once, forward, tracking quote parity, so a
-/// newline inside a quoted field is never taken for a row end.
+/// Finds row starts for planning: walks the file once, forward, with the quoting rule
+/// (dialect.h), so a newline inside a quoted field is never taken for a row end.
 class RowBoundaryFinder {
  public:
   /// `begin` must be a row start (outside quotes).
-  RowBoundaryFinder(const File& file, int64_t begin);
+  RowBoundaryFinder(const File& file, int64_t begin, const Dialect& dialect);
   /// The first row start at or after `offset` (>= the previous answer), or the file size.
   int64_t RowStartAtOrAfter(int64_t offset);
 
  private:
   bool Load(int64_t offset);  // makes chunk_ hold `offset`; false at end of file
+  void SkipTo(const char* chunk, const char* stop);
 
   const File& file_;
-  int64_t pos_;             // parity is known up to here
-  bool in_quotes_ = false;  // quote parity at pos_
+  const Dialect dialect_;
+  int64_t pos_;  // the quoting state is known up to here
+  QuoteState state_ = QuoteState::kFieldStart;  // the state in front of pos_
   std::string chunk_;
   int64_t chunk_offset_ = 0;
   int64_t chunk_length_ = 0;

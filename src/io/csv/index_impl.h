@@ -8,30 +8,58 @@
 #include <cstdint>
 #include <vector>
 
+#include "io/csv/dialect.h"
 #include "io/csv/scan.h"
 
 namespace outcore::csv {
 
 /// Masks of the 64 bytes at `block` (bits past `length` cleared), with delimiters and
-/// newlines inside quotes removed. `in_quotes` (all ones inside a quoted field) carries the
-/// quote state from one block to the next.
+/// newlines inside quoted fields removed. `state` carries the quoting rule (dialect.h) from
+/// one block to the next.
+///
+/// Most blocks are decided by quote parity: every quote toggles "inside quotes" (a prefix
+/// XOR). That is the rule's answer exactly when every quote parity takes for an opening one
+/// is at a field start (after a separator outside quotes, a closing quote, or a field start
+/// carried in), and no escape character is inside quotes. A block where that fails (a stray
+/// quote in an unquoted field, an escape) is walked byte by byte with the rule itself.
 template <typename Ops>
-inline ByteMasks ClassifyOutsideQuotes(const Ops& ops, const char* buf, uint32_t block,
-                                       uint32_t length, uint64_t* in_quotes) {
+inline ByteMasks ClassifyOutsideQuotes(const Ops& ops, const Dialect& dialect, const char* buf,
+                                       uint32_t block, uint32_t length, QuoteState* state) {
   ByteMasks m = ops.Classify(buf + block);
-  if (length - block < 64) {
-    const uint64_t valid = (uint64_t{1} << (length - block)) - 1;
-    m.delimiter &= valid;
-    m.newline &= valid;
-    m.quote &= valid;
+  const uint32_t n = length - block < 64 ? length - block : 64;
+  const uint64_t valid = n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  m.delimiter &= valid;
+  m.newline &= valid;
+  m.quote &= dialect.quoting ? valid : 0;
+  m.escape &= dialect.escaping ? valid : 0;
+  const uint64_t separators = m.delimiter | m.newline;
+  const uint64_t last = uint64_t{1} << (n - 1);
+  if (*state != QuoteState::kEscaped) {
+    const uint64_t carried = *state == QuoteState::kQuoted ? ~uint64_t{0} : 0;
+    if ((m.quote | carried) == 0) {  // the usual block: no quotes at all
+      *state = (separators & last) ? QuoteState::kFieldStart : QuoteState::kUnquoted;
+      return m;
+    }
+    const uint64_t inside = PrefixXor(m.quote) ^ carried;  // opening quote .. closing quote
+    const uint64_t opening = m.quote & inside;
+    const uint64_t closing = m.quote & ~inside;
+    const uint64_t starts_next = (separators & ~inside) | closing;  // a quote after opens
+    const uint64_t may_open =
+        (starts_next << 1) | (*state == QuoteState::kFieldStart ? uint64_t{1} : 0);
+    if ((opening & ~may_open) == 0 && (m.escape & inside) == 0) {
+      m.delimiter &= ~inside;
+      m.newline &= ~inside;
+      *state = (inside & last)        ? QuoteState::kQuoted
+               : (starts_next & last) ? QuoteState::kFieldStart
+                                      : QuoteState::kUnquoted;
+      return m;
+    }
   }
-  if ((m.quote | *in_quotes) != 0) {
-    // Quote parity: delimiters and newlines between a quote and its partner are content.
-    const uint64_t inside = PrefixXor(m.quote) ^ *in_quotes;
-    *in_quotes = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
-    m.delimiter &= ~inside;
-    m.newline &= ~inside;
-  }
+  uint64_t outside = 0;  // separators outside quotes
+  for (uint32_t i = 0; i < n; ++i)
+    if (dialect.Step(state, buf[block + i])) outside |= uint64_t{1} << i;
+  m.delimiter &= outside;
+  m.newline &= outside;
   return m;
 }
 
@@ -47,12 +75,12 @@ struct SeparatorIndex {
 /// `max_lines` line ends are found, the list is full, or the text ends. Returns true if all
 /// the text was indexed. buf must be readable up to length + 63.
 template <typename Ops>
-bool IndexSeparatorsWith(const Ops& ops, const char* buf, uint32_t begin, uint32_t length,
-                         size_t max_lines, SeparatorIndex* index) {
+bool IndexSeparatorsWith(const Ops& ops, const Dialect& dialect, const char* buf, uint32_t begin,
+                         uint32_t length, size_t max_lines, SeparatorIndex* index) {
   uint32_t* const separators = index->separators;
   uint32_t count = 1;
   index->lines->clear();
-  uint64_t in_quotes = 0;  // all ones while inside a quoted field
+  QuoteState state = QuoteState::kFieldStart;  // `begin` is a row start
   bool indexed_all = false;
   for (uint32_t block = begin;; block += 64) {
     if (block >= length) {
@@ -60,7 +88,7 @@ bool IndexSeparatorsWith(const Ops& ops, const char* buf, uint32_t begin, uint32
       break;
     }
     if (count + 64 + 8 > index->capacity) break;
-    const ByteMasks m = ClassifyOutsideQuotes(ops, buf, block, length, &in_quotes);
+    const ByteMasks m = ClassifyOutsideQuotes(ops, dialect, buf, block, length, &state);
     uint64_t bits = m.delimiter | m.newline;
     for (uint64_t nl = m.newline; nl != 0; nl &= nl - 1)
       index->lines->push_back(count + Ops::Popcount(bits & ((nl & (0 - nl)) - 1)));

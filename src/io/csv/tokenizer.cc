@@ -52,10 +52,10 @@ inline bool IsBlank(const char* buf, uint32_t row_start, uint32_t line_end) {
 
 }  // namespace
 
-Tokenizer::Tokenizer(char delimiter, int num_fields, std::vector<int> wanted_fields, int max_rows,
-                     bool allow_avx2)
-    : classifier_(delimiter),
-      delimiter_(delimiter),
+Tokenizer::Tokenizer(const Dialect& dialect, int num_fields, std::vector<int> wanted_fields,
+                     int max_rows, bool allow_avx2)
+    : dialect_(dialect),
+      classifier_(dialect.delimiter, dialect.quote, dialect.escape),
       use_avx2_(allow_avx2 && CpuHasAvx2()),
       num_fields_(num_fields),
       wanted_fields_(std::move(wanted_fields)),
@@ -73,8 +73,9 @@ Tokenizer::Tokenizer(char delimiter, int num_fields, std::vector<int> wanted_fie
 }
 
 #if defined(OUTCORE_CSV_AVX2_INDEX)
-bool IndexSeparatorsAvx2(char delimiter, const char* buf, uint32_t begin, uint32_t length,
-                         size_t max_lines, SeparatorIndex* index);  // tokenizer_avx2.cc
+bool IndexSeparatorsAvx2(const Dialect& dialect, const char* buf, uint32_t begin,
+                         uint32_t length, size_t max_lines,
+                         SeparatorIndex* index);  // tokenizer_avx2.cc
 #endif
 
 bool Tokenizer::IndexSeparators(const char* buf, uint32_t begin, uint32_t length,
@@ -85,12 +86,12 @@ bool Tokenizer::IndexSeparators(const char* buf, uint32_t begin, uint32_t length
   bool indexed_all;
 #if defined(OUTCORE_CSV_AVX2_INDEX)
   if (use_avx2_) {
-    indexed_all = IndexSeparatorsAvx2(delimiter_, buf, begin, length, max_lines, &index);
+    indexed_all = IndexSeparatorsAvx2(dialect_, buf, begin, length, max_lines, &index);
   } else
 #endif
   {
-    indexed_all =
-        IndexSeparatorsWith(BaselineOps(classifier_), buf, begin, length, max_lines, &index);
+    indexed_all = IndexSeparatorsWith(BaselineOps(classifier_), dialect_, buf, begin, length,
+                                      max_lines, &index);
   }
   num_separators_ = index.count;
   return indexed_all;
@@ -148,10 +149,10 @@ Tokenizer::Result Tokenizer::ScanOverlongRow(const char* buf, uint32_t begin, ui
                                              bool stop_at_ragged, std::vector<RaggedRow>* ragged) {
   Result result;
   int64_t fields = 0;
-  uint64_t in_quotes = 0;
+  QuoteState state = QuoteState::kFieldStart;
   const BaselineOps ops(classifier_);
   for (uint32_t block = begin; block < length; block += 64) {
-    const ByteMasks m = ClassifyOutsideQuotes(ops, buf, block, length, &in_quotes);
+    const ByteMasks m = ClassifyOutsideQuotes(ops, dialect_, buf, block, length, &state);
     if (m.newline != 0) {
       const int bit = BaselineOps::LowestBit(m.newline);
       fields += BaselineOps::Popcount(m.delimiter & ((uint64_t{1} << bit) - 1)) + 1;

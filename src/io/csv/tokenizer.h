@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "io/csv/dialect.h"
 #include "io/csv/scan.h"
 
 // GCC on x86-64 builds a second separator index for AVX2 (tokenizer_avx2.cc, chosen at run
@@ -32,7 +33,7 @@ class Tokenizer {
   /// Rows have `num_fields` fields; `wanted_fields` lists the fields whose spans to record
   /// (span array i is for wanted_fields[i]). At most `max_rows` rows per Scan.
   /// `allow_avx2` = false forces the baseline scanner (for tests).
-  Tokenizer(char delimiter, int num_fields, std::vector<int> wanted_fields, int max_rows,
+  Tokenizer(const Dialect& dialect, int num_fields, std::vector<int> wanted_fields, int max_rows,
             bool allow_avx2 = true);
 
   struct Result {
@@ -58,15 +59,15 @@ class Tokenizer {
   Result ScanOverlongRow(const char* buf, uint32_t begin, uint32_t length, bool stop_at_ragged,
                          std::vector<RaggedRow>* ragged);
 
+  const Dialect dialect_;
   const ByteClassifier classifier_;
-  [[maybe_unused]] const char delimiter_;  // read by the AVX2 index only
   const bool use_avx2_;  // the CPU has AVX2, BMI and POPCNT: use tokenizer_avx2.cc
   const int num_fields_;
   const std::vector<int> wanted_fields_;
   int last_field_slot_ = -1;  // which span array holds the last field, if wanted
   const int max_rows_;
 
-  // Positions of the separators (delimiters and line ends outside quotes) of the text being
+  // Positions of the separators (delimiters and line ends outside quoted fields) of the text being
   // scanned; separators_[0] is a virtual one just before it.
   std::unique_ptr<uint32_t[]> separators_;
   uint32_t separator_capacity_;

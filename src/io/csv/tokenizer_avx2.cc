@@ -20,16 +20,17 @@ namespace {
 
 class Avx2Ops {
  public:
-  explicit Avx2Ops(char delimiter)
-      : delimiter_(_mm256_set1_epi8(delimiter)),
+  explicit Avx2Ops(const Dialect& dialect)
+      : delimiter_(_mm256_set1_epi8(dialect.delimiter)),
         newline_(_mm256_set1_epi8('\n')),
-        quote_(_mm256_set1_epi8('"')) {}
+        quote_(_mm256_set1_epi8(dialect.quote)),
+        escape_(_mm256_set1_epi8(dialect.escape)) {}
 
   ByteMasks Classify(const char* p) const {
     const __m256i low = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const __m256i high = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
     return ByteMasks{Bits(low, high, delimiter_), Bits(low, high, newline_),
-                     Bits(low, high, quote_)};
+                     Bits(low, high, quote_), Bits(low, high, escape_)};
   }
   static int Popcount(uint64_t x) { return __builtin_popcountll(x); }
   static int LowestBit(uint64_t x) { return __builtin_ctzll(x | (uint64_t{1} << 63)); }
@@ -41,15 +42,15 @@ class Avx2Ops {
     return lo | (static_cast<uint64_t>(hi) << 32);
   }
 
-  __m256i delimiter_, newline_, quote_;
+  __m256i delimiter_, newline_, quote_, escape_;
 };
 
 }  // namespace
 
-bool IndexSeparatorsAvx2(char delimiter, const char* buf, uint32_t begin, uint32_t length,
-                         size_t max_lines, SeparatorIndex* index) {
-  const Avx2Ops ops(delimiter);
-  return IndexSeparatorsWith(ops, buf, begin, length, max_lines, index);
+bool IndexSeparatorsAvx2(const Dialect& dialect, const char* buf, uint32_t begin,
+                         uint32_t length, size_t max_lines, SeparatorIndex* index) {
+  const Avx2Ops ops(dialect);
+  return IndexSeparatorsWith(ops, dialect, buf, begin, length, max_lines, index);
 }
 
 }  // namespace outcore::csv
