@@ -3,8 +3,17 @@
 
 #include "outcore/error.h"
 #include "outcore/io.h"
+#include "outcore/postgres.h"
 
 namespace outcore {
+
+std::string Split::RowPlace(int64_t row) const {
+  std::string where = RedactPostgresUri(path);
+  if (begin > 0 && format == "csv") where += ", from byte " + std::to_string(begin);
+  if (begin > 0 && format == "parquet") where += ", from row group " + std::to_string(begin);
+  if (format == "postgres" && !query.empty()) where += " (" + query + ")";
+  return where + ": row " + std::to_string(row + 1);
+}
 
 std::string Split::ToJson() const {
   nlohmann::json j = {{"ordinal", ordinal}, {"format", format}, {"path", path},
