@@ -284,7 +284,7 @@ class OneHotStep : public Step {
       const size_t keys = c.is_object() ? c.size() - c.contains("infrequent") : 0;
       if (!c.is_object() || keys != 2 || !c.contains("column") || !c["column"].is_string() ||
           !c.contains("categories"))
-        r.Bad(at, "must be {\"column\": name, \"categories\": [values]} (and \"infrequent\": [values])");
+        r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
       const std::string name = c["column"].get<std::string>();
       if (!columns_.empty() && name != columns_[i])
         r.Bad(at + ".column", "is '" + name + "' but params.columns[" + std::to_string(i) + "] is '" +
