@@ -62,8 +62,11 @@ TEST(OneHot, MaxCategoriesFollowsScikitLearn) {
   EXPECT_EQ(stats.counters["one_hot:s:unknown"], 1);  // zz, still counted as drift
   EXPECT_EQ(step->FeaturesPerColumn(), (std::vector<std::pair<std::string, int64_t>>{{"s", 3}}));
 
-  // As many values as max_categories: every value keeps its column (the infrequent one counts).
-  auto all = Fitted("one_hot", {{"max_categories", 4}}, {fit});
+  // The infrequent column counts even when it would be empty: with as many values as
+  // max_categories (4), the rarest (d) is infrequent, as in scikit-learn 1.2; with fewer, none.
+  auto four = Fitted("one_hot", {{"max_categories", 4}}, {fit});
+  EXPECT_EQ(Names(four->Transform(fit, nullptr)), (std::vector<std::string>{"s_a", "s_b", "s_c", "s_infrequent"}));
+  auto all = Fitted("one_hot", {{"max_categories", 5}}, {fit});
   EXPECT_EQ(Names(all->Transform(fit, nullptr)), (std::vector<std::string>{"s_a", "s_b", "s_c", "s_d"}));
 }
 

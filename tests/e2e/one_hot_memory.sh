@@ -71,6 +71,35 @@ assert len(c['categories']) == 99 and len(c['infrequent']) == 50000 - 99, (len(c
 assert m['feature_names'][-1] == 'day_infrequent'
 "
 
+# max_categories against scikit-learn's OneHotEncoder, on values with many equal counts.
+$PY - <<'EOF'
+import random
+random.seed(3)
+with open("ties.csv", "w") as f:
+    f.write("k,x,y\n")
+    for v in range(30):
+        for _ in range(random.choice([1, 2, 2, 3, 5, 5, 5, 8])):
+            x = random.random()
+            f.write(f"v{v:02d},{x:.3f},{int(x > 0.5)}\n")
+EOF
+for max in 2 8 29 30 31; do
+  printf 'target = "y > 0"\n[read]\ndtype = { k = "string" }\n[[steps]]\nkind = "one_hot"\nmax_categories = %s\n[model]\nkind = "logistic_regression"\n' $max >ties.toml
+  "$OUTCORE" fit ties.toml ties.csv -o ties.json --test-size 0 --quiet
+  check "max_categories = $max: the features and infrequent values of scikit-learn's OneHotEncoder" $PY -c "
+import json
+import pandas as pd
+from sklearn.preprocessing import OneHotEncoder
+X = pd.read_csv('ties.csv')[['k']]
+e = OneHotEncoder(max_categories=$max, handle_unknown='infrequent_if_exist').fit(X)
+theirs = [n.replace('_infrequent_sklearn', '_infrequent') for n in e.get_feature_names_out()]
+m = json.load(open('ties.json'))
+ours = m['feature_names'][1:]
+assert ours == theirs, (ours, theirs)
+infrequent = [] if e.infrequent_categories_[0] is None else list(e.infrequent_categories_[0])
+assert m['steps'][0]['state']['columns'][0].get('infrequent', []) == infrequent, infrequent
+"
+done
+
 # on_unknown = "error": predict stops on the first value outside the fitted categories.
 printf 'c,x,y\n' >small.csv
 for i in $(seq 1 40); do printf '%s,%s,%s\n' "$([ $((i % 2)) = 0 ] && echo cash || echo card)" "0.$i" "$((i % 3 == 0))" >>small.csv; done

@@ -185,7 +185,8 @@ class OneHotStep : public Step {
   // list, in its order, seen or not, is the encoding. Otherwise: the sorted values seen.
   // Then max_categories as scikit-learn applies it: a stable sort by count, ascending, in
   // that order; all but the last max_categories - 1 are infrequent (so of values seen
-  // equally often, the later ones keep their column).
+  // equally often, the later ones keep their column). As there, the infrequent column counts
+  // even before it exists: a column of exactly max_categories values gets one infrequent.
   void FinishFit() override {
     fitted_.clear();
     for (auto& l : learning_) {
@@ -194,7 +195,7 @@ class OneHotStep : public Step {
         for (const auto& [value, n] : l.counts) order.push_back(value);
       if (!(l.fixed && l.dict)) std::sort(order.begin(), order.end());
       Dictionary values, infrequent;
-      if (static_cast<int64_t>(order.size()) <= max_categories_) {
+      if (static_cast<int64_t>(order.size()) < max_categories_) {
         values = std::move(order);
       } else {
         std::vector<int64_t> count(order.size()), by_count(order.size());
