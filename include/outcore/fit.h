@@ -77,6 +77,14 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
 Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift,
                   int64_t memory_limit);
 
+/// Before a fitted step (the `index`-th) transforms the training rows `batches`: the width it
+/// makes (run on one row) times the rows is what the features will take if the width carries
+/// through to the matrix, twice while the matrix is stacked from the batches, plus what
+/// `estimator`'s fit needs (may be null). Past `limit` bytes, stops (kInvalidInput) naming the
+/// step and its widest column, the estimate and the limit, instead of running out of memory.
+void CheckFeatureMemory(const Step& step, size_t index, const std::vector<Batch>& batches,
+                        const Estimator* estimator, int64_t limit);
+
 /// Runs fitted steps over `batches` (consumed) and stacks the features in feature_names order.
 Features TransformToFeatures(const Pipeline& pipeline, std::vector<Batch> batches,
                              TransformStats* drift);

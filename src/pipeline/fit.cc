@@ -73,10 +73,8 @@ std::string Bytes(double bytes) {
   return buf;
 }
 
-// Before a fitted step transforms the training rows: the width it makes (run on one row)
-// times the rows is what the features will take if the width carries through to the matrix,
-// twice while the matrix is stacked from the batches, plus what the estimator's fit needs.
-// Past `limit`, stops naming the step and its widest column, instead of running out of memory.
+}  // namespace
+
 void CheckFeatureMemory(const Step& step, size_t index, const std::vector<Batch>& batches,
                         const Estimator* estimator, int64_t limit) {
   if (batches.empty() || batches.front().num_rows == 0 || limit <= 0) return;
@@ -106,6 +104,8 @@ void CheckFeatureMemory(const Step& step, size_t index, const std::vector<Batch>
            " (--memory-limit). Lower the step's max_categories, leave the column out, or raise "
            "--memory-limit.");
 }
+
+namespace {
 
 // Concatenates the features of transformed batches into one column-major matrix.
 Features StackFeatures(const Pipeline& p, const std::vector<Batch>& batches) {

@@ -44,13 +44,19 @@ Batch Project(const Batch& batch, const Schema& schema) {
 }
 
 // Fits steps in order; each step learns from the batches as transformed by the steps before.
+// As the CLI's fit: values outside a step's categories are counted, never refused, and the
+// features must fit in DefaultMemoryLimit() (with what `estimator`, if any, needs).
 void FitStepsInPlace(tbb::task_arena& arena, const std::vector<std::unique_ptr<Step>>& steps,
-                     std::vector<Batch>* batches, TransformStats* drift) {
-  for (const auto& step : steps) {
+                     const Estimator* estimator, std::vector<Batch>* batches, TransformStats* drift) {
+  const int64_t limit = DefaultMemoryLimit();
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const auto& step = steps[s];
     step->Reset();
     for (const auto& b : *batches) step->PartialFit(b);
     step->FinishFit();
+    CheckFeatureMemory(*step, s, *batches, estimator, limit);
     std::vector<TransformStats> per(batches->size());
+    for (auto& p : per) p.lenient = true;
     ParallelFor(arena, batches->size(),
                 [&](size_t i) { (*batches)[i] = step->Transform((*batches)[i], &per[i]); });
     for (const auto& s : per) drift->Merge(s);
@@ -147,7 +153,7 @@ Model FitModelInMemory(const PipelineSpec& spec, std::vector<Batch> batches, con
   report->seconds_read = Seconds(t_start);
 
   auto t_fit = std::chrono::steady_clock::now();
-  FitStepsInPlace(arena, pipeline.steps, &train, &report->drift);
+  FitStepsInPlace(arena, pipeline.steps, pipeline.estimator.get(), &train, &report->drift);
   for (const auto& f : train.front().schema.fields()) pipeline.feature_names.push_back(f.name);
   Features x = StackFeatures(arena, pipeline, train);
   train.clear();
@@ -184,7 +190,7 @@ std::vector<Batch> FitStepsOnBatches(const std::vector<std::unique_ptr<Step>>& s
                                      std::vector<Batch> batches, int threads,
                                      TransformStats* drift) {
   tbb::task_arena arena(ThreadCount(threads));
-  FitStepsInPlace(arena, steps, &batches, drift);
+  FitStepsInPlace(arena, steps, nullptr, &batches, drift);
   return batches;
 }
 
