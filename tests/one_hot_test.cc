@@ -272,6 +272,19 @@ kind = "linear_regression"
   EXPECT_EQ(x.names.back(), "day_infrequent");
 }
 
+TEST(FitMemory, WithoutAWideningStepTheAdviceIsFewerRows) {
+  PipelineSpec spec = ParseSpec("target = \"y\"\n[[steps]]\nkind = \"drop\"\ncolumns = [\"z\"]\n"
+                                "[model]\nkind = \"ridge\"\n", "plain.toml");
+  std::vector<Batch> batches = {MakeBatch({{"a", F64(std::vector<double>(1000, 1.0))},
+                                           {"b", F64(std::vector<double>(1000, 2.0))},
+                                           {"z", F64(std::vector<double>(1000, 3.0))}})};
+  Pipeline p = spec.Build();
+  TransformStats drift;
+  ExpectError([&] { FitSteps(&p, &batches, &drift, 1000); }, ErrorCode::kInvalidInput,
+              {"fit: step 0 (drop) makes 2 features of 1,000 training rows. They would need about",
+               "plus", "for ridge), over the memory limit of 1000 B (--memory-limit). Fit on fewer rows"});
+}
+
 TEST(FitMemory, DefaultIsHalfOfMemory) {
   EXPECT_GT(DefaultMemoryLimit(), int64_t{1} << 20);
 }

@@ -93,16 +93,18 @@ void CheckFeatureMemory(const Step& step, size_t index, const std::vector<Batch>
   std::pair<std::string, int64_t> widest{"", 0};
   for (const auto& c : step.FeaturesPerColumn())
     if (c.second > widest.second) widest = c;
-  if (widest.second > 1)
+  std::string advice = "Fit on fewer rows (outcore sample) or columns, or raise --memory-limit.";
+  if (widest.second > 1) {
     culprit = "; column '" + widest.first + "' alone makes " + Count(widest.second) + " of them";
+    advice = "Lower the step's max_categories, leave the column out, or raise --memory-limit.";
+  }
   Fail(ErrorCode::kInvalidInput,
        "fit: step " + std::to_string(index) + " (" + step.kind() + ") makes " + Count(width) +
            " features of " + Count(rows) + " training rows" + culprit + ". They would need about " +
            Bytes(need) + " (" + Count(rows) + " rows x " + Count(width) + " features x 8 bytes, twice while " +
            "the matrix is built" + (estimator ? ", plus " + Bytes(fit) + " for " + estimator->kind() : "") +
-           "), over the memory limit of " + Bytes(static_cast<double>(limit)) +
-           " (--memory-limit). Lower the step's max_categories, leave the column out, or raise "
-           "--memory-limit.");
+           "), over the memory limit of " + Bytes(static_cast<double>(limit)) + " (--memory-limit). " +
+           advice);
 }
 
 namespace {
