@@ -43,6 +43,11 @@ Batch Project(const Batch& batch, const Schema& schema) {
   return out;
 }
 
+// "row at position N (0-based) of the data: ", for a step's on_unknown = "error".
+std::string AtPosition(int64_t row) {
+  return "the row at position " + std::to_string(row) + " (0-based) of the data: ";
+}
+
 // Fits steps in order; each step learns from the batches as transformed by the steps before.
 // As the CLI's fit: values outside a step's categories are counted, never refused, and the
 // features must fit in DefaultMemoryLimit() (with what `estimator`, if any, needs).
@@ -200,9 +205,15 @@ std::vector<Batch> TransformBatches(const std::vector<std::unique_ptr<Step>>& st
   tbb::task_arena arena(ThreadCount(threads));
   std::vector<Batch> out(batches.size());
   std::vector<TransformStats> per(batches.size());
+  std::vector<int64_t> offset(batches.size() + 1, 0);
+  for (size_t b = 0; b < batches.size(); ++b) offset[b + 1] = offset[b] + batches[b].num_rows;
   ParallelFor(arena, batches.size(), [&](size_t i) {
     Batch current = batches[i];
-    for (const auto& step : steps) current = step->Transform(current, &per[i]);
+    try {
+      for (const auto& step : steps) current = step->Transform(current, &per[i]);
+    } catch (const UnknownValueError& e) {
+      Fail(e.code(), AtPosition(offset[i] + e.row) + e.what());
+    }
     out[i] = std::move(current);
   });
   for (const auto& s : per) drift->Merge(s);
@@ -218,7 +229,12 @@ std::vector<double> PredictBatches(const Model& model, const std::vector<Batch>&
   std::vector<TransformStats> per(batches.size());
   ParallelFor(arena, batches.size(), [&](size_t b) {
     const Pipeline& p = model.pipeline;
-    Features x = p.ToFeatures(p.Transform(Project(batches[b], model.input_schema), &per[b]));
+    Features x;
+    try {
+      x = p.ToFeatures(p.Transform(Project(batches[b], model.input_schema), &per[b]));
+    } catch (const UnknownValueError& e) {
+      Fail(e.code(), AtPosition(offset[b] + e.row) + e.what());
+    }
     p.estimator->Predict(x, out.data() + offset[b]);
   });
   for (const auto& s : per) drift->Merge(s);
