@@ -16,7 +16,13 @@ struct FitOptions {
   int threads = 0;          // 0 = all cores
   BadRowPolicy on_bad_rows = BadRowPolicy::kStop;
   std::string reject_path;  // with kReject
+  /// Bytes the features (and the estimator's fit) may take; a fit that would need more
+  /// stops before making them. 0 = DefaultMemoryLimit().
+  int64_t memory_limit = 0;
 };
+
+/// Half of physical memory, or of the address-space limit (ulimit -v) when that is lower.
+int64_t DefaultMemoryLimit();
 
 /// What happened during a fit (also recorded in the model's training record and metrics).
 struct FitReport {
@@ -65,8 +71,19 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
 
 /// Fits each step on `batches` as transformed by the steps before it (leaving them
 /// transformed), sets the pipeline's feature names, and returns the features. Runs parallel
-/// loops in the calling thread's task arena. Does not touch the estimator.
-Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift);
+/// loops in the calling thread's task arena. Does not fit the estimator. Before each step
+/// transforms the rows, stops (kInvalidInput, naming the step and its widest column) when the
+/// features it makes would need more than `memory_limit` bytes (0 = DefaultMemoryLimit()).
+Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift,
+                  int64_t memory_limit);
+
+/// Before a fitted step (the `index`-th) transforms the training rows `batches`: the width it
+/// makes (run on one row) times the rows is what the features will take if the width carries
+/// through to the matrix, twice while the matrix is stacked from the batches, plus what
+/// `estimator`'s fit needs (may be null). Past `limit` bytes, stops (kInvalidInput) naming the
+/// step and its widest column, the estimate and the limit, instead of running out of memory.
+void CheckFeatureMemory(const Step& step, size_t index, const std::vector<Batch>& batches,
+                        const Estimator* estimator, int64_t limit);
 
 /// Runs fitted steps over `batches` (consumed) and stacks the features in feature_names order.
 Features TransformToFeatures(const Pipeline& pipeline, std::vector<Batch> batches,

@@ -54,6 +54,10 @@ struct Split {
 
   std::string ToJson() const;
   static Split FromJson(const std::string& json);
+  /// Where the `row`-th (0-based) row read from this split is, for an error message:
+  /// "PATH: row N" (1-based, header not counted), "PATH, from byte B: row N" for a CSV split
+  /// that does not start the file, "PATH, from row group G: row N" for Parquet.
+  std::string RowPlace(int64_t row) const;
 };
 
 /// One row that could not be read, kept when the policy is kReject.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "outcore/column.h"
+#include "outcore/error.h"
 
 namespace outcore {
 
@@ -19,12 +20,26 @@ using Json = nlohmann::json;
 /// Keys are "step_kind:column:what". Merged across threads by the caller.
 struct TransformStats {
   std::map<std::string, int64_t> counters;
+  /// Count values outside the fitted categories even where a step's on_unknown is "error":
+  /// set by fit (training, test and cross-validation rows) and the model loader's probe row;
+  /// predict leaves it false, so that such a value stops the run.
+  bool lenient = false;
   void Add(const std::string& key, int64_t n) {
     if (n) counters[key] += n;
   }
   void Merge(const TransformStats& other) {
     for (auto& [k, v] : other.counters) counters[k] += v;
   }
+};
+
+/// A value a step with on_unknown = "error" was not fitted on: kInvalidInput, naming the step,
+/// column and value; `row` is its 0-based row in the batch, for the caller to name the file
+/// and the row there.
+class UnknownValueError : public Error {
+ public:
+  UnknownValueError(const std::string& message, int64_t row)
+      : Error(ErrorCode::kInvalidInput, message), row(row) {}
+  int64_t row;
 };
 
 /// A transformer. Parameters are fixed at construction (validated there); `Reset` +
@@ -42,6 +57,10 @@ class Step {
   virtual Json SaveState() const { return Json::object(); }
   /// Restores state written by SaveState; validates it (throws kModel on bad state).
   virtual void LoadState(const Json& state) {}
+  /// After FinishFit, for a step that makes several features of one column (one_hot): each
+  /// such column and how many features it makes. Names the culprit when features would not
+  /// fit in memory.
+  virtual std::vector<std::pair<std::string, int64_t>> FeaturesPerColumn() const { return {}; }
 };
 
 /// Numeric features: column-major, rows x names.size().
@@ -67,6 +86,8 @@ class Estimator {
   virtual void Predict(const Features& X, double* out) const = 0;
   virtual Json SaveState() const = 0;
   virtual void LoadState(const Json& state) = 0;
+  /// About how many bytes Fit allocates beyond X itself for `rows` x `features`.
+  virtual int64_t FitBytes(int64_t rows, int64_t features) const { return 0; }
   /// Facts about the last fit (iterations, converged, objective), for the model file.
   virtual Json FitInfo() const { return Json::object(); }
   /// Restores FitInfo from a model file, so that saving a loaded model keeps it.

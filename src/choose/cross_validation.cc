@@ -142,18 +142,24 @@ std::vector<Batch> SelectRows(const TrainingData& data, const std::vector<uint8_
 
 PreparedFold PrepareFold(const PipelineSpec& spec, const TrainingData& data,
                          const std::vector<uint8_t>& train_mask,
-                         const std::vector<uint8_t>& valid_mask) {
+                         const std::vector<uint8_t>& valid_mask, int64_t memory_limit) {
   int64_t start = NowNs();
   PreparedFold fold;
   Pipeline pipeline = spec.Build();
   TransformStats drift;
   std::vector<Batch> train = SelectRows(data, train_mask, &fold.y_train);
-  fold.train = FitSteps(&pipeline, &train, &drift);
+  fold.train = FitSteps(&pipeline, &train, &drift, memory_limit);
   train.clear();
   std::vector<Batch> valid = SelectRows(data, valid_mask, &fold.y_valid);
   fold.valid = TransformToFeatures(pipeline, std::move(valid), &drift);
   fold.seconds = SecondsSince(start);
   return fold;
+}
+
+int64_t FoldMemoryLimit(int64_t memory_limit, int threads, size_t tasks) {
+  const int64_t limit = memory_limit > 0 ? memory_limit : DefaultMemoryLimit();
+  const int64_t at_once = std::max<int64_t>(1, std::min<int64_t>(threads, static_cast<int64_t>(tasks)));
+  return std::max<int64_t>(1, limit / at_once);
 }
 
 double Mean(const std::vector<double>& v) {

@@ -67,7 +67,12 @@ void EvaluateSplit(const Model& model, const Split& split, const EvaluateOptions
   while (reader->Next(&batch)) {
     std::vector<double> y = target.Labels(*batch.Get(model.target_field.name), classifier);
     batch.Remove(model.target_field.name);
-    std::vector<double> p = model.pipeline.Predict(batch, &drift);
+    std::vector<double> p;
+    try {
+      p = model.pipeline.Predict(batch, &drift);
+    } catch (const UnknownValueError& e) {
+      Fail(e.code(), split.RowPlace(reader->stats().rows_read - batch.num_rows + e.row) + ": " + e.what());
+    }
     for (size_t i = 0; i < y.size(); ++i) {
       if (std::isnan(y[i]))
         ++counts->rows_missing_target;

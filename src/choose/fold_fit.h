@@ -23,10 +23,14 @@ struct PreparedFold {
 };
 
 /// Builds `spec`'s steps, fits them on the rows of `train_mask` and transforms the rows of
-/// `valid_mask`. Uses the calling thread's task arena.
+/// `valid_mask`. Uses the calling thread's task arena. `memory_limit` as for FitSteps.
 PreparedFold PrepareFold(const PipelineSpec& spec, const TrainingData& data,
                          const std::vector<uint8_t>& train_mask,
-                         const std::vector<uint8_t>& valid_mask);
+                         const std::vector<uint8_t>& valid_mask, int64_t memory_limit);
+
+/// The memory limit of one fold when up to min(threads, tasks) folds are fitted at once: an
+/// equal share of `memory_limit` (0 = DefaultMemoryLimit()).
+int64_t FoldMemoryLimit(int64_t memory_limit, int threads, size_t tasks);
 
 /// Mean and standard deviation (ddof 0) of the values that are not NaN.
 double Mean(const std::vector<double>& v);

@@ -80,6 +80,7 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
   const int threads = choose::ThreadCount(options.fit.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
+  const int64_t fold_limit = choose::FoldMemoryLimit(options.fit.memory_limit, threads, n * k);
   arena.execute([&] {
     // Largest sizes first: they take longest, so the small ones fill the gaps at the end.
     tbb::parallel_for(size_t{0}, n * k, [&](size_t task) {
@@ -87,7 +88,8 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
       const int f = static_cast<int>(task % k);
       try {
         choose::PreparedFold fold =
-            choose::PrepareFold(spec, data, folds.TrainMask(f, sizes[i]), folds.ValidMask(f));
+            choose::PrepareFold(spec, data, folds.TrainMask(f, sizes[i]), folds.ValidMask(f),
+                                fold_limit);
         std::unique_ptr<Estimator> estimator =
             MakeEstimator(spec.model["kind"], spec.model["params"]);
         const int64_t t = choose::NowNs();

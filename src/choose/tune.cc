@@ -113,13 +113,14 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
   const int threads = choose::ThreadCount(options.fit.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
+  const int64_t fold_limit = choose::FoldMemoryLimit(options.fit.memory_limit, threads, groups.size() * k);
   arena.execute([&] {
     tbb::parallel_for(size_t{0}, groups.size() * k, [&](size_t task) {
       const StepGroup& group = groups[task / k];
       const int f = static_cast<int>(task % k);
       try {
         choose::PreparedFold fold =
-            choose::PrepareFold(group.spec, data, folds.TrainMask(f), folds.ValidMask(f));
+            choose::PrepareFold(group.spec, data, folds.TrainMask(f), folds.ValidMask(f), fold_limit);
         const double shared = fold.seconds / static_cast<double>(group.candidates.size());
         tbb::parallel_for(size_t{0}, group.candidates.size(), [&](size_t i) {
           const size_t c = group.candidates[i];

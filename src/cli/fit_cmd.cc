@@ -10,6 +10,7 @@ namespace outcore::cli {
 namespace {
 
 struct FitArgs {
+  std::string memory_limit;  // --memory-limit, "" = the default
   std::string spec;
   std::vector<std::string> inputs;
   std::string output;
@@ -38,6 +39,7 @@ void Run(const FitArgs& a) {
   options.test_size = a.test_size;
   options.seed = a.seed;
   options.threads = a.threads;
+  options.memory_limit = ParseMemoryLimit(a.memory_limit);
   ParseBadRows(a.bad_rows, &options.on_bad_rows, &options.reject_path);
   PipelineSpec spec = LoadSpec(a.spec);
   FitReport report;
@@ -95,6 +97,7 @@ void AddFitCommand(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "threads for reading and fitting (0 = all cores)")
       ->capture_default_str();
   cmd->add_option("--on-bad-rows", args->bad_rows, kBadRowsHelp)->capture_default_str();
+  cmd->add_option("--memory-limit", args->memory_limit, kMemoryLimitHelp);
   cmd->add_flag("-q,--quiet", args->quiet, "print nothing unless there is an error");
   cmd->add_flag("--json", args->json,
                 "print the report as one JSON object on stdout (keys: rows.read, train.accuracy, "

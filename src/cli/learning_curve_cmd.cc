@@ -13,6 +13,7 @@ namespace outcore::cli {
 namespace {
 
 struct CurveArgs {
+  std::string memory_limit;  // --memory-limit, "" = the default
   std::string spec, output, sizes, scoring, bad_rows = "stop";
   std::vector<std::string> inputs;
   int folds = 5, threads = 0;
@@ -55,6 +56,7 @@ void Run(const CurveArgs& a) {
   if (a.seeded) o.cv.shuffle_seed = a.seed;
   o.cv.scoring = a.scoring;
   o.fit.threads = a.threads;
+  o.fit.memory_limit = ParseMemoryLimit(a.memory_limit);
   ParseBadRows(a.bad_rows, &o.fit.on_bad_rows, &o.fit.reject_path);
   PipelineSpec spec = LoadSpec(a.spec);
   LearningCurve curve = ComputeLearningCurve(spec, a.inputs, o);
@@ -118,6 +120,7 @@ void AddLearningCurveCommand(CLI::App& app) {
                   "or mae for regressors");
   cmd->add_option("--threads", a->threads, "threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
+  cmd->add_option("--memory-limit", a->memory_limit, kMemoryLimitHelp);
   cmd->add_flag("--json", a->json, "print the table as JSON on stdout");
   cmd->callback([a, seed] {
     a->seeded = seed->count() > 0;

@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "cli/commands.h"
@@ -48,6 +49,14 @@ int main(int argc, char** argv) {
     // Stopped by SIGINT or SIGTERM: 130 or 143, as a shell reports a process a signal killed.
     if (int signal = outcore::cli::StoppingSignal()) return 128 + signal;
     return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    // The last resort: fit checks the size of what it makes first (--memory-limit), but
+    // whatever else runs out of memory ends here, with a message instead of a crash.
+    std::fprintf(stderr,
+                 "outcore: error: out of memory while running '%s' (a memory allocation "
+                 "failed); give it less data or fewer threads, or more memory\n",
+                 argc > 1 ? argv[1] : "outcore");
+    return static_cast<int>(outcore::ErrorCode::kIO);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "outcore: internal error: %s\n", e.what());
     return static_cast<int>(outcore::ErrorCode::kInternal);

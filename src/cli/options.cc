@@ -40,6 +40,10 @@ int64_t ParseSize(const std::string& text, const std::string& option) {
   return static_cast<int64_t>(value * mult);
 }
 
+int64_t ParseMemoryLimit(const std::string& text) {
+  return text.empty() ? 0 : ParseSize(text, "--memory-limit");
+}
+
 std::string Thousands(int64_t n) {
   std::string s = std::to_string(n < 0 ? -n : n), out;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -11,10 +11,17 @@ namespace outcore::cli {
 void ParseBadRows(const std::string& text, BadRowPolicy* policy, std::string* reject_path);
 /// "64MB", "512k", "1G", "1000" (bytes); binary multiples.
 int64_t ParseSize(const std::string& text, const std::string& option);
+/// --memory-limit: a size, or "" for the default (0).
+int64_t ParseMemoryLimit(const std::string& text);
 /// 1234567 -> "1,234,567".
 std::string Thousands(int64_t n);
 /// 171234567 -> "163.3 MB".
 std::string HumanBytes(double bytes);
+
+inline const char* kMemoryLimitHelp =
+    "bytes the features and the model's fit may take, like 4G or 500M (default: half of "
+    "physical memory, or of ulimit -v when lower); a fit that would need more stops before "
+    "making them, naming the step and column";
 
 inline const char* kBadRowsHelp =
     "what to do with a row that cannot be read: stop (default; the error names file, line, "

@@ -13,6 +13,7 @@ namespace outcore::cli {
 namespace {
 
 struct TuneArgs {
+  std::string memory_limit;  // --memory-limit, "" = the default
   std::string spec;
   std::vector<std::string> inputs, grid;
   std::string output, table, scoring, bad_rows = "stop";
@@ -67,6 +68,7 @@ void Run(const TuneArgs& a) {
   if (a.seeded) o.cv.shuffle_seed = a.seed;
   o.cv.scoring = a.scoring;
   o.fit.threads = a.threads;
+  o.fit.memory_limit = ParseMemoryLimit(a.memory_limit);
   ParseBadRows(a.bad_rows, &o.fit.on_bad_rows, &o.fit.reject_path);
   o.refit = !a.output.empty();
   PipelineSpec spec = LoadSpec(a.spec);
@@ -145,6 +147,7 @@ void AddTuneCommand(CLI::App& app) {
                   "its extension, or tune.csv)");
   cmd->add_option("--threads", a->threads, "threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
+  cmd->add_option("--memory-limit", a->memory_limit, kMemoryLimitHelp);
   cmd->add_flag("--json", a->json,
                 "print the report as JSON (scoring, folds, rows, candidates: [{rank, params, "
                 "mean, std, fold_scores, fit_seconds}], seconds)");

@@ -98,7 +98,12 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
       Batch input;
       input.num_rows = batch.num_rows;
       for (const auto& f : model.input_schema.fields()) input.Add(f.name, batch.Get(f.name));
-      Features x = model.pipeline.ToFeatures(model.pipeline.Transform(input, &r.drift));
+      Features x;
+      try {
+        x = model.pipeline.ToFeatures(model.pipeline.Transform(input, &r.drift));
+      } catch (const UnknownValueError& e) {
+        Fail(e.code(), split.RowPlace(reader->stats().rows_read - batch.num_rows + e.row) + ": " + e.what());
+      }
       r.transform_s += Since(t);
 
       t = Clock::now();

@@ -1,10 +1,33 @@
 // Split <-> JSON, so a split planned in one process can be read in another.
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "outcore/error.h"
 #include "outcore/io.h"
+#include "outcore/postgres.h"
 
 namespace outcore {
+namespace {
+
+// Whether a CSV split begins right after the file's first line (its header): the file's
+// first split. Read only on the way to an error message.
+bool StartsAfterFirstLine(const std::string& path, int64_t begin) {
+  std::ifstream in(path, std::ios::binary);
+  std::string first;
+  return std::getline(in, first) && !in.eof() && static_cast<int64_t>(first.size()) + 1 == begin;
+}
+
+}  // namespace
+
+std::string Split::RowPlace(int64_t row) const {
+  std::string where = RedactPostgresUri(path);
+  if (begin > 0 && format == "csv" && !StartsAfterFirstLine(path, begin))
+    where += ", from byte " + std::to_string(begin);
+  if (begin > 0 && format == "parquet") where += ", from row group " + std::to_string(begin);
+  if (format == "postgres" && !query.empty()) where += " (" + query + ")";
+  return where + ": row " + std::to_string(row + 1);
+}
 
 std::string Split::ToJson() const {
   nlohmann::json j = {{"ordinal", ordinal}, {"format", format}, {"path", path},

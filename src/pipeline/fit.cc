@@ -4,6 +4,8 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -47,12 +49,65 @@ void ParallelFor(size_t n, Fn fn) {
 }
 
 // Transforms every batch through one step, in parallel; counters summed in batch order.
+// Values a step was not fitted on are counted, never refused: on_unknown is for predict.
 void TransformAll(const Step& step, std::vector<Batch>* batches, TransformStats* stats) {
   std::vector<TransformStats> per(batches->size());
+  for (auto& p : per) p.lenient = true;
   ParallelFor(batches->size(),
               [&](size_t i) { (*batches)[i] = step.Transform((*batches)[i], &per[i]); });
   for (const auto& s : per) stats->Merge(s);
 }
+
+std::string Count(int64_t n) {
+  std::string s = std::to_string(n), out;
+  for (size_t i = 0; i < s.size(); ++i) out += (i && (s.size() - i) % 3 == 0 ? "," : "") + s.substr(i, 1);
+  return out;
+}
+
+std::string Bytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 5) bytes /= 1024, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+  return buf;
+}
+
+}  // namespace
+
+void CheckFeatureMemory(const Step& step, size_t index, const std::vector<Batch>& batches,
+                        const Estimator* estimator, int64_t limit) {
+  if (batches.empty() || batches.front().num_rows == 0 || limit <= 0) return;
+  int64_t rows = 0;
+  for (const Batch& b : batches) rows += b.num_rows;
+  std::vector<uint8_t> first(batches.front().num_rows, 0);
+  first[0] = 1;
+  TransformStats lenient;
+  lenient.lenient = true;
+  const int64_t width = step.Transform(FilterRows(batches.front(), first), &lenient).schema.size();
+  const double matrix = static_cast<double>(rows) * static_cast<double>(width) * 8;
+  const double fit = estimator ? static_cast<double>(estimator->FitBytes(rows, width)) : 0;
+  const double need = 2 * matrix + fit;
+  if (need <= static_cast<double>(limit)) return;
+  std::string culprit;
+  std::pair<std::string, int64_t> widest{"", 0};
+  for (const auto& c : step.FeaturesPerColumn())
+    if (c.second > widest.second) widest = c;
+  std::string advice = "Fit on fewer rows (outcore sample) or columns, or raise --memory-limit.";
+  if (widest.second > 1) {
+    culprit = "; column '" + widest.first + "' alone makes " + Count(widest.second) + " of them";
+    advice = "Lower the step's max_categories, leave the column out, or raise --memory-limit.";
+  }
+  Fail(ErrorCode::kInvalidInput,
+       "fit: step " + std::to_string(index) + " (" + step.kind() + ") makes " + Count(width) +
+           " features of " + Count(rows) + " training rows" + culprit + ". They would need about " +
+           Bytes(need) + " (" + Count(rows) + " rows x " + Count(width) + " features x 8 bytes, twice while " +
+           "the matrix is built" + (estimator ? ", plus " + Bytes(fit) + " for " + estimator->kind() : "") +
+           "), over the memory limit of " + Bytes(static_cast<double>(limit)) + " (--memory-limit). " +
+           advice);
+}
+
+namespace {
 
 // Concatenates the features of transformed batches into one column-major matrix.
 Features StackFeatures(const Pipeline& p, const std::vector<Batch>& batches) {
@@ -226,12 +281,26 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
   return data;
 }
 
-Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift) {
-  for (auto& step : pipeline->steps) {
-    step->Reset();
-    for (const auto& b : *batches) step->PartialFit(b);
-    step->FinishFit();
-    TransformAll(*step, batches, drift);
+int64_t DefaultMemoryLimit() {
+  const double ram = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  double limit = ram > 0 ? ram : 0;
+  struct rlimit as;
+  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY &&
+      (limit == 0 || static_cast<double>(as.rlim_cur) < limit))
+    limit = static_cast<double>(as.rlim_cur);
+  return static_cast<int64_t>(limit / 2);
+}
+
+Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift,
+                  int64_t memory_limit) {
+  const int64_t limit = memory_limit > 0 ? memory_limit : DefaultMemoryLimit();
+  for (size_t i = 0; i < pipeline->steps.size(); ++i) {
+    Step& step = *pipeline->steps[i];
+    step.Reset();
+    for (const auto& b : *batches) step.PartialFit(b);
+    step.FinishFit();
+    CheckFeatureMemory(step, i, *batches, pipeline->estimator.get(), limit);
+    TransformAll(step, batches, drift);
   }
   if (batches->empty()) Fail(ErrorCode::kInvalidInput, "no rows to fit the steps on");
   pipeline->feature_names.clear();
@@ -310,7 +379,7 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
   report->rows_test = static_cast<int64_t>(y_test.size());
 
   // Each step learns from the training rows as transformed by the steps before it.
-  Features x = FitSteps(&pipeline, &train, &report->drift);
+  Features x = FitSteps(&pipeline, &train, &report->drift, options.memory_limit);
   train.clear();
   pipeline.estimator->Fit(x, y_train);
   report->fit_info = pipeline.estimator->FitInfo();

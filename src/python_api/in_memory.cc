@@ -43,14 +43,25 @@ Batch Project(const Batch& batch, const Schema& schema) {
   return out;
 }
 
+// "row at position N (0-based) of the data: ", for a step's on_unknown = "error".
+std::string AtPosition(int64_t row) {
+  return "the row at position " + std::to_string(row) + " (0-based) of the data: ";
+}
+
 // Fits steps in order; each step learns from the batches as transformed by the steps before.
+// As the CLI's fit: values outside a step's categories are counted, never refused, and the
+// features must fit in DefaultMemoryLimit() (with what `estimator`, if any, needs).
 void FitStepsInPlace(tbb::task_arena& arena, const std::vector<std::unique_ptr<Step>>& steps,
-                     std::vector<Batch>* batches, TransformStats* drift) {
-  for (const auto& step : steps) {
+                     const Estimator* estimator, std::vector<Batch>* batches, TransformStats* drift) {
+  const int64_t limit = DefaultMemoryLimit();
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const auto& step = steps[s];
     step->Reset();
     for (const auto& b : *batches) step->PartialFit(b);
     step->FinishFit();
+    CheckFeatureMemory(*step, s, *batches, estimator, limit);
     std::vector<TransformStats> per(batches->size());
+    for (auto& p : per) p.lenient = true;
     ParallelFor(arena, batches->size(),
                 [&](size_t i) { (*batches)[i] = step->Transform((*batches)[i], &per[i]); });
     for (const auto& s : per) drift->Merge(s);
@@ -147,7 +158,7 @@ Model FitModelInMemory(const PipelineSpec& spec, std::vector<Batch> batches, con
   report->seconds_read = Seconds(t_start);
 
   auto t_fit = std::chrono::steady_clock::now();
-  FitStepsInPlace(arena, pipeline.steps, &train, &report->drift);
+  FitStepsInPlace(arena, pipeline.steps, pipeline.estimator.get(), &train, &report->drift);
   for (const auto& f : train.front().schema.fields()) pipeline.feature_names.push_back(f.name);
   Features x = StackFeatures(arena, pipeline, train);
   train.clear();
@@ -184,7 +195,7 @@ std::vector<Batch> FitStepsOnBatches(const std::vector<std::unique_ptr<Step>>& s
                                      std::vector<Batch> batches, int threads,
                                      TransformStats* drift) {
   tbb::task_arena arena(ThreadCount(threads));
-  FitStepsInPlace(arena, steps, &batches, drift);
+  FitStepsInPlace(arena, steps, nullptr, &batches, drift);
   return batches;
 }
 
@@ -194,9 +205,15 @@ std::vector<Batch> TransformBatches(const std::vector<std::unique_ptr<Step>>& st
   tbb::task_arena arena(ThreadCount(threads));
   std::vector<Batch> out(batches.size());
   std::vector<TransformStats> per(batches.size());
+  std::vector<int64_t> offset(batches.size() + 1, 0);
+  for (size_t b = 0; b < batches.size(); ++b) offset[b + 1] = offset[b] + batches[b].num_rows;
   ParallelFor(arena, batches.size(), [&](size_t i) {
     Batch current = batches[i];
-    for (const auto& step : steps) current = step->Transform(current, &per[i]);
+    try {
+      for (const auto& step : steps) current = step->Transform(current, &per[i]);
+    } catch (const UnknownValueError& e) {
+      Fail(e.code(), AtPosition(offset[i] + e.row) + e.what());
+    }
     out[i] = std::move(current);
   });
   for (const auto& s : per) drift->Merge(s);
@@ -212,7 +229,12 @@ std::vector<double> PredictBatches(const Model& model, const std::vector<Batch>&
   std::vector<TransformStats> per(batches.size());
   ParallelFor(arena, batches.size(), [&](size_t b) {
     const Pipeline& p = model.pipeline;
-    Features x = p.ToFeatures(p.Transform(Project(batches[b], model.input_schema), &per[b]));
+    Features x;
+    try {
+      x = p.ToFeatures(p.Transform(Project(batches[b], model.input_schema), &per[b]));
+    } catch (const UnknownValueError& e) {
+      Fail(e.code(), AtPosition(offset[b] + e.row) + e.what());
+    }
     p.estimator->Predict(x, out.data() + offset[b]);
   });
   for (const auto& s : per) drift->Merge(s);

@@ -137,6 +137,18 @@ class ParamsTest(unittest.TestCase):
         np.testing.assert_allclose(scaled[:, 1], X[:, 1])
         np.testing.assert_allclose(scaled[:, 0], (X[:, 0] - X[:, 0].mean()) / X[:, 0].std())
 
+    def test_one_hot_max_categories_and_on_unknown(self):
+        df = pd.DataFrame({"c": ["a", "a", "b", "b", "c", "d"]})
+        step = outcore.OneHot(max_categories=3)
+        self.assertEqual(step.get_params()["max_categories"], 3)
+        self.assertEqual(outcore.OneHot().get_params()["max_categories"], 100)
+        out = step.fit_transform(df)
+        self.assertEqual(list(out.columns), ["c_a", "c_b", "c_infrequent"])
+        np.testing.assert_array_equal(step.transform(pd.DataFrame({"c": ["zz", "a"]}))["c_infrequent"], [1, 0])
+        strict = outcore.OneHot(on_unknown="error").fit(df)
+        with self.assertRaisesRegex(Exception, r"position 1 \(0-based\) of the data: one_hot: column 'c' has the value 'zz'"):
+            strict.transform(pd.DataFrame({"c": ["a", "zz"]}))
+
     def test_pipeline_of_steps_is_a_transformer(self):
         df = pd.DataFrame({"c": ["A", "b", "B", None], "v": [1.0, 2.0, 3.0, 4.0]})
         pipe = outcore.make_pipeline(outcore.Lowercase(columns=["c"]), outcore.OneHot())

@@ -5,7 +5,9 @@
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 #include <cmath>
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "outcore/error.h"
@@ -175,6 +177,14 @@ class LeastSquares final : public Estimator {
     state_.intercept = fit_intercept_ ? eq.y_mean - eq.x_mean.dot(w) : 0.0;
     state_.fitted = true;
     fit_info_ = {{"solver", alpha_ > 0 ? "cholesky" : "min_norm_eigen"}, {"rank", rank}};
+  }
+
+  // Per-thread accumulators of X'X (a triangle each), the Gram matrix and the solver's copies
+  // of it, and a few vectors of one value per row.
+  int64_t FitBytes(int64_t rows, int64_t features) const override {
+    const int64_t dims = features + 1;
+    const int64_t threads = std::max(1u, std::thread::hardware_concurrency());
+    return (threads + 4) * dims * dims * 8 + 4 * rows * 8;
   }
 
   void Predict(const Features& X, double* out) const override {

@@ -209,6 +209,14 @@ class LogisticRegression final : public Estimator {
     state_.fitted = true;
   }
 
+  // The warm start's copy of every kStride-th row, a few vectors of one value per row, and
+  // the dense Hessian with its factorisation.
+  int64_t FitBytes(int64_t rows, int64_t features) const override {
+    const int64_t dims = features + 1;
+    return (rows >= kWarmMinRows ? rows / kWarmStride * features : 0) * 8 + 8 * rows * 8 +
+           3 * dims * dims * 8;
+  }
+
   void Predict(const Features& X, double* out) const override {
     PredictLinear(kKind, state_, X, out);
     for (int64_t i = 0; i < X.rows; ++i) out[i] = Sigmoid(out[i]);
@@ -241,8 +249,9 @@ class LogisticRegression final : public Estimator {
   // nearly the same objective, and Newton's method on it costs 1/kStride per iteration. From
   // its solution the full problem needs only the last, quadratically converging steps; the
   // answer is the full problem's optimum either way (same stopping rule).
+  static constexpr int64_t kWarmStride = 8, kWarmMinRows = 1 << 18;
   Eigen::VectorXd WarmStart(const Features& X, const std::vector<double>& y) {
-    constexpr int64_t kStride = 8, kMinRows = 1 << 18;
+    constexpr int64_t kStride = kWarmStride, kMinRows = kWarmMinRows;
     const int64_t dims = static_cast<int64_t>(X.names.size()) + (fit_intercept_ ? 1 : 0);
     fit_info_ = Json::object();
     if (X.rows < kMinRows) return Eigen::VectorXd::Zero(dims);

@@ -3,6 +3,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/batch_ops.h"
 #include "pipeline/params.h"
@@ -35,6 +36,27 @@ std::vector<int32_t> LookUp(const Column& in, const std::unordered_map<std::stri
   return out;
 }
 
+// The value of row i as text, for an error message.
+std::string ValueText(const Column& in, int64_t i) {
+  if (in.type == DataType::kCategory) return std::string(in.Category(i));
+  if (in.type == DataType::kString) return std::string(in.Str(i));
+  return in.ToString(i);
+}
+
+// on_unknown: "ignore" (count the value as drift) or "error" (stop on it).
+bool UnknownIsError(const ParamReader& p) {
+  const std::string v = p.String("on_unknown", "ignore");
+  if (v != "ignore" && v != "error") p.Bad("on_unknown", "must be \"ignore\" or \"error\", not '" + v + "'");
+  return v == "error";
+}
+
+// With on_unknown = "error" and outside fit: stops on row i, a value the step was not fitted on.
+void RefuseUnknown(const std::string& step, const std::string& column, const Column& in, int64_t i) {
+  throw UnknownValueError(step + ": column '" + column + "' has the value '" + ValueText(in, i) +
+                              "', which was not seen at fit (on_unknown = \"error\")",
+                          i);
+}
+
 std::unordered_map<std::string, int32_t> IndexOf(const Dictionary& values) {
   std::unordered_map<std::string, int32_t> index;
   for (size_t k = 0; k < values.size(); ++k) index.emplace(values[k], static_cast<int32_t>(k));
@@ -44,7 +66,8 @@ std::unordered_map<std::string, int32_t> IndexOf(const Dictionary& values) {
 class CategoriesStep : public Step {
  public:
   explicit CategoriesStep(const Json& params) {
-    ParamReader p("categories", params, {"categories"});
+    ParamReader p("categories", params, {"categories", "on_unknown"});
+    unknown_is_error_ = UnknownIsError(p);
     if (!p.Has("categories") || !p.Raw("categories").is_object() || p.Raw("categories").empty())
       p.Bad("categories", "must be a table of column = [values]");
     for (auto& [column, values] : p.Raw("categories").items()) {
@@ -63,7 +86,7 @@ class CategoriesStep : public Step {
   Json params() const override {
     Json cats = Json::object();
     for (const auto& c : columns_) cats[c.name] = *c.values;
-    return {{"categories", cats}};
+    return {{"categories", cats}, {"on_unknown", unknown_is_error_ ? "error" : "ignore"}};
   }
   Batch Transform(const Batch& batch, TransformStats* stats) const override {
     Batch out = batch;
@@ -78,6 +101,8 @@ class CategoriesStep : public Step {
       int64_t unknown = 0;
       for (int64_t i = 0; i < in.length; ++i) {
         if (codes[i] < 0) {
+          if (unknown_is_error_ && !in.IsNull(i) && !(stats && stats->lenient))
+            RefuseUnknown("categories", c.name, in, i);
           unknown += !in.IsNull(i);
           col->SetNull(i);
           col->codes[i] = 0;
@@ -98,18 +123,35 @@ class CategoriesStep : public Step {
     std::unordered_map<std::string, int32_t> index;
   };
   std::vector<Entry> columns_;
+  bool unknown_is_error_ = false;
 };
 
 // One 0/1 float column per category, named COLUMN_VALUE, appended after the other columns
-// (the layout of pandas.get_dummies). Unknown or missing values give all zeros.
+// (the layout of pandas.get_dummies). With more than max_categories values, the
+// max_categories - 1 most frequent keep their own column and the rest share one,
+// COLUMN_infrequent, last (scikit-learn's OneHotEncoder(max_categories=...) rule, ties
+// included). Missing values give all zeros; unknown values give COLUMN_infrequent when the
+// column has one (handle_unknown="infrequent_if_exist"), else all zeros.
 class OneHotStep : public Step {
  public:
+  static constexpr int64_t kDefaultMaxCategories = 100;
+
   explicit OneHotStep(const Json& params) {
-    ParamReader p("one_hot", params, {"columns"});
+    ParamReader p("one_hot", params, {"columns", "max_categories", "on_unknown"});
     columns_ = p.Strings("columns", false);
+    const double max = p.Number("max_categories", kDefaultMaxCategories);
+    if (!(max >= 2 && max <= 1e9 && max == static_cast<double>(static_cast<int64_t>(max))))
+      p.Bad("max_categories", "must be a whole number of at least 2 (the most frequent "
+                              "max_categories - 1 values and one column for the others)");
+    max_categories_ = static_cast<int64_t>(max);
+    unknown_is_error_ = UnknownIsError(p);
   }
   std::string kind() const override { return "one_hot"; }
-  Json params() const override { return columns_.empty() ? Json::object() : Json{{"columns", columns_}}; }
+  Json params() const override {
+    Json p = {{"max_categories", max_categories_}, {"on_unknown", unknown_is_error_ ? "error" : "ignore"}};
+    if (!columns_.empty()) p["columns"] = columns_;
+    return p;
+  }
 
   void Reset() override { learning_.clear(); fitted_.clear(); }
 
@@ -126,61 +168,107 @@ class OneHotStep : public Step {
       if (in.type == DataType::kCategory) {
         l.fixed = l.fixed && in.declared_dict && (l.dict == nullptr || l.dict == in.dict);
         l.dict = in.dict;
-        std::vector<uint8_t> used(in.dict->size(), 0);
+        std::vector<int64_t> used(in.dict->size(), 0);
         for (int64_t i = 0; i < in.length; ++i)
-          if (!in.IsNull(i)) used[in.codes[i]] = 1;
+          if (!in.IsNull(i)) ++used[in.codes[i]];
         for (size_t k = 0; k < used.size(); ++k)
-          if (used[k]) l.seen.insert((*in.dict)[k]);
+          if (used[k]) l.counts[(*in.dict)[k]] += used[k];
       } else {
         l.fixed = false;
         for (int64_t i = 0; i < in.length; ++i)
-          if (!in.IsNull(i)) l.seen.insert(in.ToString(i));
+          if (!in.IsNull(i)) ++l.counts[in.ToString(i)];
       }
     }
   }
 
   // A column whose batches share one declared dictionary (from a `categories` step): its
   // list, in its order, seen or not, is the encoding. Otherwise: the sorted values seen.
+  // Then max_categories as scikit-learn applies it: a stable sort by count, ascending, in
+  // that order; all but the last max_categories - 1 are infrequent (so of values seen
+  // equally often, the later ones keep their column). As there, the infrequent column counts
+  // even before it exists: a column of exactly max_categories values gets one infrequent.
   void FinishFit() override {
     fitted_.clear();
     for (auto& l : learning_) {
-      if (l.fixed && l.dict)
-        Add(l.name, *l.dict);
-      else
-        Add(l.name, Dictionary(l.seen.begin(), l.seen.end()));
+      Dictionary order = l.fixed && l.dict ? *l.dict : Dictionary();
+      if (order.empty())
+        for (const auto& [value, n] : l.counts) order.push_back(value);
+      if (!(l.fixed && l.dict)) std::sort(order.begin(), order.end());
+      Dictionary values, infrequent;
+      if (static_cast<int64_t>(order.size()) < max_categories_) {
+        values = std::move(order);
+      } else {
+        std::vector<int64_t> count(order.size()), by_count(order.size());
+        for (size_t k = 0; k < order.size(); ++k) {
+          auto it = l.counts.find(order[k]);
+          count[k] = it == l.counts.end() ? 0 : it->second;
+          by_count[k] = static_cast<int64_t>(k);
+        }
+        std::stable_sort(by_count.begin(), by_count.end(),
+                         [&](int64_t a, int64_t b) { return count[a] < count[b]; });
+        std::vector<uint8_t> frequent(order.size(), 0);
+        for (size_t r = order.size() - (max_categories_ - 1); r < order.size(); ++r) frequent[by_count[r]] = 1;
+        for (size_t k = 0; k < order.size(); ++k) (frequent[k] ? values : infrequent).push_back(order[k]);
+      }
+      Add(l.name, std::move(values), std::move(infrequent));
     }
     learning_.clear();
+  }
+
+  std::vector<std::pair<std::string, int64_t>> FeaturesPerColumn() const override {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& f : fitted_) out.push_back({f.name, f.width()});
+    return out;
   }
 
   Batch Transform(const Batch& batch, TransformStats* stats) const override {
     Batch out = batch;
     for (const auto& f : fitted_) out.Remove(f.name);
+    std::unordered_set<std::string> taken;
+    for (const auto& field : out.schema.fields()) taken.insert(field.name);
     for (const auto& f : fitted_) {
       const Column& in = *RequireColumn(batch, f.name, "one_hot");
       std::vector<int32_t> codes = LookUp(in, f.index, "one_hot", f.name);
       int64_t unknown = 0;
-      for (int64_t i = 0; i < in.length; ++i) unknown += codes[i] < 0 && !in.IsNull(i);
+      for (int64_t i = 0; i < in.length; ++i) {
+        if (codes[i] >= 0 || in.IsNull(i)) continue;
+        if (unknown_is_error_ && !(stats && stats->lenient)) RefuseUnknown("one_hot", f.name, in, i);
+        ++unknown;
+        if (!f.infrequent.empty()) codes[i] = static_cast<int32_t>(f.values.size());
+      }
       if (stats) stats->Add("one_hot:" + f.name + ":unknown", unknown);
-      for (size_t k = 0; k < f.values.size(); ++k) {
-        std::vector<double> v(in.length, 0.0);
-        for (int64_t i = 0; i < in.length; ++i) v[i] = codes[i] == static_cast<int32_t>(k);
-        auto col = std::make_shared<Column>(DataType::kF64);
+      std::vector<std::shared_ptr<Column>> cols(f.width());
+      for (auto& col : cols) {
+        col = std::make_shared<Column>(DataType::kF64);
         col->length = in.length;
-        col->f64 = std::move(v);
-        std::string name = f.name + "_" + f.values[k];
+        col->f64.assign(in.length, 0.0);
+      }
+      for (int64_t i = 0; i < in.length; ++i)
+        if (codes[i] >= 0) cols[codes[i]]->f64[i] = 1.0;
+      for (int64_t k = 0; k < f.width(); ++k) {
+        const bool other = k == static_cast<int64_t>(f.values.size());
+        std::string name = f.name + "_" + (other ? "infrequent" : f.values[k]);
         // Two features of one name would both read the first: refuse rather than mix them up.
-        if (out.schema.IndexOf(name) >= 0)
-          Fail(ErrorCode::kSchema, "one_hot: the column for value '" + f.values[k] + "' of '" + f.name +
-                                       "' would be named '" + name + "', which the data already has");
-        out.Add(std::move(name), col);
+        if (!taken.insert(name).second)
+          Fail(ErrorCode::kSchema, "one_hot: the column for " +
+                                       (other ? "the infrequent values" : "value '" + f.values[k] + "'") +
+                                       " of '" + f.name + "' would be named '" + name +
+                                       "', which the data already has");
+        out.Add(std::move(name), cols[k]);
       }
     }
     return out;
   }
 
+  // Each column's categories; "infrequent" (the values that share COLUMN_infrequent) only
+  // when there are some, so a file written before max_categories reads the same.
   Json SaveState() const override {
     Json cols = Json::array();
-    for (const auto& f : fitted_) cols.push_back({{"column", f.name}, {"categories", f.values}});
+    for (const auto& f : fitted_) {
+      Json c = {{"column", f.name}, {"categories", f.values}};
+      if (!f.infrequent.empty()) c["infrequent"] = f.infrequent;
+      cols.push_back(c);
+    }
     return {{"columns", cols}};
   }
 
@@ -194,7 +282,8 @@ class OneHotStep : public Step {
     for (size_t i = 0; i < columns.size(); ++i) {
       const std::string at = "columns[" + std::to_string(i) + "]";
       const Json& c = columns[i];
-      if (!c.is_object() || c.size() != 2 || !c.contains("column") || !c["column"].is_string() ||
+      const size_t keys = c.is_object() ? c.size() - c.contains("infrequent") : 0;
+      if (!c.is_object() || keys != 2 || !c.contains("column") || !c["column"].is_string() ||
           !c.contains("categories"))
         r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
       const std::string name = c["column"].get<std::string>();
@@ -202,29 +291,43 @@ class OneHotStep : public Step {
         r.Bad(at + ".column", "is '" + name + "' but params.columns[" + std::to_string(i) + "] is '" +
                                   columns_[i] + "'");
       if (!names.insert(name).second) r.Bad(at + ".column", "'" + name + "' is listed twice");
-      Add(name, r.DistinctStrings(c["categories"], at + ".categories"));
+      Dictionary values = r.DistinctStrings(c["categories"], at + ".categories");
+      Dictionary infrequent;
+      if (c.contains("infrequent")) {
+        infrequent = r.DistinctStrings(c["infrequent"], at + ".infrequent");
+        if (infrequent.empty()) r.Bad(at + ".infrequent", "is empty (leave it out instead)");
+        std::set<std::string> listed(values.begin(), values.end());
+        for (const auto& v : infrequent)
+          if (listed.count(v)) r.Bad(at + ".infrequent", "'" + v + "' is also in categories");
+      }
+      Add(name, std::move(values), std::move(infrequent));
     }
   }
 
  private:
-  void Add(std::string name, Dictionary values) {
+  void Add(std::string name, Dictionary values, Dictionary infrequent) {
     auto index = IndexOf(values);
     if (index.size() != values.size())
       Fail(ErrorCode::kModel, "one_hot: column '" + name + "' lists a category twice");
-    fitted_.push_back({std::move(name), std::move(values), std::move(index)});
+    for (const auto& v : infrequent) index.emplace(v, static_cast<int32_t>(values.size()));
+    fitted_.push_back({std::move(name), std::move(values), std::move(infrequent), std::move(index)});
   }
   struct Learning {
     std::string name;
     DictionaryPtr dict;
     bool fixed;
-    std::set<std::string> seen;
+    std::unordered_map<std::string, int64_t> counts;
   };
   struct Fitted {
     std::string name;
-    Dictionary values;
-    std::unordered_map<std::string, int32_t> index;
+    Dictionary values;      // each has its own feature, in this order
+    Dictionary infrequent;  // these share one feature, after them (none: no such feature)
+    std::unordered_map<std::string, int32_t> index;  // value -> feature
+    int64_t width() const { return static_cast<int64_t>(values.size()) + !infrequent.empty(); }
   };
   std::vector<std::string> columns_;
+  int64_t max_categories_ = kDefaultMaxCategories;
+  bool unknown_is_error_ = false;
   std::vector<Learning> learning_;
   std::vector<Fitted> fitted_;
 };
@@ -235,13 +338,16 @@ void RegisterCategorySteps(std::vector<Registration<Step>>* registry) {
   registry->push_back(
       {"categories",
        "fix the categories of columns; other values become missing and are counted (drift)",
-       "[steps.categories] column = [values]",
+       "[steps.categories] column = [values]; on_unknown = \"ignore\" (default) or \"error\" "
+       "(predict stops on the first other value)",
        [](const Json& p) { return std::make_unique<CategoriesStep>(p); }});
   registry->push_back(
       {"one_hot",
-       "one 0/1 column per category (COLUMN_VALUE), after the other columns; unknown or "
-       "missing -> all zeros",
-       "columns = [names] (default: every category and string column)",
+       "one 0/1 column per category (COLUMN_VALUE), after the other columns; past "
+       "max_categories the rarest share COLUMN_infrequent; missing -> all zeros",
+       "columns = [names] (default: every category and string column); max_categories = N "
+       "(default 100; N - 1 own columns plus COLUMN_infrequent); on_unknown = \"ignore\" "
+       "(default; count as drift, encode as infrequent or all zeros) or \"error\" (predict stops)",
        [](const Json& p) { return std::make_unique<OneHotStep>(p); }});
 }
 
