@@ -632,6 +632,9 @@ PYBIND11_MODULE(_outcore, m) {
             sink.Commit(result);
           },
           py::arg("result_json"), "Makes a finished attempt's part visible and records it.")
+      .def("redone", [](const Sink& sink) { return sink.Redone().dump(); },
+           "The parts the last resume found missing or changed and will redo, as JSON text: "
+           "[{\"part\": NAME, \"why\": WHAT}].")
       .def("manifest", [](Sink& sink) { return sink.Manifest().dump(); },
            "The manifest of a complete run, as JSON text.");
   m.def(
@@ -658,8 +661,13 @@ PYBIND11_MODULE(_outcore, m) {
         Json manifest = PredictManifest(model, model_path, inputs, output, split_size, splits,
                                         results, seconds, threads, ParseJson(executor_json));
         manifest["totals"]["parts_reused"] = parts_reused;
-        py::gil_scoped_release release;  // a table's Finish counts its rows
-        sink.Finish(manifest);
+        manifest["totals"]["parts_redone"] = sink.Redone().size();
+        manifest["parts_redone"] = sink.Redone();
+        {
+          py::gil_scoped_release release;  // a table's Finish counts its rows
+          sink.Finish(manifest);
+          manifest = sink.Manifest();  // as written: a file sink adds each part's checksum
+        }
         return manifest.dump();
       },
       py::arg("sink"), py::arg("model"), py::arg("model_path"), py::arg("inputs"),

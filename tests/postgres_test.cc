@@ -504,6 +504,61 @@ TEST(PostgresSink, PartsCommitOnceAndResume) {
   EXPECT_EQ(SqlValue("SELECT to_regclass('out1') IS NULL"), "t");
 }
 
+// --resume keeps a committed split only if the table still holds the rows the ledger counted
+// for it; a split that lost rows is cleared and redone, and a dropped table does not block a
+// fresh run.
+TEST(PostgresSink, ResumeChecksTheTableHoldsEachSplitsRows) {
+  Sql("DROP TABLE IF EXISTS out3; DROP TABLE IF EXISTS out3_outcore_ledger");
+  OutputSpec spec;
+  spec.dir = Table("out3");
+  Json identity = {{"model", "m1"}};
+  bool complete = false;
+  auto sink = MakePostgresSink(spec);
+  sink->Prepare(Sink::Mode::kFresh, identity, &complete);
+  WritePart(*sink, 0, 1, 0, 100, 0.5);
+  WritePart(*sink, 1, 1, 100, 50, 0.5);
+  WritePart(*sink, 2, 1, 150, 20, 0.5);
+  sink->Finish({{"format", "outcore-predict"}});
+
+  // Rows of split 1 deleted: splits 0 and 2 are kept, split 1 is cleared and redone.
+  Sql("DELETE FROM out3 WHERE split_id = 1 AND id < 110");
+  auto resumed = MakePostgresSink(spec);
+  std::vector<SplitResult> kept = resumed->Prepare(Sink::Mode::kResume, identity, &complete);
+  EXPECT_FALSE(complete);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].ordinal, 0);
+  EXPECT_EQ(kept[1].ordinal, 2);
+  Json redone = resumed->Redone();
+  ASSERT_EQ(redone.size(), 1u);
+  EXPECT_EQ(redone[0]["part"], "out3 split_id=1");
+  EXPECT_EQ(redone[0]["why"], "the table holds 40 of its 50 rows");
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM out3 WHERE split_id = 1"), "0");
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM out3_outcore_ledger WHERE split_id IN (1, -2)"), "0");
+  WritePart(*resumed, 1, 2, 100, 50, 0.5);
+  resumed->Finish({{"format", "outcore-predict"}});
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM out3"), "170");
+  EXPECT_TRUE(MakePostgresSink(spec)->Prepare(Sink::Mode::kResume, identity, &complete).empty());
+  EXPECT_TRUE(complete);
+
+  // TRUNCATE: every split is redone.
+  Sql("TRUNCATE out3");
+  resumed = MakePostgresSink(spec);
+  EXPECT_TRUE(resumed->Prepare(Sink::Mode::kResume, identity, &complete).empty());
+  EXPECT_FALSE(complete);
+  EXPECT_EQ(resumed->Redone().size(), 3u);
+
+  // DROP TABLE: resume redoes every split; a fresh run is not blocked by the ledger left behind.
+  Sql("DROP TABLE out3");
+  resumed = MakePostgresSink(spec);
+  EXPECT_TRUE(resumed->Prepare(Sink::Mode::kResume, identity, &complete).empty());
+  EXPECT_FALSE(complete);
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM out3_outcore_ledger WHERE split_id >= 0"), "0");
+  WritePart(*sink, 0, 1, 0, 100, 0.5);  // recreates the table
+  Sql("DROP TABLE out3");
+  EXPECT_TRUE(MakePostgresSink(spec)->Prepare(Sink::Mode::kFresh, identity, &complete).empty());
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM out3_outcore_ledger WHERE split_id >= 0"), "0");
+}
+
 // Another process's attempt at the same split holds the split's lock: this attempt waits,
 // then replaces the rows that attempt committed.
 TEST(PostgresSink, ConcurrentAttemptsAtOneSplitTakeTurns) {

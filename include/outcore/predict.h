@@ -73,6 +73,9 @@ class Sink {
   virtual void Finish(const Json& manifest) = 0;
   /// The manifest of a finished run.
   virtual Json Manifest() = 0;
+  /// The parts a kResume Prepare found recorded as committed but missing or changed (it does
+  /// not return them: the run redoes them), as [{"part": NAME, "why": WHAT}].
+  virtual Json Redone() const { return Json::array(); }
 };
 
 /// The sink for an output spec (a directory now; a database URI later).
@@ -110,6 +113,7 @@ std::atomic<bool>& PredictInterrupt();
 /// Totals of a run, as written in the _SUCCESS manifest.
 struct PredictReport {
   int64_t splits = 0, parts_reused = 0;
+  Json parts_redone = Json::array();  // Sink::Redone(): recorded parts found missing or changed
   int64_t rows_in = 0, rows_out = 0, rows_rejected = 0, rows_missing_features = 0;
   int64_t bytes_in = 0;
   TransformStats drift;

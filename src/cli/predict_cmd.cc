@@ -78,8 +78,8 @@ void Run(const PredictArgs& a) {
   const Json& totals = r.manifest["totals"];
   const std::string output = RedactPostgresUri(a.output);
   if (a.json) {
-    Json summary = {{"output", output}, {"totals", totals}, {"timings", r.manifest["timings"]},
-                    {"drift", r.manifest["drift"]}};
+    Json summary = {{"output", output}, {"totals", totals}, {"parts_redone", r.parts_redone},
+                    {"timings", r.manifest["timings"]}, {"drift", r.manifest["drift"]}};
     std::printf("%s\n", summary.dump(2).c_str());
     return;
   }
@@ -90,7 +90,14 @@ void Run(const PredictArgs& a) {
                Thousands(totals["rows_rejected"]).c_str(), Thousands(totals["parts"]).c_str(),
                output.c_str());
   if (r.parts_reused)
-    std::fprintf(stderr, "         %s parts were already complete and kept\n", Thousands(r.parts_reused).c_str());
+    std::fprintf(stderr, "         %s parts were already complete and kept (checked)\n", Thousands(r.parts_reused).c_str());
+  if (!r.parts_redone.empty()) {
+    std::string list;
+    for (const Json& p : r.parts_redone)
+      list += (list.empty() ? "" : ", ") + p["part"].get<std::string>() + " (" + p["why"].get<std::string>() + ")";
+    std::fprintf(stderr, "         %s parts were missing or changed and redone: %s\n",
+                 Thousands(static_cast<int64_t>(r.parts_redone.size())).c_str(), list.c_str());
+  }
   std::fprintf(stderr, "time     %.2f s, %.2fM rows/s (%s)\n", t["seconds"].get<double>(),
                t["rows_per_second"].get<double>() / 1e6, HumanBytes(totals["bytes_in"].get<double>()).c_str());
   if (totals["rows_missing_features"].get<int64_t>() > 0)

@@ -167,9 +167,13 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   report.splits = static_cast<int64_t>(splits.size());
   bool complete = false;
   std::vector<SplitResult> reused = sink->Prepare(o.mode, identity, &complete);
+  report.parts_redone = sink->Redone();
   if (complete) {
     report.manifest = sink->Manifest();
-    report.parts_reused = report.splits;
+    report.parts_reused = report.splits;  // every part checked and kept
+    report.manifest["totals"]["parts_reused"] = report.parts_reused;
+    report.manifest["totals"]["parts_redone"] = 0;
+    report.manifest["parts_redone"] = Json::array();
     return report;
   }
   std::vector<std::optional<SplitResult>> results(splits.size());
@@ -258,6 +262,8 @@ PredictReport Predict(const Model& model, const std::string& model_path,
                                     report.seconds, threads);
   Json& totals = report.manifest["totals"];
   totals["parts_reused"] = report.parts_reused;
+  totals["parts_redone"] = report.parts_redone.size();
+  report.manifest["parts_redone"] = report.parts_redone;
   report.rows_in = totals["rows_in"];
   report.rows_out = totals["rows_out"];
   report.rows_rejected = totals["rows_rejected"];
@@ -270,6 +276,7 @@ PredictReport Predict(const Model& model, const std::string& model_path,
   report.score_s = cpu["score"];
   report.write_s = cpu["write"];
   sink->Finish(report.manifest);
+  report.manifest = sink->Manifest();  // as written: a file sink adds each part's checksum
   return report;
 }
 

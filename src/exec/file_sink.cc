@@ -1,10 +1,12 @@
 // The file sink: parts in a directory, each written under a hidden temporary name and renamed
-// into place; a record of each committed part in OUTDIR/_outcore/ (for --resume); _SUCCESS
-// written last.
+// into place; a record of each committed part, with its size and XXH3-64 checksum, in
+// OUTDIR/_outcore/ (for --resume, kept after the run); _SUCCESS written last. --resume keeps
+// a recorded part only if it is still there with that size and checksum, and redoes the others.
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -65,6 +67,7 @@ class FileSink : public Sink {
 
   std::vector<SplitResult> Prepare(Mode mode, const Json& identity, bool* complete) override {
     *complete = false;
+    redone_ = Json::array();
     struct stat st;
     if (stat(out_.dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
       Fail(ErrorCode::kUsage, out_.dir + ": exists and is not a directory");
@@ -75,20 +78,38 @@ class FileSink : public Sink {
     std::vector<SplitResult> done;
     if (mode == Mode::kOverwrite) ClearOurs();
     if (mode == Mode::kResume) {
-      if (Exists(out_.dir + "/_SUCCESS")) {
-        *complete = true;
-        return done;
-      }
+      const bool finished = Exists(out_.dir + "/_SUCCESS");
       if (Exists(state_dir_ + "/run.json")) {
         Json before = Json::parse(ReadFile(state_dir_ + "/run.json"), nullptr, false);
         if (!MayResume(before, identity)) RefuseResume(out_.dir, before, identity);
-        for (const auto& name : ListDir(state_dir_)) {
+        std::vector<std::string> names = ListDir(state_dir_);
+        std::sort(names.begin(), names.end());
+        for (const auto& name : names) {
           if (!name.ends_with(".json") || name == "run.json") continue;
           Json j = Json::parse(ReadFile(state_dir_ + "/" + name), nullptr, false);
           if (j.is_discarded()) continue;
           SplitResult r = SplitResult::FromJson(j);
-          if (Exists(out_.dir + "/" + r.part_name)) done.push_back(std::move(r));
+          std::string why = CheckPart(r.part_name, j);
+          if (why.empty()) {
+            done.push_back(std::move(r));
+          } else {
+            redone_.push_back({{"part", r.part_name}, {"why", why}});
+            unlink((out_.dir + "/" + r.part_name).c_str());
+            unlink((state_dir_ + "/" + name).c_str());
+          }
         }
+        size_t splits = identity.is_object() ? identity.value("splits", size_t{0}) : 0;
+        if (finished && redone_.empty() && done.size() == splits) {
+          *complete = true;
+          return {};
+        }
+        if (finished) unlink((out_.dir + "/_SUCCESS").c_str());  // no longer true
+      } else if (finished) {
+        // A finished run without its records (an older outcore removed them): the manifest's
+        // checksums still tell whether its parts stand, but a part cannot be redone.
+        RefuseUnverifiable();
+        *complete = true;
+        return {};
       } else {
         ClearOurs();  // parts without a run record cannot be trusted
       }
@@ -107,9 +128,15 @@ class FileSink : public Sink {
     return OpenPartWriter(r->temp_path, out_.format, schema, out_.writer);
   }
 
-  // The record goes first: a visible part always has one, so --resume can trust it.
+  // The record goes first: a visible part always has one, with the size and checksum that
+  // --resume checks before it keeps the part.
   void Commit(const SplitResult& r) override {
-    if (Exists(state_dir_)) WriteFileAtomically(state_dir_ + "/" + r.part_name + ".json", r.ToJson().dump());
+    if (Exists(state_dir_)) {
+      Json record = r.ToJson();
+      record["bytes"] = FileSize(r.temp_path);
+      record["checksum"] = "xxh3:" + HashFileHex(r.temp_path);
+      WriteFileAtomically(state_dir_ + "/" + r.part_name + ".json", record.dump());
+    }
     std::string final_path = out_.dir + "/" + r.part_name;
     if (rename(r.temp_path.c_str(), final_path.c_str()) != 0)
       Fail(ErrorCode::kIO, final_path + ": cannot rename part into place: " + std::strerror(errno));
@@ -117,14 +144,29 @@ class FileSink : public Sink {
 
   void Abort(const SplitResult& r) override { unlink(r.temp_path.c_str()); }
 
+  // The records stay: a later --resume of the finished output checks its parts against them.
+  // _SUCCESS lists each part's size and checksum too.
   void Finish(const Json& manifest) override {
     SyncDirectory(out_.dir);
-    WriteFileAtomically(out_.dir + "/_SUCCESS", manifest.dump(2) + "\n");
-    RemoveTree(state_dir_);
+    Json m = manifest;
+    if (m.contains("parts") && m["parts"].is_array()) {
+      for (Json& part : m["parts"]) {
+        std::string record = state_dir_ + "/" + part.value("file", std::string()) + ".json";
+        if (!Exists(record)) continue;
+        Json j = Json::parse(ReadFile(record), nullptr, false);
+        if (j.is_object() && j.contains("checksum")) {
+          part["bytes"] = j["bytes"];
+          part["checksum"] = j["checksum"];
+        }
+      }
+    }
+    WriteFileAtomically(out_.dir + "/_SUCCESS", m.dump(2) + "\n");
     SyncDirectory(out_.dir);
   }
 
   Json Manifest() override { return Json::parse(ReadFile(out_.dir + "/_SUCCESS")); }
+
+  Json Redone() const override { return redone_; }
 
  private:
   // Only files by our names, and our state directory: a directory that happens to be named
@@ -138,8 +180,44 @@ class FileSink : public Sink {
     }
   }
 
+  // Why the committed part `name`, recorded as `record`, cannot be kept; "" if it can.
+  std::string CheckPart(const std::string& name, const Json& record) const {
+    std::string path = out_.dir + "/" + name;
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "missing";
+    if (!record.contains("checksum")) return "";  // recorded by an older outcore: no checksum
+    int64_t bytes = record.value("bytes", int64_t{-1});
+    if (st.st_size != bytes)
+      return "size changed: " + std::to_string(st.st_size) + " bytes, " +
+             std::to_string(bytes) + " when committed";
+    std::string sum = "xxh3:" + HashFileHex(path);
+    if (sum != record.value("checksum", std::string()))
+      return "checksum changed: " + sum + ", " + record.value("checksum", std::string()) +
+             " when committed";
+    return "";
+  }
+
+  // A finished output without resume records: its parts are checked against _SUCCESS, and
+  // one missing or changed is refused (there is nothing to redo it from).
+  void RefuseUnverifiable() const {
+    Json m = Json::parse(ReadFile(out_.dir + "/_SUCCESS"), nullptr, false);
+    std::string bad;
+    if (m.is_object() && m.contains("parts") && m["parts"].is_array()) {
+      for (const Json& part : m["parts"]) {
+        if (!part.is_object() || !part.contains("file") || !part["file"].is_string()) continue;
+        std::string why = CheckPart(part["file"], part);
+        if (!why.empty()) bad += (bad.empty() ? "" : ", ") + part["file"].get<std::string>() + " (" + why + ")";
+      }
+    }
+    if (!bad.empty())
+      Fail(ErrorCode::kUsage, out_.dir + ": cannot resume: the finished run's " + bad +
+                                  " cannot be redone: " + kStateDir +
+                                  "/ with its run record is gone (use --overwrite to start over)");
+  }
+
   OutputSpec out_;
   std::string state_dir_;
+  Json redone_ = Json::array();
 };
 
 }  // namespace

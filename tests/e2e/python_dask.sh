@@ -85,7 +85,7 @@ print("executor:", m["executor"])
 PYEOF
 discarded=$($PY -c 'import json; print(json.load(open("dist/_SUCCESS"))["executor"]["attempts_discarded"])')
 pass "attempts discarded (a killed worker's unreported or lost results, rerun elsewhere): $discarded"
-check "every part equals the single-machine run's, byte for byte" diff -r -x _SUCCESS single dist
+check "every part equals the single-machine run's, byte for byte" diff -r -x _SUCCESS -x _outcore single dist
 $PY - <<'PYEOF' && pass "manifest: same format, parts and totals as the CLI's" || fail "manifest differs from the CLI's"
 import json
 a, b = json.load(open("dist/_SUCCESS")), json.load(open("single/_SUCCESS"))
@@ -105,7 +105,7 @@ with Client(sys.argv[1]) as client:
 assert manifest["totals"]["rows_out"] == 360000
 PYEOF
 "$OUTCORE" predict model.json data -o pq_single --keep row_id --split-size 4MB --quiet
-check "Parquet parts equal the CLI's, byte for byte" diff -r -x _SUCCESS pq pq_single
+check "Parquet parts equal the CLI's, byte for byte" diff -r -x _SUCCESS -x _outcore pq pq_single
 duckdb "SELECT count(*) AS n, count(DISTINCT row_id) AS ids, min(row_id) AS lo, max(row_id) AS hi FROM read_parquet('pq/part-*.parquet')" >pq.json
 check "DuckDB: 360000 rows, 360000 distinct row_ids from 0 to 359999" \
   $PY -c "import json; r = json.loads(open('pq.json').readline())['rows'][0]; assert [int(v) for v in r] == [360000, 360000, 0, 359999], r"
@@ -159,7 +159,7 @@ PGPASSWORD=$SECRET $PY -m outcore predict model.json "$DB?table=dtaxi" -o dtaxi_
 PGPASSWORD=$SECRET "$OUTCORE" predict model.json "$DB?table=dtaxi" -o dtaxi_cli --format csv --keep id \
   --split-size 1MB --quiet
 check "... its parts equal the CLI's, byte for byte ($(ls dtaxi_cli | grep -c '^part-') parts)" \
-  diff -r -x _SUCCESS dtaxi_cli dtaxi_dask
+  diff -r -x _SUCCESS -x _outcore dtaxi_cli dtaxi_dask
 check "... and its manifest names the table" $PY -c "
 import json; m = json.load(open('dtaxi_dask/_SUCCESS'))
 assert m['inputs'] == [{'path': '$DB?table=dtaxi'}] and m['totals']['rows_out'] == $(wc -l <raw/taxi-000.csv) - 1, m['inputs']"
@@ -188,8 +188,8 @@ $PY -m outcore predict model.json data -o resumed --format csv --keep row_id --s
 check "... keeping the committed parts" $PY -c "
 import json; t = json.load(open('resumed.json'))['totals']
 assert t['parts_reused'] >= $committed and t['rows_out'] == $rows, t"
-check "... with every part equal to the single-machine run's" diff -r -x _SUCCESS single resumed
-check "... and no attempt or run record left" test -z "$(ls -A resumed | grep -v -e '^part-' -e '^_SUCCESS$' || true)"
+check "... with every part equal to the single-machine run's" diff -r -x _SUCCESS -x _outcore single resumed
+check "... and no attempt left (only parts, _SUCCESS and the resume records)" test -z "$(ls -A resumed | grep -v -e '^part-' -e '^_SUCCESS$' -e '^_outcore$' || true)"
 
 # Bad data: a schema mismatch is caught by the driver; a bad row deep in a file by the task
 # that meets it (reported once, not retried). Exit codes are the CLI's; no _SUCCESS.

@@ -77,6 +77,31 @@ class CommitTest(unittest.TestCase):
         with self.assertRaisesRegex(outcore.UsageError, "expected fresh, resume or overwrite"):
             sink.prepare("again", identity)
 
+    def test_resume_redoes_a_committed_part_that_was_changed(self):
+        output = output_spec(self.dir)
+        sink = _outcore.open_sink(output)
+        identity = json.dumps({"run": 1})
+        sink.prepare("fresh", identity)
+        committer = outcore_dask.PartCommitter(sink, output)
+        for ordinal in (0, 1):
+            _, result = fake_result(self.dir, ordinal, attempt=1)
+            committer.offer(result)
+        record = json.load(open(os.path.join(self.dir, "_outcore", "part-00001.csv.json")))
+        self.assertTrue(record["checksum"].startswith("xxh3:"))
+        path = os.path.join(self.dir, "part-00001.csv")
+        self.assertEqual(record["bytes"], os.path.getsize(path))
+        with open(path, "r+b") as f:  # same size, one byte changed
+            first = f.read(1)
+            f.seek(0)
+            f.write(b"Z" if first != b"Z" else b"Y")
+        kept, complete = sink.prepare("resume", identity)
+        self.assertFalse(complete)
+        self.assertEqual([json.loads(r)["ordinal"] for r in kept], [0])
+        redone = json.loads(sink.redone())
+        self.assertEqual([r["part"] for r in redone], ["part-00001.csv"])
+        self.assertRegex(redone[0]["why"], "^checksum changed: xxh3:")
+        self.assertFalse(os.path.exists(path))  # removed: the run writes it again
+
     def test_resume_after_a_bad_row_may_change_only_the_bad_row_policy(self):
         output = output_spec(self.dir)
         sink = _outcore.open_sink(output)

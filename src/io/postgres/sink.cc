@@ -14,13 +14,17 @@
 //   Abort      remove what this attempt committed, if it is still the split's last writer.
 // An error before Finish, a SIGKILL or a lost connection rolls the transaction back.
 // The ledger NAME_outcore_ledger holds split_id -1 (the run's identity), one row per written
-// split, and -2 once the run is complete (its manifest: the table's _SUCCESS). --resume keeps
-// the committed splits ('split') and redoes the others, whose rows the redo replaces.
+// split (with its row count), and -2 once the run is complete (its manifest: the table's
+// _SUCCESS). --resume keeps a committed split ('split') only if the table still holds the rows
+// the ledger counted for it (one GROUP BY split_id count), and redoes the others, whose rows the
+// redo replaces: a dropped or truncated table is written again. A fresh run clears a ledger
+// whose table is gone.
 #include <libpq-fe.h>
 
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <map>
 
 #include "exec/resume.h"
 #include "io/file_util.h"
@@ -297,9 +301,53 @@ class PostgresSink final : public Sink {
     return Json::parse(r.Value(0, 0));
   }
 
+ Json Redone() const override { return redone_; }
+
  private:
+  std::vector<SplitResult> KeepHeldSplits(Connection& conn, bool has_table);
+
   Target target_;
+  Json redone_ = Json::array();
 };
+
+// The committed splits whose rows the table still holds, by a count per split_id against the
+// count the ledger recorded at commit. The others (the table dropped, truncated, or rows
+// deleted) are recorded in redone_, their rows and ledger records removed (with the run's
+// 'complete' record, if any): the run redoes them. Runs inside Prepare's transaction.
+std::vector<SplitResult> PostgresSink::KeepHeldSplits(Connection& conn, bool has_table) {
+  std::map<std::string, std::string> held;  // split_id -> rows in the table
+  if (has_table) {
+    Result r = conn.Exec("SELECT split_id::text, count(*)::text FROM " + target_.table +
+                         " GROUP BY split_id");
+    for (int i = 0; i < r.rows(); ++i) held[r.Value(i, 0)] = r.Value(i, 1);
+  }
+  std::vector<SplitResult> kept;
+  std::string bad;
+  Result r = conn.Exec("SELECT split_id::text, rows::text, result::text FROM " + target_.ledger +
+                       " WHERE kind = 'split' ORDER BY split_id");
+  for (int i = 0; i < r.rows(); ++i) {
+    SplitResult split = SplitResult::FromJson(Json::parse(r.Value(i, 2)));
+    const std::string& split_id = r.Value(i, 0);
+    std::string recorded = r.Value(i, 1);
+    std::string holds = held.count(split_id) ? held[split_id] : "0";
+    if (has_table && holds == recorded) {
+      kept.push_back(std::move(split));
+      continue;
+    }
+    std::string why = has_table ? "the table holds " + holds + " of its " + recorded + " rows"
+                                : "table '" + target_.name + "' is gone";
+    redone_.push_back({{"part", split.part_name}, {"why", why}});
+    bad += (bad.empty() ? "" : ",") + split_id;
+  }
+  if (!has_table) {
+    conn.Exec("DELETE FROM " + target_.ledger + " WHERE split_id <> " + std::to_string(kRunRow));
+  } else if (!bad.empty()) {
+    conn.Exec("DELETE FROM " + target_.table + " WHERE split_id IN (" + bad + ")");
+    conn.Exec("DELETE FROM " + target_.ledger + " WHERE split_id IN (" + bad + ", " +
+              std::to_string(kCompleteRow) + ")");
+  }
+  return kept;
+}
 
 std::vector<SplitResult> PostgresSink::Prepare(Mode mode, const Json& identity, bool* complete) {
   *complete = false;
@@ -332,11 +380,13 @@ std::vector<SplitResult> PostgresSink::Prepare(Mode mode, const Json& identity, 
                                 target_.ledger + "); write to another table, or empty it yourself");
 
   std::vector<SplitResult> done;
+  redone_ = Json::array();
   if (mode == Mode::kFresh) {
-    if (has_rows || previous_splits || previous_complete)
+    if (has_table && (has_rows || previous_splits || previous_complete))
       Fail(ErrorCode::kUsage, where + ": table '" + target_.name +
                                   "' already holds outcore output; use --overwrite to replace it "
                                   "or --resume to finish an interrupted run");
+    // A ledger whose table is gone (dropped) records rows that no longer exist: cleared.
     if (has_ledger) conn.Exec("DELETE FROM " + target_.ledger);
   } else if (mode == Mode::kOverwrite) {
     if (has_ledger) {
@@ -346,15 +396,12 @@ std::vector<SplitResult> PostgresSink::Prepare(Mode mode, const Json& identity, 
   } else if (has_ledger && (previous_splits || previous_complete)) {  // kResume
     Json previous = Json::parse(previous_identity, nullptr, false);
     if (previous_run != run_id && !MayResume(previous, id)) RefuseResume(where, previous, id);
-    if (previous_complete) {
+    done = KeepHeldSplits(conn, has_table);
+    if (previous_complete && redone_.empty()) {
       *complete = true;
       conn.Exec("COMMIT");
-      return done;
+      return {};
     }
-    Result r = conn.Exec("SELECT result::text FROM " + target_.ledger +
-                         " WHERE kind = 'split' ORDER BY split_id");
-    for (int i = 0; i < r.rows(); ++i)
-      done.push_back(SplitResult::FromJson(Json::parse(r.Value(i, 0))));
   }
   conn.Exec(
       "CREATE TABLE IF NOT EXISTS " + target_.ledger +
