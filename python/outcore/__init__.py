@@ -12,12 +12,13 @@ One class per registered step and estimator kind (`python3 -m outcore steps`), i
 """
 
 from . import _outcore, registry
+from . import dask  # outcore.dask.predict; Dask itself is imported only when it runs
 from ._outcore import (Error, InternalError, InvalidInputError, ModelError, OutcoreIOError, SchemaError,
                        UsageError)
 
 __version__ = _outcore.__version__
 
-_FROM_ESTIMATORS = ["Pipeline", "make_pipeline", "load", "OutcoreStep", "OutcoreEstimator", "OutcoreClassifier",
+_FROM_ESTIMATORS = ["Pipeline", "make_pipeline", "load", "DriftWarning", "OutcoreStep", "OutcoreEstimator", "OutcoreClassifier",
                     "OutcoreRegressor"] + registry.class_names()
 
 __all__ = ["Error", "UsageError", "InvalidInputError", "SchemaError", "ModelError", "OutcoreIOError",
