@@ -10,12 +10,15 @@ learned state (attributes ending in `_`).
 import copy
 import inspect
 import json
+import os
 import re
+import sys
 import warnings
 import weakref
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.metaestimators import available_if
@@ -201,7 +204,7 @@ def _transform_with_steps(steps, owner, X, report="store"):
     batches = frames.to_batches(frames.select(frame, columns), kinds)
     specs = [s._fitted_spec() for s in steps]
     out, drift = _outcore.transform_steps(json.dumps(specs), batches, THREADS)
-    _report(owner, len(frame), drift, report=report, stacklevel=4)
+    _report(owner, len(frame), drift, report=report)
     return _transform_output(out, frame.index, from_numpy)
 
 
@@ -482,7 +485,7 @@ def _model_output(owner, X, report):
     kinds = [kind for _, kind in owner.input_schema_]
     batches = frames.to_batches(frames.select(frame, names), kinds)
     values, drift = owner.model_.predict(batches, THREADS)
-    _report(owner, len(frame), drift, int(np.isnan(values).sum()), report=report, stacklevel=5)
+    _report(owner, len(frame), drift, int(np.isnan(values).sum()), report=report)
     return values
 
 
@@ -498,7 +501,20 @@ def _step_names(owner, kind):
     return [name for name, obj in getattr(owner, "steps", ()) if getattr(obj, "kind", None) == kind]
 
 
-def _report(owner, rows, drift_json, rows_missing_features=None, report="store", stacklevel=2):
+_INTERNAL_PATHS = tuple(os.path.dirname(m.__file__) + os.sep for m in (sklearn, sys.modules[__package__]))
+
+
+def _caller_stacklevel():
+    """warnings.warn's stacklevel, for the caller of _report, of the first frame outside outcore,
+    scikit-learn and Dask: the user's call of predict, transform or compute."""
+    level, frame = 1, sys._getframe(2)
+    while frame is not None and (frame.f_code.co_filename.startswith(_INTERNAL_PATHS)
+                                 or "/dask/" in frame.f_code.co_filename):
+        level, frame = level + 1, frame.f_back
+    return level + 1
+
+
+def _report(owner, rows, drift_json, rows_missing_features=None, report="store"):
     """Sets owner.last_report_ after predict, predict_proba or transform, and warns
     (DriftWarning) once per step and column with values outside what was seen at fit.
 
@@ -522,6 +538,7 @@ def _report(owner, rows, drift_json, rows_missing_features=None, report="store",
         if rows_missing_features is not None:
             last["rows_missing_features"] = rows_missing_features
         _LAST_REPORTS[owner] = last
+    stacklevel = _caller_stacklevel()
     for kind, columns in unknown.items():
         names = _step_names(owner, kind)
         step = "step '%s' (%s)" % (names[0], kind) if len(names) == 1 and names[0] != kind else "step '%s'" % kind

@@ -61,6 +61,7 @@ class DriftTest(unittest.TestCase):
         message = str(found[0].message)
         for part in ("step 'one_hot'", "column 'color'", "2 of 10"):
             self.assertIn(part, message)
+        self.assertEqual(os.path.abspath(found[0].filename), os.path.abspath(__file__))  # points at the call
         self.assertEqual(pipe.last_report_["unknown"], {"one_hot": {"color": 2}})
         self.assertEqual(pipe.last_report_["drift"], {"one_hot:color:unknown": 2})
         self.assertEqual(pipe.last_report_["rows"], 10)
@@ -81,6 +82,7 @@ class DriftTest(unittest.TestCase):
             warnings.simplefilter("always")
             step.transform(X.assign(color="teal"))
         self.assertEqual(len(drift_warnings(caught)), 1)
+        self.assertEqual(os.path.abspath(drift_warnings(caught)[0].filename), os.path.abspath(__file__))
         self.assertEqual(step.last_report_["unknown"], {"one_hot": {"color": len(X)}})
 
     def test_categories_step_drift(self):
