@@ -116,7 +116,9 @@ def _on_partition(partition, function, *args, **kwargs):
     return function(*args, partition, **kwargs)
 
 
-_DUMMY_VALUES = {"float": 0.0, "int": 0, "bool": False, "datetime": pd.Timestamp(0), "string": ""}
+# Text is missing in the made-up rows: a made-up text would be a value the steps did not see
+# at fit (drift, or an error with on_unknown="error").
+_DUMMY_VALUES = {"float": 0.0, "int": 0, "bool": False, "datetime": pd.Timestamp(0), "string": None}
 
 
 def _dask_meta_frame(X, kinds):
@@ -127,7 +129,7 @@ def _dask_meta_frame(X, kinds):
     for name in sample.columns:
         kind = kinds.get(str(name))
         if kind == "category":
-            data[name] = pd.Categorical([""])
+            data[name] = pd.Categorical([None])
         elif kind in _DUMMY_VALUES:
             data[name] = [_DUMMY_VALUES[kind]]
         else:
@@ -802,14 +804,15 @@ def _apply_target(values, op, expression):
 
 
 def _dummy_batch(input_schema):
-    """One row of each input column (values do not matter: only the output names are used)."""
+    """One row of each input column (values do not matter: only the output names are used;
+    text is missing, so that no step meets a value it did not see at fit)."""
     payloads = {
         "float": ("float", np.zeros(1), None, None),
         "int": ("int", np.zeros(1, dtype=np.int64), None, None),
         "bool": ("bool", np.zeros(1, dtype=np.uint8), None, None),
         "datetime": ("datetime", np.zeros(1, dtype=np.int64), None, None),
-        "string": ("string", np.array([""], dtype=object), None, None),
-        "category": ("category", np.zeros(1, dtype=np.int32), None, [""]),
+        "string": ("string", np.array([None], dtype=object), None, None),
+        "category": ("category", np.full(1, -1, dtype=np.int32), None, []),
     }
     names = [f["name"] for f in input_schema]
     return _outcore.make_batch(names, [payloads[_outcore.parse_type_name(f["type"])] for f in input_schema])

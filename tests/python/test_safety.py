@@ -122,12 +122,33 @@ class DriftTest(unittest.TestCase):
         self.assertEqual(cli_drift, {"one_hot:color:unknown": 40})
         self.assertEqual(pipe.last_report_["drift"], cli_drift)
 
-    def test_on_unknown_error_raises(self):
+    def on_unknown_or_skip(self, kind):
         params = {e["kind"]: e["params"] for e in outcore.registry.entries()["steps"]}
-        if "on_unknown" not in params["one_hot"]:
-            self.skipTest("the C++ one_hot step has no on_unknown parameter yet (not in outcore.registry)")
+        if "on_unknown" not in params[kind]:
+            self.skipTest("the C++ %s step has no on_unknown parameter yet (not in outcore.registry)" % kind)
+
+    def test_on_unknown_error_raises_one_hot(self):
+        self.on_unknown_or_skip("one_hot")
+        import dask
+        import dask.dataframe as dd
         X, y = colors_frame()
         pipe = outcore.make_pipeline(outcore.OneHot(on_unknown="error"), outcore.LogisticRegression()).fit(X, y)
+        pipe.predict(X)  # the values seen at fit are fine
+        with self.assertRaisesRegex(outcore.Error, "color"):
+            pipe.predict(X.assign(color="purple"))
+        step = outcore.OneHot(on_unknown="error").fit(X)
+        with dask.config.set(scheduler="sync"):  # Dask's made-up meta row is no unknown value
+            self.assertEqual(len(step.transform(dd.from_pandas(X, npartitions=2)).compute()), len(X))
+        with self.assertRaisesRegex(outcore.Error, "color"):
+            step.transform(X.assign(color="purple"))
+
+    def test_on_unknown_error_raises_categories(self):
+        self.on_unknown_or_skip("categories")
+        X, y = colors_frame()
+        pipe = outcore.make_pipeline(outcore.Categories(categories={"color": ["red", "green", "blue"]},
+                                                        on_unknown="error"),
+                                     outcore.OneHot(), outcore.LogisticRegression()).fit(X, y)
+        pipe.predict(X)
         with self.assertRaisesRegex(outcore.Error, "color"):
             pipe.predict(X.assign(color="purple"))
 
