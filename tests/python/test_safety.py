@@ -101,11 +101,8 @@ class DriftTest(unittest.TestCase):
             with self.assertRaises(outcore.DriftWarning):
                 pipe.predict(X.assign(color="purple"))
 
-    def test_drift_counts_equal_the_cli_manifest(self):
-        pipe, X = fitted_pipeline()
-        X = X.copy()
-        X.loc[X.index[:37], "color"] = "purple"
-        X.loc[X.index[40:43], "color"] = "7"
+    def cli_drift(self, pipe, X):
+        """The drift counters of `outcore predict` on X written as a CSV, from its _SUCCESS."""
         tmp = tempfile.mkdtemp(prefix="outcore-drift-")
         try:
             pipe.save(os.path.join(tmp, "model.json"))
@@ -113,14 +110,30 @@ class DriftTest(unittest.TestCase):
             support.run("predict", os.path.join(tmp, "model.json"), os.path.join(tmp, "data.csv"),
                         "-o", os.path.join(tmp, "out"), "--format", "csv", "--quiet")
             with open(os.path.join(tmp, "out", "_SUCCESS")) as f:
-                cli_drift = json.load(f)["drift"]
+                return json.load(f)["drift"]
         finally:
             shutil.rmtree(tmp)
+
+    def test_drift_counts_equal_the_cli_manifest(self):
+        pipe, X = fitted_pipeline()
+        X = X.copy()
+        X.loc[X.index[:37], "color"] = "purple"
+        X.loc[X.index[40:43], "color"] = "7"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", outcore.DriftWarning)
             pipe.predict(X)
-        self.assertEqual(cli_drift, {"one_hot:color:unknown": 40})
-        self.assertEqual(pipe.last_report_["drift"], cli_drift)
+        self.assertEqual(self.cli_drift(pipe, X), {"one_hot:color:unknown": 40})
+        self.assertEqual(pipe.last_report_["drift"], {"one_hot:color:unknown": 40})
+
+    def test_integer_codes_score_as_the_cli_scores_them(self):
+        pipe, X = fitted_pipeline()
+        codes = X.assign(color=X["color"].astype("category").cat.codes.astype(np.int64))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", outcore.DriftWarning)
+            p = pipe.predict_proba(codes)[:, 1]
+        self.assertEqual(pipe.last_report_["drift"], self.cli_drift(pipe, codes))
+        # Unknown to one_hot: all zeros, the same as a category never seen.
+        np.testing.assert_array_equal(p, pipe.predict_proba(X.assign(color="never seen"))[:, 1])
 
     def on_unknown_or_skip(self, kind):
         params = {e["kind"]: e["params"] for e in outcore.registry.entries()["steps"]}
