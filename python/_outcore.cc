@@ -510,10 +510,10 @@ PYBIND11_MODULE(_outcore, m) {
           py::gil_scoped_release release;
           out = TransformBatches(steps, input, threads, &drift);
         }
-        return out;
+        return py::make_tuple(out, Json(drift.counters).dump());
       },
       py::arg("steps_json"), py::arg("batches"), py::arg("threads") = 0,
-      "Runs fitted [{kind, params, state}] over the batches.");
+      "Runs fitted [{kind, params, state}] over the batches; returns (batches, drift JSON).");
 
   m.def(
       "registry",

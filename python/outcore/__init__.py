@@ -7,18 +7,20 @@
     outcore.load("model.json")                 # any model file, from the CLI or Python
     outcore.Pipeline.from_spec("spec.toml")    # a TOML spec's steps, model, target, read options
     outcore.dask.predict("model.json", ["big/"], "out/", client=client)   # on a Dask cluster
+    pipe.last_report_                          # drift seen by the last predict (outcore.DriftWarning)
 
 One class per registered step and estimator kind (`python3 -m outcore steps`), in CamelCase:
 """
 
 from . import _outcore, registry
+from . import dask  # outcore.dask.predict; Dask itself is imported only when it runs
 from ._outcore import (Error, InternalError, InvalidInputError, ModelError, OutcoreIOError, SchemaError,
                        UsageError)
 
 __version__ = _outcore.__version__
 
-_FROM_ESTIMATORS = ["Pipeline", "make_pipeline", "load", "OutcoreStep", "OutcoreEstimator", "OutcoreClassifier",
-                    "OutcoreRegressor"] + registry.class_names()
+_FROM_ESTIMATORS = ["Pipeline", "make_pipeline", "load", "DriftWarning", "OutcoreStep", "OutcoreEstimator",
+                    "OutcoreClassifier", "OutcoreRegressor"] + registry.class_names()
 
 __all__ = ["Error", "UsageError", "InvalidInputError", "SchemaError", "ModelError", "OutcoreIOError",
            "InternalError"] + _FROM_ESTIMATORS

@@ -214,7 +214,8 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
     model: a model file path, or a fitted outcore Pipeline / estimator. inputs: files,
     directories, globs or postgresql:// URIs (as `outcore predict` takes them). output: a
     directory, or postgresql://...?table=NAME (docs/postgres.md). client: a distributed.Client
-    (default: the current one). retries: extra attempts for a task that raised (a worker that
+    (default: the current one, distributed.get_client(); without one, a local cluster started
+    for this call and closed at its end). retries: extra attempts for a task that raised (a worker that
     dies is handled by Dask's scheduler, which reruns its tasks elsewhere). resume: finish an
     interrupted run (of this driver or of `outcore predict`) into the same output: its committed
     parts are kept and only the other splits run. The other options are `outcore predict`'s.
@@ -225,11 +226,26 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
     committed as their splits finish; on failure the committed parts stay, the run is not
     marked complete and the error is raised.
     """
-    from distributed import as_completed, get_client
-
     if overwrite and resume:
         raise _outcore.UsageError("overwrite and resume exclude each other")
-    client = client or get_client()
+    if client is not None:
+        return _predict(model, inputs, output, client, retries, split_size, format, compression, keep, label,
+                        on_bad_rows, overwrite, resume, progress)
+    from distributed import Client, LocalCluster, get_client
+    try:
+        client = get_client()
+    except ValueError:  # no current client
+        with LocalCluster(processes=False, dashboard_address=None) as cluster, Client(cluster) as local:
+            return _predict(model, inputs, output, local, retries, split_size, format, compression, keep, label,
+                            on_bad_rows, overwrite, resume, progress)
+    return _predict(model, inputs, output, client, retries, split_size, format, compression, keep, label,
+                    on_bad_rows, overwrite, resume, progress)
+
+
+def _predict(model, inputs, output, client, retries, split_size, format, compression, keep, label, on_bad_rows,
+             overwrite, resume, progress):
+    from distributed import as_completed
+
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     if isinstance(keep, str):

@@ -10,10 +10,15 @@ learned state (attributes ending in `_`).
 import copy
 import inspect
 import json
+import os
 import re
+import sys
+import warnings
+import weakref
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.metaestimators import available_if
@@ -48,7 +53,25 @@ def _attribute_value(value):
     return value
 
 
-class _OutcoreObject(BaseEstimator):
+# The report of each object's last predict / predict_proba / transform. Kept outside the
+# object's __dict__: scikit-learn's contract is that scoring does not change it.
+_LAST_REPORTS = weakref.WeakKeyDictionary()
+
+
+class _LastReport:
+    @property
+    def last_report_(self):
+        """What the last predict, predict_proba or transform of this object saw: {"rows",
+        "drift" (the CLI's counters), "unknown" ({step kind: {column: count}}),
+        "rows_missing_features" (predict)}."""
+        try:
+            return _LAST_REPORTS[self]
+        except KeyError:
+            raise AttributeError("last_report_: %s has not run predict, predict_proba or transform yet"
+                                 % type(self).__name__) from None
+
+
+class _OutcoreObject(_LastReport, BaseEstimator):
     """What steps and estimators share: a kind, its parameters, its spec."""
 
     kind = None
@@ -69,9 +92,9 @@ def _check_fitted(obj, attribute):
                              "before using this estimator." % type(obj).__name__)
 
 
-def _input_frame(X, n_features_in=None, owner=None, numeric_only=False):
+def _input_frame(X, n_features_in=None, owner=None, numeric_only=False, allow_empty=False):
     """(frame, from_numpy) with the scikit-learn error for an array of the wrong width."""
-    frame, from_numpy = frames.to_frame(X, numeric_only)
+    frame, from_numpy = frames.to_frame(X, numeric_only, allow_empty)
     if from_numpy and n_features_in is not None and frame.shape[1] != n_features_in:
         raise ValueError("X has %d features, but %s is expecting %d features as input."
                          % (frame.shape[1], type(owner).__name__, n_features_in))
@@ -88,12 +111,14 @@ def _transform_output(batches, index, from_numpy):
     return result
 
 
-def _on_partition(partition, function, *args):
+def _on_partition(partition, function, *args, **kwargs):
     """Dask calls this on each partition (a pandas DataFrame): function(*args, partition)."""
-    return function(*args, partition)
+    return function(*args, partition, **kwargs)
 
 
-_DUMMY_VALUES = {"float": 0.0, "int": 0, "bool": False, "datetime": pd.Timestamp(0), "string": ""}
+# Text is missing in the made-up rows: a made-up text would be a value the steps did not see
+# at fit (drift, or an error with on_unknown="error").
+_DUMMY_VALUES = {"float": 0.0, "int": 0, "bool": False, "datetime": pd.Timestamp(0), "string": None}
 
 
 def _dask_meta_frame(X, kinds):
@@ -104,7 +129,7 @@ def _dask_meta_frame(X, kinds):
     for name in sample.columns:
         kind = kinds.get(str(name))
         if kind == "category":
-            data[name] = pd.Categorical([""])
+            data[name] = pd.Categorical([None])
         elif kind in _DUMMY_VALUES:
             data[name] = [_DUMMY_VALUES[kind]]
         else:
@@ -169,18 +194,19 @@ class OutcoreStep(TransformerMixin, _OutcoreObject):
         return _STEP_TAGS
 
 
-def _transform_with_steps(steps, owner, X):
+def _transform_with_steps(steps, owner, X, report="store"):
     """Runs fitted step objects over X (pandas, NumPy or Dask: lazily, per partition)."""
     if frames.is_dask_collection(X):
-        meta = _transform_with_steps(steps, owner, _dask_meta_frame(X, steps[0].input_kinds_))
-        return X.map_partitions(_on_partition, _transform_with_steps, steps, owner, meta=meta.iloc[:0])
+        meta = _transform_with_steps(steps, owner, _dask_meta_frame(X, steps[0].input_kinds_), report=None)
+        return X.map_partitions(_on_partition, _transform_with_steps, steps, owner, report="warn", meta=meta.iloc[:0])
     first = steps[0]
-    frame, from_numpy = _input_frame(X, getattr(first, "n_features_in_", None), owner)
+    frame, from_numpy = _input_frame(X, getattr(first, "n_features_in_", None), owner, allow_empty=True)
     columns = list(frame.columns)
     kinds = [first.input_kinds_.get(c) for c in columns]
     batches = frames.to_batches(frames.select(frame, columns), kinds)
     specs = [s._fitted_spec() for s in steps]
-    out = _outcore.transform_steps(json.dumps(specs), batches, THREADS)
+    out, drift = _outcore.transform_steps(json.dumps(specs), batches, THREADS)
+    _report(owner, len(frame), drift, report=report)
     return _transform_output(out, frame.index, from_numpy)
 
 
@@ -451,29 +477,89 @@ def _classes_from_texts(texts, like):
     return np.array(texts, dtype=object)
 
 
-def _model_output(owner, X):
+def _model_output(owner, X, report):
     """The model's output for the rows of X: P(positive) or the value; NaN where a feature
     is missing."""
     numeric_only = len(getattr(owner, "steps", ())) <= 1
     width = owner.n_features_in_ if _fitted_on_arrays(owner) else None
-    frame, from_numpy = _input_frame(X, width, owner, numeric_only)
+    frame, from_numpy = _input_frame(X, width, owner, numeric_only, allow_empty=True)
     names = [name for name, _ in owner.input_schema_]
     kinds = [kind for _, kind in owner.input_schema_]
     batches = frames.to_batches(frames.select(frame, names), kinds)
-    values, _drift = owner.model_.predict(batches, THREADS)
+    values, drift = owner.model_.predict(batches, THREADS)
+    _report(owner, len(frame), drift, int(np.isnan(values).sum()), report=report)
     return values
+
+
+class DriftWarning(UserWarning):
+    """Values at predict or transform that the fitted steps did not see at fit (a category
+    not among the learned ones, integer codes given for a text column...): they score as
+    unknown (one_hot: all zeros; categories: missing), as `outcore predict` scores them and
+    reports on its `drift` line. The counts are in the object's `last_report_`."""
+
+
+def _step_names(owner, kind):
+    """The names the owner's pipeline gives its steps of `kind` (empty outside a pipeline)."""
+    return [name for name, obj in getattr(owner, "steps", ()) if getattr(obj, "kind", None) == kind]
+
+
+_INTERNAL_PATHS = tuple(os.path.dirname(m.__file__) + os.sep for m in (sklearn, sys.modules[__package__]))
+
+
+def _caller_stacklevel():
+    """warnings.warn's stacklevel, for the caller of _report, of the first frame outside outcore,
+    scikit-learn and Dask: the user's call of predict, transform or compute."""
+    level, frame = 1, sys._getframe(2)
+    while frame is not None and (frame.f_code.co_filename.startswith(_INTERNAL_PATHS)
+                                 or "/dask/" in frame.f_code.co_filename):
+        level, frame = level + 1, frame.f_back
+    return level + 1
+
+
+def _report(owner, rows, drift_json, rows_missing_features=None, report="store"):
+    """Sets owner.last_report_ after predict, predict_proba or transform, and warns
+    (DriftWarning) once per step and column with values outside what was seen at fit.
+
+    last_report_ = {"rows": n, "drift": {"one_hot:color:unknown": 3, ...} (the CLI's counters),
+    "unknown": {step kind: {column: count}}, "rows_missing_features": rows with a NaN output
+    (predict only)}.
+
+    `report`: "store" (and warn), "warn" (a Dask partition: warn only, as one partition's
+    counts are not the call's) or None (Dask's meta run on a made-up row: neither)."""
+    if report is None:
+        return
+    drift = json.loads(drift_json)
+    unknown = {}
+    for key, n in drift.items():
+        kind, _, rest = key.partition(":")
+        column, _, what = rest.rpartition(":")
+        if what == "unknown":
+            unknown.setdefault(kind, {})[column] = n
+    if report == "store":
+        last = {"rows": rows, "drift": drift, "unknown": unknown}
+        if rows_missing_features is not None:
+            last["rows_missing_features"] = rows_missing_features
+        _LAST_REPORTS[owner] = last
+    stacklevel = _caller_stacklevel()
+    for kind, columns in unknown.items():
+        names = _step_names(owner, kind)
+        step = "step '%s' (%s)" % (names[0], kind) if len(names) == 1 and names[0] != kind else "step '%s'" % kind
+        for column, n in columns.items():
+            warnings.warn("outcore: %s, column '%s': %d of %d values were not seen at fit (unknown categories; "
+                          "integer codes for a text column are read as text); they score as unknown"
+                          % (step, column, n, rows), DriftWarning, stacklevel=stacklevel)
 
 
 def _fitted_on_arrays(owner):
     return not hasattr(owner, "feature_names_in_")
 
 
-def _predict(owner, X):
+def _predict(owner, X, report="store"):
     _check_fitted(owner, "model_")
     if frames.is_dask_collection(X):
         dtype = owner.classes_.dtype if hasattr(owner, "classes_") else np.float64
-        return X.map_partitions(_on_partition, _predict, owner, meta=np.array([], dtype=dtype))
-    values = _model_output(owner, X)
+        return X.map_partitions(_on_partition, _predict, owner, report="warn", meta=np.array([], dtype=dtype))
+    values = _model_output(owner, X, report)
     if not hasattr(owner, "classes_"):
         return values
     labels = owner.classes_[(values > 0.5).astype(np.intp)]
@@ -484,11 +570,12 @@ def _predict(owner, X):
     return labels
 
 
-def _predict_proba(owner, X):
+def _predict_proba(owner, X, report="store"):
     _check_fitted(owner, "model_")
     if frames.is_dask_collection(X):
-        return X.map_partitions(_on_partition, _predict_proba, owner, meta=np.empty((0, 2), dtype=np.float64))
-    p = _model_output(owner, X)
+        return X.map_partitions(_on_partition, _predict_proba, owner, report="warn",
+                                meta=np.empty((0, 2), dtype=np.float64))
+    p = _model_output(owner, X, report)
     return np.column_stack([1.0 - p, p])
 
 
@@ -519,7 +606,7 @@ def _final_is_step(pipeline):
     return bool(pipeline.steps) and isinstance(pipeline.steps[-1][1], OutcoreStep)
 
 
-class Pipeline(BaseEstimator):
+class Pipeline(_LastReport, BaseEstimator):
     """Steps, then (optionally) an estimator, fitted and run together in C++.
 
     steps: [(name, object)], outcore steps followed by one outcore estimator (or steps only,
@@ -717,14 +804,15 @@ def _apply_target(values, op, expression):
 
 
 def _dummy_batch(input_schema):
-    """One row of each input column (values do not matter: only the output names are used)."""
+    """One row of each input column (values do not matter: only the output names are used;
+    text is missing, so that no step meets a value it did not see at fit)."""
     payloads = {
         "float": ("float", np.zeros(1), None, None),
         "int": ("int", np.zeros(1, dtype=np.int64), None, None),
         "bool": ("bool", np.zeros(1, dtype=np.uint8), None, None),
         "datetime": ("datetime", np.zeros(1, dtype=np.int64), None, None),
-        "string": ("string", np.array([""], dtype=object), None, None),
-        "category": ("category", np.zeros(1, dtype=np.int32), None, [""]),
+        "string": ("string", np.array([None], dtype=object), None, None),
+        "category": ("category", np.full(1, -1, dtype=np.int32), None, []),
     }
     names = [f["name"] for f in input_schema]
     return _outcore.make_batch(names, [payloads[_outcore.parse_type_name(f["type"])] for f in input_schema])
@@ -734,7 +822,8 @@ def _step_output_names(info):
     """The column names after each step of a fitted model."""
     names = []
     for i in range(len(info["steps"])):
-        out = _outcore.transform_steps(json.dumps(info["steps"][:i + 1]), [_dummy_batch(info["input_schema"])], 1)
+        out, _drift = _outcore.transform_steps(json.dumps(info["steps"][:i + 1]),
+                                               [_dummy_batch(info["input_schema"])], 1)
         names.append(out[0].names)
     return names
 

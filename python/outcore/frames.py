@@ -28,15 +28,16 @@ def numpy_column_names(n):
     return ["x%d" % i for i in range(n)]
 
 
-def to_frame(X, numeric_only=False):
+def to_frame(X, numeric_only=False, allow_empty=False):
     """(DataFrame, from_numpy) for a DataFrame, a 2-D array or a list of rows.
 
     Arrays are checked as scikit-learn checks them (2-D, no infinities, not empty, not
     complex); NaN stays: a missing value. An object array becomes numbers where it can (and
     must, with `numeric_only`: a TypeError names the value that is not a number). Column names
-    become strings (a shallow copy: no data is copied)."""
+    become strings (a shallow copy: no data is copied). `allow_empty`: 0 rows are fine (to
+    score: a filtered DataFrame or a Dask partition may have none); fitting needs rows."""
     if isinstance(X, pd.DataFrame):
-        if X.shape[0] == 0:
+        if X.shape[0] == 0 and not allow_empty:
             raise ValueError("Found array with 0 sample(s) (shape=%s) while a minimum of 1 is required." % (X.shape,))
         if not all(isinstance(c, str) for c in X.columns):
             X = X.copy(deep=False)
@@ -44,7 +45,8 @@ def to_frame(X, numeric_only=False):
         return X, False
     from sklearn.utils import check_array
 
-    array = check_array(X, dtype=None, force_all_finite="allow-nan", ensure_2d=True, accept_sparse=False)
+    array = check_array(X, dtype=None, force_all_finite="allow-nan", ensure_2d=True, accept_sparse=False,
+                        ensure_min_samples=0 if allow_empty else 1)
     if array.dtype.kind == "O":
         try:
             array = array.astype(np.float64)
@@ -174,11 +176,27 @@ def select(frame, names):
     return [frame[c] for c in names]
 
 
+def check_finite(series, payload):
+    """Raises outcore.InvalidInputError at the first infinite value of a float column, naming
+    the column and the row: the CLI's readers refuse infinity too (NaN is a missing value)."""
+    kind, values, _, _ = payload
+    if kind != "float" or not len(values):
+        return
+    infinite = np.isinf(values)
+    if infinite.any():
+        row = int(np.argmax(infinite))
+        raise _outcore.InvalidInputError(
+            "column '%s', row %d (index %r): value %s: infinite values are not read (%d in the column; "
+            "use NaN for a missing value)" % (series.name, row, series.index[row], values[row], int(infinite.sum())))
+
+
 def to_batches(columns, kinds=None):
     """Series (of equal length) as batches of BATCH_ROWS rows. `kinds`: the outcore type of
-    each column (None: from its dtype)."""
+    each column (None: from its dtype). An infinite float is an InvalidInputError."""
     kinds = kinds or [None] * len(columns)
     payloads = [column_payload(c, k) for c, k in zip(columns, kinds)]
+    for series, payload in zip(columns, payloads):
+        check_finite(series, payload)
     names = [str(c.name) for c in columns]
     n = len(columns[0]) if columns else 0
     return [

@@ -12,13 +12,19 @@ DASK_SCHEDULER=
 DASK_SCHEDULER_PID=
 DASK_WORKER_PIDS=()
 
+# Runs a command in the background as the process whose pid is $! (exec: not a subshell
+# that could outlive it, nor one that runs the caller's EXIT trap when it gets SIGTERM).
+dask_background() {
+  (trap - EXIT; exec "$@") &
+}
+
 start_dask_cluster() {
   local dir=$1 workers=$2
   shift 2
   mkdir -p "$dir"
   rm -f "$dir/scheduler.json"
-  "$DASK_PY" -m distributed.cli.dask_scheduler --host 127.0.0.1 --port 0 --no-dashboard \
-    --scheduler-file "$dir/scheduler.json" >"$dir/scheduler.log" 2>&1 &
+  dask_background "$DASK_PY" -m distributed.cli.dask_scheduler --host 127.0.0.1 --port 0 --no-dashboard \
+    --scheduler-file "$dir/scheduler.json" >"$dir/scheduler.log" 2>&1
   DASK_SCHEDULER_PID=$!
   local i
   for ((i = 0; i < 100; i++)); do
@@ -29,8 +35,8 @@ start_dask_cluster() {
   DASK_SCHEDULER=$("$DASK_PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["address"])' "$dir/scheduler.json")
   DASK_WORKER_PIDS=()
   for ((i = 1; i <= workers; i++)); do
-    env "$@" "$DASK_PY" -m distributed.cli.dask_worker "$DASK_SCHEDULER" --nthreads 1 --no-nanny --no-dashboard \
-      --name "worker-$i" --local-directory "$dir/worker-$i" --death-timeout 60 >"$dir/worker-$i.log" 2>&1 &
+    dask_background env "$@" "$DASK_PY" -m distributed.cli.dask_worker "$DASK_SCHEDULER" --nthreads 1 --no-nanny \
+      --no-dashboard --name "worker-$i" --local-directory "$dir/worker-$i" --death-timeout 60 >"$dir/worker-$i.log" 2>&1
     DASK_WORKER_PIDS+=($!)
   done
   "$DASK_PY" - "$DASK_SCHEDULER" "$workers" <<'PYEOF' || { echo "dask workers did not join"; return 1; }
@@ -41,12 +47,36 @@ with Client(sys.argv[1], timeout=30) as client:
 PYEOF
 }
 
+# SIGTERM, then SIGKILL for any process still running after DASK_STOP_TIMEOUT seconds
+# (default 10): a worker stuck in a task or a scheduler waiting on its workers cannot hang the
+# teardown. (A process that has exited but is not yet waited for is a zombie: not running.)
+dask_process_running() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $state != Z* ]]
+}
+
 stop_dask_cluster() {
-  local pid
-  for pid in "${DASK_WORKER_PIDS[@]}" $DASK_SCHEDULER_PID; do
+  local pid running i
+  local pids=("${DASK_WORKER_PIDS[@]}" $DASK_SCHEDULER_PID)
+  for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in "${DASK_WORKER_PIDS[@]}" $DASK_SCHEDULER_PID; do
+  for ((i = 0; i < ${DASK_STOP_TIMEOUT:-10} * 10; i++)); do
+    running=0
+    for pid in "${pids[@]}"; do
+      if dask_process_running "$pid"; then running=1; fi
+    done
+    [[ $running -eq 0 ]] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    if dask_process_running "$pid"; then
+      echo "dask process $pid did not stop in ${DASK_STOP_TIMEOUT:-10} s: SIGKILL" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+  for pid in "${pids[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
   DASK_WORKER_PIDS=()
