@@ -36,15 +36,23 @@ def _predict(args):
     output = _outcore.redact_uri(args.output)
     executor = manifest.get("executor", {})  # absent when `outcore predict` completed the run
     if args.json:
-        print(json.dumps({"output": output, "totals": totals, "timings": timings,
-                          "drift": manifest["drift"], "executor": executor}, indent=2))
+        print(json.dumps({"output": output, "totals": totals, "parts_redone": manifest.get("parts_redone", []),
+                          "timings": timings, "drift": manifest["drift"], "executor": executor}, indent=2))
     elif not args.quiet:
         print("predict  %s rows in, %s out, %s rejected -> %s parts in %s" % (
             format(totals["rows_in"], ","), format(totals["rows_out"], ","), format(totals["rows_rejected"], ","),
             format(totals["parts"], ","), output), file=sys.stderr)
         if totals["parts_reused"]:
-            print("         %s parts were already complete and kept" % format(totals["parts_reused"], ","),
-                  file=sys.stderr)
+            print("         %s %s already complete and kept (checked)" % (
+                format(totals["parts_reused"], ","), "part was" if totals["parts_reused"] == 1 else "parts were"),
+                file=sys.stderr)
+        redone = manifest.get("parts_redone", [])
+        if redone:
+            shown = ", ".join("%s (%s)" % (p["part"], p["why"]) for p in redone[:5])
+            if len(redone) > 5:
+                shown += ", and %s more (--json lists all)" % format(len(redone) - 5, ",")
+            print("         %s %s missing or changed and redone: %s" % (
+                format(len(redone), ","), "part was" if len(redone) == 1 else "parts were", shown), file=sys.stderr)
         print("time     %.2f s, %.2fM rows/s on %d Dask workers (%d threads); %d attempts discarded" % (
             timings["seconds"], timings["rows_per_second"] / 1e6, executor.get("workers", 0),
             timings["threads"], executor.get("attempts_discarded", 0)), file=sys.stderr)

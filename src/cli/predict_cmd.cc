@@ -90,13 +90,21 @@ void Run(const PredictArgs& a) {
                Thousands(totals["rows_rejected"]).c_str(), Thousands(totals["parts"]).c_str(),
                output.c_str());
   if (r.parts_reused)
-    std::fprintf(stderr, "         %s parts were already complete and kept (checked)\n", Thousands(r.parts_reused).c_str());
+    std::fprintf(stderr, "         %s %s already complete and kept (checked)\n", Thousands(r.parts_reused).c_str(),
+                 r.parts_reused == 1 ? "part was" : "parts were");
   if (!r.parts_redone.empty()) {
+    // The first few name the part and why; --json and _SUCCESS list them all.
+    constexpr size_t kShown = 5;
     std::string list;
-    for (const Json& p : r.parts_redone)
+    for (size_t i = 0; i < r.parts_redone.size() && i < kShown; ++i) {
+      const Json& p = r.parts_redone[i];
       list += (list.empty() ? "" : ", ") + p["part"].get<std::string>() + " (" + p["why"].get<std::string>() + ")";
-    std::fprintf(stderr, "         %s parts were missing or changed and redone: %s\n",
-                 Thousands(static_cast<int64_t>(r.parts_redone.size())).c_str(), list.c_str());
+    }
+    if (r.parts_redone.size() > kShown)
+      list += ", and " + Thousands(static_cast<int64_t>(r.parts_redone.size() - kShown)) + " more (--json lists all)";
+    std::fprintf(stderr, "         %s %s missing or changed and redone: %s\n",
+                 Thousands(static_cast<int64_t>(r.parts_redone.size())).c_str(),
+                 r.parts_redone.size() == 1 ? "part was" : "parts were", list.c_str());
   }
   std::fprintf(stderr, "time     %.2f s, %.2fM rows/s (%s)\n", t["seconds"].get<double>(),
                t["rows_per_second"].get<double>() / 1e6, HumanBytes(totals["bytes_in"].get<double>()).c_str());

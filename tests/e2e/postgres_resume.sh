@@ -55,6 +55,9 @@ run out --resume >truncated.out 2>truncated.err || rc=$?
 check "TRUNCATE, --resume: exit 0" test $rc -eq 0
 check "... says every split was redone, and why" \
   grep -qE "$nsplits parts were missing or changed and redone: out split_id=0 \(the table holds 0 of its [0-9]+ rows\)" truncated.err
+if ((nsplits > 5)); then
+  check "... names the first five and counts the rest" grep -qE "split_id=4 \([^)]*\), and $((nsplits - 5)) more \(--json lists all\)" truncated.err
+fi
 check "... the table holds every row, equal to a fresh run's" test "$(digest out)" = "$REF"
 
 # One split's rows deleted (and one row of another): only those two are redone.

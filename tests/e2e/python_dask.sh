@@ -190,6 +190,15 @@ import json; t = json.load(open('resumed.json'))['totals']
 assert t['parts_reused'] >= $committed and t['rows_out'] == $rows, t"
 check "... with every part equal to the single-machine run's" diff -r -x _SUCCESS -x _outcore single resumed
 check "... and no attempt left (only parts, _SUCCESS and the resume records)" test -z "$(ls -A resumed | grep -v -e '^part-' -e '^_SUCCESS$' -e '^_outcore$' || true)"
+rm resumed/part-00001.csv
+$PY -m outcore predict model.json data -o resumed --format csv --keep row_id --split-size 1MB \
+  --scheduler "$DASK_SCHEDULER" --resume --json >redone.json && pass "a deleted part: --resume on the cluster" ||
+  fail "a deleted part: --resume on the cluster"
+check "... redoes that part, says why, and keeps the others" $PY -c "
+import json; j = json.load(open('redone.json')); t = j['totals']
+assert j['parts_redone'] == [{'part': 'part-00001.csv', 'why': 'missing'}], j['parts_redone']
+assert t['parts_redone'] == 1 and t['parts_reused'] == t['parts'] - 1 and t['rows_out'] == $rows, t"
+check "... giving the single-machine run's parts again" diff -r -x _SUCCESS -x _outcore single resumed
 
 # Bad data: a schema mismatch is caught by the driver; a bad row deep in a file by the task
 # that meets it (reported once, not retried). Exit codes are the CLI's; no _SUCCESS.
