@@ -28,18 +28,23 @@ void ExpectError(Fn fn, ErrorCode code, const std::string& text) {
 
 const char* kSpec = R"(
 target = "y > 0"
+[model]
+kind = "logistic_regression"
+C = 2.0
 [read]
 dtype = { c = "category" }
 [[steps]]
 kind = "select"
-columns = ["x", "c"]
+columns = ["c", "x"]
+[[steps]]
+kind = "standard_scaler"
+columns = ["x"]
 [[steps]]
 kind = "one_hot"
-[model]
-kind = "logistic_regression"
 )";
 
-// 40 rows: x, a category c, an unused column z, and a target y missing on every 7th row.
+// 40 rows: x, a category c, an unused column z, and a target y missing on every 7th row (the
+// spec reads c before x: the rows in memory are projected to its order, as the file is read).
 struct Rows {
   std::vector<double> x, z, y;
   std::vector<std::string> c;
@@ -97,7 +102,7 @@ TEST(FitCore, RowsInMemoryFitTheModelTheFileFits) {
     EXPECT_EQ(ja[key], jb[key]) << key;
   EXPECT_EQ(jb["feature_names"], Json::parse(R"(["x", "c_u", "c_v", "c_w"])"));
   EXPECT_EQ(jb["estimator"]["state"]["coef"].size(), 4u);
-  EXPECT_EQ(jb["input_schema"], Json::parse(R"([{"name":"x","type":"float"},{"name":"c","type":"category"}])"));
+  EXPECT_EQ(jb["input_schema"], Json::parse(R"([{"name":"c","type":"category"},{"name":"x","type":"float"}])"));
   for (const char* key : {"rows_read", "rows_missing_target", "rows_train", "rows_test", "drift", "test_size", "seed"})
     EXPECT_EQ(ja["training"][key], jb["training"][key]) << key;
   EXPECT_EQ(jb["training"]["rows_missing_target"], 6);
