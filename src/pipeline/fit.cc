@@ -270,13 +270,20 @@ void LabelRows(const PipelineSpec& spec, std::vector<Batch> batches, TrainingDat
   }
 }
 
-// Runs fn in a task arena of `threads` (0 = all cores), the process limited to as many.
-template <typename Fn>
-void InArena(int threads, Fn fn) {
-  const int n = ThreadCount(threads);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, n);
-  tbb::task_arena arena(n);
-  arena.execute(fn);
+// FitOnData on the TrainingData `labelled_rows()` makes, both run in a task arena of
+// `options.threads` (0 = all cores) with the process limited to as many.
+template <typename MakeData>
+Model FitInArena(const PipelineSpec& spec, const FitOptions& options, FitReport* report,
+                 MakeData labelled_rows) {
+  auto t_start = std::chrono::steady_clock::now();
+  CheckTestSize(options.test_size);
+  const int threads = ThreadCount(options.threads);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  tbb::task_arena arena(threads);
+  Model model;
+  arena.execute([&] { model = FitOnData(spec, labelled_rows(), options, report); });
+  report->seconds_total = Seconds(t_start);
+  return model;
 }
 
 }  // namespace
@@ -381,28 +388,15 @@ Features TransformToFeatures(const Pipeline& pipeline, std::vector<Batch> batche
 
 Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& inputs,
                const FitOptions& options, FitReport* report) {
-  auto t_start = std::chrono::steady_clock::now();
-  CheckTestSize(options.test_size);
-  Model model;
-  InArena(options.threads, [&] {
-    TrainingData data = ReadTrainingData(spec, inputs, options, report);
-    model = FitOnData(spec, std::move(data), options, report);
-  });
-  report->seconds_total = Seconds(t_start);
-  return model;
+  return FitInArena(spec, options, report,
+                    [&] { return ReadTrainingData(spec, inputs, options, report); });
 }
 
 Model FitModelOnBatches(const PipelineSpec& spec, std::vector<Batch> batches,
                         const Target& target, const FitOptions& options, FitReport* report) {
-  auto t_start = std::chrono::steady_clock::now();
-  CheckTestSize(options.test_size);
-  Model model;
-  InArena(options.threads, [&] {
-    TrainingData data = TrainingDataFromBatches(spec, std::move(batches), target, report);
-    model = FitOnData(spec, std::move(data), options, report);
+  return FitInArena(spec, options, report, [&] {
+    return TrainingDataFromBatches(spec, std::move(batches), target, report);
   });
-  report->seconds_total = Seconds(t_start);
-  return model;
 }
 
 Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& options,
