@@ -323,7 +323,7 @@ std::string ModelText(const Model& m) { return ModelToJson(m).dump(); }
 PipelineSpec SpecFromJson(const Json& j) {
   PipelineSpec spec;
   spec.path = j.value("path", "");
-  spec.read = ReadOptionsFromJson(j.value("read", Json()));
+  spec.read = ParseReadOptions(j.value("read", Json()), "read options", "");
   spec.target = j.value("target", "");
   spec.steps = j.value("steps", Json::array());
   spec.model = j.at("model");
@@ -466,12 +466,15 @@ PYBIND11_MODULE(_outcore, m) {
         Target target = Target::Parse(target_expression);
         if (!classes.empty()) target.classes = classes;
         std::vector<Batch> input = BatchList(batches);
+        FitOptions options;  // as `outcore fit --test-size 0`: every row trains
+        options.test_size = 0;
+        options.threads = threads;
         FitReport report;
         ModelPtr model;
         {
           py::gil_scoped_release release;
           model = std::make_shared<Model>(
-              FitModelInMemory(spec, std::move(input), target, threads, &report));
+              FitModelOnBatches(spec, std::move(input), target, options, &report));
         }
         model->fingerprint = HashHex(ModelText(*model));
         return py::make_tuple(model, report.ToJson().dump());
