@@ -57,7 +57,7 @@ class TextStep : public Step {
  public:
   TextStep(std::string kind, std::string (*fn)(std::string_view), const Json& params)
       : kind_(std::move(kind)), fn_(fn) {
-    columns_ = ParamReader(kind_, params, {"columns"}).Strings("columns", true);
+    columns_ = params.at("columns").get<std::vector<std::string>>();
   }
   std::string kind() const override { return kind_; }
   Json params() const override { return {{"columns", columns_}}; }
@@ -82,14 +82,14 @@ class TextStep : public Step {
 }  // namespace
 
 void RegisterTextSteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back({"lowercase", "lower-case the ASCII letters of string or category columns",
-                       "columns = [names]", [](const Json& p) {
-                         return std::make_unique<TextStep>("lowercase", Lower, p);
-                       }});
-  registry->push_back({"strip", "remove leading and trailing whitespace from string or category columns",
-                       "columns = [names]", [](const Json& p) {
-                         return std::make_unique<TextStep>("strip", Strip, p);
-                       }});
+  registry->push_back(Registration<Step>::Declare(
+      "lowercase", "lower-case the ASCII letters of string or category columns",
+      {ParamSpec::StringList("columns").Required().Doc("the string or category columns to lower-case")},
+      [](const Json& p) { return std::make_unique<TextStep>("lowercase", Lower, p); }));
+  registry->push_back(Registration<Step>::Declare(
+      "strip", "remove leading and trailing whitespace from string or category columns",
+      {ParamSpec::StringList("columns").Required().Doc("the string or category columns to strip")},
+      [](const Json& p) { return std::make_unique<TextStep>("strip", Strip, p); }));
 }
 
 }  // namespace outcore
