@@ -13,7 +13,6 @@
 #include "outcore/error.h"
 #include "pipeline/estimators/linear_model.h"
 #include "pipeline/estimators/row_blocks.h"
-#include "pipeline/params.h"
 
 namespace outcore {
 

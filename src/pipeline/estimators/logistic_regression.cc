@@ -10,7 +10,6 @@
 #include "outcore/error.h"
 #include "pipeline/estimators/linear_model.h"
 #include "pipeline/estimators/row_blocks.h"
-#include "pipeline/params.h"
 
 namespace outcore {
 

@@ -3,7 +3,6 @@
 #include <unordered_map>
 
 #include "core/batch_ops.h"
-#include "pipeline/params.h"
 #include "pipeline/transformers/transformers.h"
 
 namespace outcore {
