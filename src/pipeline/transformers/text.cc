@@ -81,14 +81,19 @@ class TextStep : public Step {
 }  // namespace
 
 void RegisterTextSteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back(Registration<Step>::Declare(
-      "lowercase", "lower-case the ASCII letters of string or category columns",
-      {ParamSpec::StringList("columns").Required().Doc("the string or category columns to lower-case")},
-      [](const Json& p) { return std::make_unique<TextStep>("lowercase", Lower, p); }));
-  registry->push_back(Registration<Step>::Declare(
-      "strip", "remove leading and trailing whitespace from string or category columns",
-      {ParamSpec::StringList("columns").Required().Doc("the string or category columns to strip")},
-      [](const Json& p) { return std::make_unique<TextStep>("strip", Strip, p); }));
+  struct Kind {
+    const char* kind;
+    const char* doc;
+    const char* columns_doc;
+    std::string (*fn)(std::string_view);
+  };
+  for (const Kind k : {Kind{"lowercase", "lower-case the ASCII letters of string or category columns",
+                            "the string or category columns to lower-case", Lower},
+                       Kind{"strip", "remove leading and trailing whitespace from string or category columns",
+                            "the string or category columns to strip", Strip}})
+    registry->push_back(Registration<Step>::Declare(
+        k.kind, k.doc, {ParamSpec::StringList("columns").Required().Doc(k.columns_doc)},
+        [k](const Json& p) { return std::make_unique<TextStep>(k.kind, k.fn, p); }));
 }
 
 }  // namespace outcore
