@@ -399,7 +399,7 @@ TEST_P(KindContract, SavedAndLoadedTransformsAndPredictsBitwiseTheSame) {
   SaveModel(fitted, path);
   Model loaded = LoadModel(path);
 
-  EXPECT_EQ(Comparable(loaded), Comparable(fitted));
+  EXPECT_EQ(FirstDifference(Comparable(loaded), Comparable(fitted), 0), "");
   EXPECT_EQ(loaded.fingerprint, fitted.fingerprint);
   // Rows it was not fitted on, with missing values and unseen categories and text.
   const Batch table = MakeTable(1000, 1250, false, /*unseen=*/true);
@@ -420,7 +420,7 @@ TEST_P(KindContract, RefittingTheSameRowsGivesTheSameModel) {
   const PipelineSpec spec = Spec();
   if (HasFailure()) return;
   Model first = Fit(spec), second = Fit(spec);
-  EXPECT_EQ(Comparable(second).dump(), Comparable(first).dump());
+  EXPECT_EQ(FirstDifference(Comparable(second), Comparable(first), 0), "");
   const Batch in = Inputs(first, MakeTable(500, 600, false));
   EXPECT_TRUE(SameBits(second.pipeline.Predict(in, nullptr), first.pipeline.Predict(in, nullptr)));
 }
@@ -435,7 +435,6 @@ TEST_P(KindContract, FittingEachStepOverChunksEqualsFittingItAtOnce) {
   Pipeline over_chunks = spec.Build(), at_once = spec.Build();
   std::vector<Batch> chunks = TrainingChunks(false);
   Batch whole = MakeTable(0, 300, false);
-  std::vector<Batch> inputs;  // what each step was fitted on at once
   for (size_t i = 0; i < at_once.steps.size(); ++i) {
     Step& a = *over_chunks.steps[i];
     Step& b = *at_once.steps[i];
@@ -443,6 +442,10 @@ TEST_P(KindContract, FittingEachStepOverChunksEqualsFittingItAtOnce) {
     a.Reset();
     for (const auto& chunk : chunks) a.PartialFit(chunk);
     a.FinishFit();
+    // `b` is fitted on the first chunk first: Reset must forget that fit.
+    b.Reset();
+    b.PartialFit(chunks[0]);
+    b.FinishFit();
     b.Reset();
     b.PartialFit(whole);
     b.FinishFit();
@@ -450,21 +453,11 @@ TEST_P(KindContract, FittingEachStepOverChunksEqualsFittingItAtOnce) {
     // Both transform the whole rows the same; the next step is fitted on their output.
     TransformStats sa, sb;
     sa.lenient = sb.lenient = true;
-    inputs.push_back(whole);
-    whole = b.Transform(whole, &sb);
-    EXPECT_EQ(FirstDifference(a.Transform(inputs.back(), &sa), whole, kChunkTolerance), "");
+    const Batch input = whole;
+    whole = b.Transform(input, &sb);
+    EXPECT_EQ(FirstDifference(a.Transform(input, &sa), whole, kChunkTolerance), "");
     EXPECT_EQ(sa.counters, sb.counters);
     for (auto& chunk : chunks) chunk = a.Transform(chunk, &sa);
-  }
-  // A second fit after Reset forgets the first (fitted on other rows): its state is the one
-  // fit's on the same rows.
-  for (size_t i = 0; i < at_once.steps.size(); ++i) {
-    Step& b = *at_once.steps[i];
-    const std::string state = b.SaveState().dump();
-    b.Reset();
-    b.PartialFit(inputs[i]);
-    b.FinishFit();
-    EXPECT_EQ(b.SaveState().dump(), state) << "step " << i << " (" << b.kind() << "): Reset did not forget";
   }
 }
 
