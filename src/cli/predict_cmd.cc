@@ -85,10 +85,10 @@ void Run(const PredictArgs& a) {
   }
   if (a.quiet) return;
   const Json& t = r.manifest["timings"];
-  std::fprintf(stderr, "predict  %s rows in, %s out, %s rejected -> %s parts in %s\n",
+  std::fprintf(stderr, "predict  %s rows in, %s out, %s rejected -> %s %s in %s\n",
                Thousands(totals["rows_in"]).c_str(), Thousands(totals["rows_out"]).c_str(),
                Thousands(totals["rows_rejected"]).c_str(), Thousands(totals["parts"]).c_str(),
-               output.c_str());
+               totals["parts"].get<int64_t>() == 1 ? "part" : "parts", output.c_str());
   if (r.parts_reused)
     std::fprintf(stderr, "         %s %s already complete and kept (checked)\n", Thousands(r.parts_reused).c_str(),
                  r.parts_reused == 1 ? "part was" : "parts were");
