@@ -167,12 +167,14 @@ PredictReport PredictRun::Finish(int threads, Json executor) {
     return report;
   }
   size_t done = 0;
+  bool failed = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& r : results_) done += r.has_value();
+    failed = error_ != nullptr;
   }
   int64_t leftovers = sink_->DiscardLeftovers();
-  if (error_ || done != splits_.size()) ThrowWithStatus(done);
+  if (failed || done != splits_.size()) ThrowWithStatus(done);
 
   // Rejects, then the manifest; the report's totals are the manifest's.
   std::vector<SplitResult> committed;
