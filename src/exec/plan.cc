@@ -12,12 +12,6 @@
 namespace outcore {
 namespace {
 
-std::string Columns(const Schema& s) {
-  std::string out;
-  for (const auto& f : s.fields()) out += (out.empty() ? "" : ", ") + f.name;
-  return out;
-}
-
 // Checks an input against the model before any row is scored: every trained column must be
 // in the header, and a sample (the input's first split of ~1 MB) must mostly read as the
 // trained types. A column where more sampled values fail than parse was written with another
@@ -29,7 +23,7 @@ void CheckInput(const Model& model, const std::string& input, Source* source, co
     if (found.IndexOf(f.name) < 0)
       Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' (trained as " +
                                    std::string(TypeName(f.type)) + ") is missing; the input has: " +
-                                   Columns(found));
+                                   found.Names());
   if (!first) return;  // no rows
   ScanOptions scan;
   scan.columns = model.input_schema;
@@ -109,7 +103,7 @@ std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>
       int i = found.IndexOf(k.name);
       if (i < 0)
         Fail(ErrorCode::kSchema, shown + ": --keep column '" + k.name + "' is not in the input (columns: " +
-                                     Columns(found) + ")");
+                                     found.Names() + ")");
       if (keep->IndexOf(k.name) < 0) {
         int trained = model.input_schema.IndexOf(k.name);
         keep->Add(trained >= 0 ? model.input_schema.field(trained) : found.field(i));
