@@ -323,7 +323,7 @@ std::string ModelText(const Model& m) { return ModelToJson(m).dump(); }
 PipelineSpec SpecFromJson(const Json& j) {
   PipelineSpec spec;
   spec.path = j.value("path", "");
-  spec.read = ReadOptionsFromJson(j.value("read", Json()));
+  spec.read = ParseReadOptions(j.value("read", Json()), "read options", "");
   spec.target = j.value("target", "");
   spec.steps = j.value("steps", Json::array());
   spec.model = j.at("model");
@@ -343,66 +343,6 @@ std::vector<std::unique_ptr<Step>> StepsFromJson(const Json& steps, bool with_st
 std::vector<Batch> BatchList(const py::list& batches) {
   std::vector<Batch> out;
   for (const auto& b : batches) out.push_back(b.cast<Batch>());
-  return out;
-}
-
-// ---- The registry, with each kind's parameter names and defaults.
-
-// The parameter names a kind accepts: asked of its factory, whose error for an unknown
-// parameter lists the known ones; else read from params_doc ("name = ..." or "name: ...").
-template <typename T>
-std::vector<std::string> ParameterNames(const Registration<T>& r) {
-  std::vector<std::string> names;
-  try {
-    r.make(Json{{"__outcore_probe__", 0}});
-  } catch (const Error& e) {
-    std::string message = e.what();
-    size_t at = message.find("(known: ");
-    if (message.find("unknown parameter") != std::string::npos && at != std::string::npos) {
-      std::string list = message.substr(at + 8, message.rfind(')') - at - 8);
-      size_t start = 0;
-      while (start < list.size()) {
-        size_t comma = list.find(", ", start);
-        names.push_back(
-            list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 2;
-      }
-      return names;
-    }
-  }
-  size_t start = 0;
-  while (start < r.params_doc.size()) {
-    size_t end = r.params_doc.find(';', start);
-    std::string part =
-        r.params_doc.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    size_t b = part.find_first_not_of(' ');
-    size_t e = b == std::string::npos ? b : part.find_first_of(" =:", b);
-    if (e != std::string::npos && e > b) names.push_back(part.substr(b, e - b));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return names;
-}
-
-template <typename T>
-Json RegistryJson(const std::vector<Registration<T>>& registry) {
-  Json out = Json::array();
-  for (const auto& r : registry) {
-    Json entry = {{"kind", r.kind},
-                  {"doc", r.doc},
-                  {"params_doc", r.params_doc},
-                  {"params", ParameterNames(r)},
-                  {"defaults", Json::object()}};
-    try {
-      auto made = r.make(Json::object());
-      entry["defaults"] = made->params();
-      if constexpr (std::is_same_v<T, Estimator>) entry["classifier"] = made->is_classifier();
-    } catch (const Error&) {
-      // Required parameters: no defaults to show.
-    }
-    out.push_back(entry);
-  }
   return out;
 }
 
@@ -466,12 +406,15 @@ PYBIND11_MODULE(_outcore, m) {
         Target target = Target::Parse(target_expression);
         if (!classes.empty()) target.classes = classes;
         std::vector<Batch> input = BatchList(batches);
+        FitOptions options;  // as `outcore fit --test-size 0`: every row trains
+        options.test_size = 0;
+        options.threads = threads;
         FitReport report;
         ModelPtr model;
         {
           py::gil_scoped_release release;
           model = std::make_shared<Model>(
-              FitModelInMemory(spec, std::move(input), target, threads, &report));
+              FitModelOnBatches(spec, std::move(input), target, options, &report));
         }
         model->fingerprint = HashHex(ModelText(*model));
         return py::make_tuple(model, report.ToJson().dump());
@@ -518,11 +461,11 @@ PYBIND11_MODULE(_outcore, m) {
   m.def(
       "registry",
       [] {
-        return Json{{"steps", RegistryJson(StepRegistry())},
-                    {"estimators", RegistryJson(EstimatorRegistry())}}
-            .dump();
+        return RegistryJson().dump();
       },
-      "Every registered step and estimator: kind, doc, params_doc, params, defaults (JSON).");
+      "Every registered step and estimator with its declared parameters, as `outcore steps --json` "
+      "prints them: {steps, estimators}, each {kind, doc, params (names), parameters "
+      "(name, type, default, required, bounds, choices, doc)}, estimators also {classifier} (JSON).");
 
   m.def(
       "load_spec",

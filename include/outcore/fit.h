@@ -2,6 +2,7 @@
 /// Fitting a pipeline spec on inputs that fit in memory, and the pieces of a fit that model
 /// selection (cross-validation, tuning, learning curves) reuses.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,9 +39,16 @@ struct FitReport {
 
 /// Reads the inputs with the spec's read options, fits steps then estimator on the training
 /// rows, scores train and test rows, and returns the fitted model with its training record.
-/// The same as FitOnData(spec, ReadTrainingData(spec, inputs, ...), ...).
+/// The same as FitOnData(spec, ReadTrainingData(spec, inputs, ...), ...), run on
+/// `options.threads` threads.
 Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& inputs,
                const FitOptions& options, FitReport* report);
+
+/// FitModel for rows already in memory (the Python package's DataFrames): the same as
+/// FitOnData(spec, TrainingDataFromBatches(spec, batches, target, ...), ...), run on
+/// `options.threads` threads.
+Model FitModelOnBatches(const PipelineSpec& spec, std::vector<Batch> batches,
+                        const Target& target, const FitOptions& options, FitReport* report);
 
 /// Labelled rows in memory: what a fit has read before it fits anything.
 struct TrainingData {
@@ -53,6 +61,9 @@ struct TrainingData {
   /// One label per row of `batches`, in order: 0/1 for a classifier, else the value.
   std::vector<double> labels;
   std::vector<std::string> files;  // the expanded inputs
+  /// Where rows that were not read from `files` came from (recorded in the training record
+  /// as "origin", with no sources and no fingerprint); "" for rows read from files or tables.
+  std::string origin;
   bool classifier = false;
 
   int64_t rows() const { return static_cast<int64_t>(labels.size()); }
@@ -64,16 +75,32 @@ struct TrainingData {
 TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::string>& inputs,
                               const FitOptions& options, FitReport* report);
 
+/// Labelled rows from `batches` already in memory, as ReadTrainingData makes them from files:
+/// the batches (of one schema) hold the input columns and the target column `target.column`;
+/// the input columns are the first `select` step's, else every column but the target. When
+/// `target.classes` holds two values it fixes a classifier's classes, else they are learned
+/// as ReadTrainingData learns them. Rows without a target are left out (and counted); no
+/// rows at all, or none with a target, is kInvalidInput. The origin is
+/// "python: rows in memory". Fills the report's rows_read, rows_missing_target and
+/// seconds_read.
+TrainingData TrainingDataFromBatches(const PipelineSpec& spec, std::vector<Batch> batches,
+                                     const Target& target, FitReport* report);
+
 /// Everything FitModel does after reading: holds out test rows, fits, scores, records.
 /// `spec` must read the same columns as the spec `data` was read with.
 Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& options,
                 FitReport* report);
 
-/// Fits each step on `batches` as transformed by the steps before it (leaving them
-/// transformed), sets the pipeline's feature names, and returns the features. Runs parallel
-/// loops in the calling thread's task arena. Does not fit the estimator. Before each step
-/// transforms the rows, stops (kInvalidInput, naming the step and its widest column) when the
-/// features it makes would need more than `memory_limit` bytes (0 = DefaultMemoryLimit()).
+/// Fits `steps` in order, each on `batches` as transformed by the steps before it, leaving
+/// them transformed; values outside a step's categories are counted in `drift`, never
+/// refused. Runs parallel loops in the calling thread's task arena. Before each step
+/// transforms the rows, CheckFeatureMemory with `estimator` (may be null) and `memory_limit`
+/// (0 = DefaultMemoryLimit()).
+void FitStepsInOrder(const std::vector<std::unique_ptr<Step>>& steps, const Estimator* estimator,
+                     std::vector<Batch>* batches, TransformStats* drift, int64_t memory_limit);
+
+/// FitStepsInOrder over the pipeline's steps (the memory check counting its estimator), then
+/// sets the pipeline's feature names and returns the features. Does not fit the estimator.
 Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift,
                   int64_t memory_limit);
 

@@ -46,6 +46,10 @@ struct PipelineSpec {
 PipelineSpec LoadSpec(const std::string& path);
 /// Parses a spec from TOML text (`origin` names it in errors).
 PipelineSpec ParseSpec(const std::string& toml_text, const std::string& origin);
+/// Read options from a JSON object: a spec's [read] table (`prefix` "read."), or the Python
+/// package's read_options (`prefix` ""). Every key is optional (defaults: ReadOptions's);
+/// an unknown key or a bad value is a kModel error "<origin>: '<prefix><key>' ...".
+ReadOptions ParseReadOptions(const Json& read, const std::string& origin, const std::string& prefix);
 
 /// A fitted pipeline and what it was trained on. Loading one runs no code.
 struct Model {

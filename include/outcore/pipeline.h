@@ -11,6 +11,7 @@
 
 #include "outcore/column.h"
 #include "outcore/error.h"
+#include "outcore/param_spec.h"
 
 namespace outcore {
 
@@ -94,14 +95,25 @@ class Estimator {
   virtual void LoadFitInfo(const Json& info) {}
 };
 
-/// One registered kind: its name, a one-line doc, and a factory from parameters
-/// (the factory validates them and throws kModel naming the bad one).
+/// One registered kind: its name, a one-line doc, its declared parameters, and a factory that
+/// checks parameters against that declaration (CheckParams) before it builds the object.
 template <typename T>
 struct Registration {
   std::string kind;
   std::string doc;
-  std::string params_doc;  // e.g. "columns: [names]; parts: [hour, ...]"
+  std::vector<ParamSpec> params;
   std::function<std::unique_ptr<T>(const Json& params)> make;
+
+  /// The registration of `kind`: `build` receives parameters already checked by CheckParams
+  /// against `params` (defaults filled in), so it reads them without checking again.
+  static Registration Declare(std::string kind, std::string doc, std::vector<ParamSpec> params,
+                              std::function<std::unique_ptr<T>(const Json& checked)> build) {
+    Registration r{std::move(kind), std::move(doc), std::move(params), nullptr};
+    r.make = [kind = r.kind, specs = r.params, build = std::move(build)](const Json& given) {
+      return build(CheckParams(kind, specs, given));
+    };
+    return r;
+  }
 };
 
 const std::vector<Registration<Step>>& StepRegistry();
@@ -109,6 +121,10 @@ const std::vector<Registration<Estimator>>& EstimatorRegistry();
 /// Builds a registered step/estimator; an unknown kind is an error listing the known ones.
 std::unique_ptr<Step> MakeStep(const std::string& kind, const Json& params);
 std::unique_ptr<Estimator> MakeEstimator(const std::string& kind, const Json& params);
+/// Every registered kind, as `outcore steps --json` prints it and the Python classes are made
+/// from: {"steps": [...], "estimators": [...]}, each {kind, doc, params: [names, in order],
+/// parameters: [ParamSpec::ToJson()]}, estimators also {classifier}.
+Json RegistryJson();
 
 /// Steps then an estimator. Transform/Predict are const and thread-safe.
 class Pipeline {

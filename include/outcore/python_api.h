@@ -1,7 +1,8 @@
 #pragma once
-/// What the Python module needs beyond the core API: fitting and scoring rows that are already
-/// in memory (pandas, NumPy), read options as JSON, and the _SUCCESS manifest of a predict run
-/// whose splits ran in other processes (Dask workers).
+/// What the Python module needs beyond the core API: fitting steps and scoring rows that are
+/// already in memory (pandas, NumPy), read options as JSON, and the _SUCCESS manifest of a
+/// predict run whose splits ran in other processes (Dask workers). Fitting a model on rows in
+/// memory is FitModelOnBatches (outcore/fit.h), the CLI's fit core.
 #include <string>
 #include <vector>
 
@@ -12,22 +13,12 @@
 
 namespace outcore {
 
-/// Read options as the model file writes them (`read_options`), and back (validated).
+/// Read options as JSON with every key (the Python package's read_options); read back with
+/// ParseReadOptions (outcore/model.h), the parser of a spec's [read] table.
 Json ReadOptionsToJson(const ReadOptions& options);
-ReadOptions ReadOptionsFromJson(const Json& json);
-
-/// Fits a model on rows in memory, as `outcore fit --test-size 0` does once it has read its
-/// inputs: each step on the rows as transformed by the steps before it, then the estimator.
-/// `batches` hold the input columns and the target column `target.column`; rows whose target
-/// is missing are left out (and counted). When `target.classes` is already set (two values)
-/// it fixes the classes, else they are learned as the CLI learns them. The model's input
-/// schema is the columns the spec reads (the first `select` step's, else every column but
-/// the target), with the batches' types. `threads` = 0: all cores.
-Model FitModelInMemory(const PipelineSpec& spec, std::vector<Batch> batches, const Target& target,
-                       int threads, FitReport* report);
 
 /// Fits `steps` in order on `batches` (each step on the rows as transformed by the steps
-/// before it) and returns the transformed batches.
+/// before it, as FitStepsInOrder) on `threads` threads, and returns the transformed batches.
 std::vector<Batch> FitStepsOnBatches(const std::vector<std::unique_ptr<Step>>& steps,
                                      std::vector<Batch> batches, int threads,
                                      TransformStats* drift);

@@ -874,39 +874,28 @@ def pipeline_from_model(model):
 
 # ---- Generated classes ---------------------------------------------------------------------
 
-_LITERAL = re.compile(r'^\s*(\w+)\s*=\s*("([^"]*)"|true|false|-?\d+(\.\d+)?([eE]-?\d+)?)(\s|$|\()')
-
-
-def _documented_defaults(params_doc):
-    """Literal defaults written in a params_doc ("ddof = 0; with_mean = true")."""
-    out = {}
-    for part in params_doc.split(";"):
-        m = _LITERAL.match(part)
-        if not m:
-            continue
-        text = m.group(2)
-        if m.group(3) is not None:
-            out[m.group(1)] = m.group(3)
-        elif text in ("true", "false"):
-            out[m.group(1)] = text == "true"
-        else:
-            number = float(text)
-            out[m.group(1)] = int(number) if number.is_integer() and "." not in text else number
-    return out
-
-
-def _simple_default(value):
-    """Defaults must be plain values (scikit-learn's rule); lists stay outcore's (None)."""
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    return None
+def _parameter_line(p):
+    """One declared parameter for a class's docstring: name, default, type, bounds, doc."""
+    head = p["name"] + (" (required)" if p["required"] else "" if p["default"] is None else "=%r" % p["default"])
+    what = p["type"]
+    for key, sign in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<")):
+        if key in p:
+            what += " %s %g" % (sign, p[key])
+    if "choices" in p:
+        meanings = p.get("choice_meanings", [])
+        what += ", one of " + ", ".join(repr(c) + (" (%s)" % meanings[i] if i < len(meanings) else "")
+                                        for i, c in enumerate(p["choices"]))
+    return "    %s: %s. %s\n" % (head, what, p["doc"])
 
 
 def _make_class(entry, base):
+    """The class of one registered kind. Its keyword-only parameters and their defaults are the
+    kind's declaration (`outcore steps --json`): a parameter without a default (required, or
+    optional such as one_hot's columns) defaults to None, which leaves it out of the spec."""
     kind = entry["kind"]
-    names = list(entry["params"])
-    documented = _documented_defaults(entry["params_doc"])
-    defaults = {n: _simple_default(entry["defaults"].get(n, documented.get(n))) for n in names}
+    declared = entry["parameters"]
+    names = [p["name"] for p in declared]
+    defaults = {p["name"]: p["default"] for p in declared}
 
     def __init__(self, **params):
         unknown = sorted(set(params) - set(names))
@@ -919,8 +908,8 @@ def _make_class(entry, base):
     self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
     __init__.__signature__ = inspect.Signature(
         [self_parameter] + [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=defaults[n]) for n in names])
-    doc = "%s\n\noutcore kind '%s'. Parameters (None = outcore's default): %s\n" % (
-        entry["doc"][:1].upper() + entry["doc"][1:], kind, entry["params_doc"])
+    doc = "%s\n\noutcore kind '%s'. Parameters (None = outcore's default):\n%s" % (
+        entry["doc"][:1].upper() + entry["doc"][1:], kind, "".join(_parameter_line(p) for p in declared))
     return type(class_name(kind), (base,), {
         "__init__": __init__, "__doc__": doc, "__module__": "outcore", "kind": kind, "_param_names": tuple(names)})
 

@@ -8,7 +8,9 @@ from . import _outcore
 
 @functools.lru_cache(maxsize=None)
 def entries():
-    """{"steps": [...], "estimators": [...]}: kind, doc, params_doc, params, defaults."""
+    """{"steps": [...], "estimators": [...]}: kind, doc, params (the names, in order) and
+    parameters (each one's declaration: name, type, default, required, bounds, choices, doc),
+    the same JSON as `outcore steps --json`."""
     return json.loads(_outcore.registry())
 
 

@@ -5,6 +5,7 @@
 #include "cli/options.h"
 #include "io/file_util.h"
 #include "outcore/model.h"
+#include "outcore/pipeline.h"
 
 namespace outcore::cli {
 namespace {
@@ -54,13 +55,33 @@ void Inspect(const std::string& path, bool json) {
   for (auto& [split, metrics] : m.metrics.items()) std::printf("%-10s %s\n", split.c_str(), metrics.dump().c_str());
 }
 
-void ListSteps() {
+// One line per declared parameter: name, default (or "required"), type, bounds, choices, doc.
+void PrintParams(const std::vector<ParamSpec>& params) {
+  for (const auto& p : params) {
+    std::string what = ParamTypeName(p.type);
+    if (!p.BoundsText().empty()) what += " " + p.BoundsText();
+    if (!p.choices.empty()) what += ", one of " + p.ChoicesText();
+    const std::string head = p.name + (p.required ? " (required)"
+                                       : p.default_value.is_null() ? "" : " = " + p.default_value.dump());
+    std::printf("      %-26s %s: %s\n", head.c_str(), what.c_str(), p.doc.c_str());
+  }
+}
+
+void ListSteps(bool json) {
+  if (json) {
+    std::printf("%s\n", RegistryJson().dump(2).c_str());
+    return;
+  }
   std::printf("Steps (transformers), for [[steps]] kind = \"...\":\n");
-  for (const auto& r : StepRegistry())
-    std::printf("  %-16s %s\n  %-16s   %s\n", r.kind.c_str(), r.doc.c_str(), "", r.params_doc.c_str());
+  for (const auto& r : StepRegistry()) {
+    std::printf("  %-16s %s\n", r.kind.c_str(), r.doc.c_str());
+    PrintParams(r.params);
+  }
   std::printf("\nModels, for [model] kind = \"...\":\n");
-  for (const auto& r : EstimatorRegistry())
-    std::printf("  %-20s %s\n  %-20s   %s\n", r.kind.c_str(), r.doc.c_str(), "", r.params_doc.c_str());
+  for (const auto& r : EstimatorRegistry()) {
+    std::printf("  %-20s %s\n", r.kind.c_str(), r.doc.c_str());
+    PrintParams(r.params);
+  }
 }
 
 }  // namespace
@@ -77,8 +98,13 @@ void AddInspectCommand(CLI::App& app) {
 }
 
 void AddStepsCommand(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("steps", "List the step and model kinds a pipeline spec can use.");
-  cmd->callback([] { ListSteps(); });
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("steps", "List the step and model kinds a pipeline spec can use, with\n"
+                                              "each one's parameters: name, default, type, bounds, doc.");
+  cmd->add_flag("--json", *json,
+                "print them as JSON: {steps, estimators}, each kind with its parameters' name, type, "
+                "default, required, bounds (minimum, exclusiveMinimum, maximum), choices and doc");
+  cmd->callback([json] { ListSteps(*json); });
 }
 
 }  // namespace outcore::cli

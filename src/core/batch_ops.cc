@@ -75,6 +75,13 @@ Batch FilterRows(const Batch& batch, const std::vector<uint8_t>& keep) {
   return TakeRows(batch, rows);
 }
 
+Batch ProjectColumns(const Batch& batch, const Schema& schema) {
+  Batch out;
+  out.num_rows = batch.num_rows;
+  for (const auto& f : schema.fields()) out.Add(f.name, batch.Get(f.name));
+  return out;
+}
+
 ColumnPtr ConcatColumns(const std::vector<ColumnPtr>& parts) {
   auto c = std::make_shared<Column>(parts.empty() ? DataType::kF64 : parts[0]->type);
   int64_t n = 0;

@@ -17,6 +17,8 @@ void CopyValidity(const Column& from, Column* to);
 Batch TakeRows(const Batch& batch, const std::vector<int64_t>& rows);
 /// Rows of `batch` whose `keep` entry is nonzero.
 Batch FilterRows(const Batch& batch, const std::vector<uint8_t>& keep);
+/// The columns of `batch` named by `schema`, in its order (each must be in the batch).
+Batch ProjectColumns(const Batch& batch, const Schema& schema);
 /// One column holding the rows of `parts` in order (all of one type; categories re-coded
 /// into one dictionary).
 ColumnPtr ConcatColumns(const std::vector<ColumnPtr>& parts);

@@ -163,10 +163,15 @@ std::string HashRows(const std::vector<Batch>& batches, const std::vector<double
 
 // The training record's sources and fingerprint. Files: path, size and content hash each,
 // fingerprint "xxh3:" over those hashes. Tables (postgresql:// inputs; a fit reads one kind):
-// the URI without its password, fingerprint "xxh3-rows:" over the labelled rows read.
+// the URI without its password, fingerprint "xxh3-rows:" over the labelled rows read. Rows
+// that were not read (data.origin given): no sources, no fingerprint.
 Json Sources(const TrainingData& data, std::string* fingerprint) {
   const std::vector<std::string>& inputs = data.files;
   Json sources = Json::array();
+  if (!data.origin.empty()) {
+    fingerprint->clear();
+    return sources;
+  }
   if (!inputs.empty() && IsPostgresUri(inputs[0])) {
     for (const auto& in : inputs) sources.push_back({{"path", RedactPostgresUri(in)}});
     *fingerprint = "xxh3-rows:" + HashRows(data.batches, data.labels);
@@ -210,6 +215,79 @@ Json FitReport::ToJson() const {
             {"total", seconds_total}}}};
 }
 
+namespace {
+
+// The model's target field and input schema, from the columns the rows have: the first
+// `select` step's columns, else every column but the target. `where` ("PATH: ", or "") and
+// `place` ("header", "data") say where the columns were looked for.
+void ChooseColumns(const PipelineSpec& spec, const Schema& schema, const std::string& where,
+                   const std::string& place, Model* model) {
+  const std::string& target_col = model->target.column;
+  int target_index = schema.IndexOf(target_col);
+  if (target_index < 0)
+    Fail(ErrorCode::kSchema, where + "target column '" + target_col + "' is not in the " + place +
+                                 " (columns: " + Columns(schema) + ")");
+  model->target_field = schema.field(target_index);
+  std::vector<std::string> wanted = spec.InputColumns();
+  if (wanted.empty())
+    for (const auto& f : schema.fields())
+      if (f.name != target_col) wanted.push_back(f.name);
+  for (const auto& name : wanted) {
+    int i = schema.IndexOf(name);
+    if (i < 0)
+      Fail(ErrorCode::kSchema, where + "column '" + name + "' is required by the pipeline but not in the " +
+                                   place + " (columns: " + Columns(schema) + ")");
+    if (name != target_col) model->input_schema.Add(schema.field(i));
+  }
+}
+
+// Labels `batches` (input columns and the target column) into `data`: the classes are learned
+// for a classifier unless the target has two already; rows without a target are left out,
+// the rest keep their order, and only the input columns stay.
+void LabelRows(const PipelineSpec& spec, std::vector<Batch> batches, TrainingData* data) {
+  Model& model = data->model;
+  const std::string& target_col = model.target.column;
+  data->classifier = spec.Build().estimator->is_classifier();
+  if (data->classifier && model.target.classes.size() != 2) {
+    model.target.classes.clear();
+    std::vector<const Column*> targets;
+    for (const auto& b : batches) targets.push_back(b.Get(target_col).get());
+    model.target.LearnClasses(targets);
+  }
+  for (Batch& batch : batches) {
+    std::vector<double> y = model.target.Labels(*batch.Get(target_col), data->classifier);
+    Batch input = ProjectColumns(batch, model.input_schema);
+    batch = Batch();
+    std::vector<uint8_t> has_target(y.size());
+    bool all = true;
+    for (size_t i = 0; i < y.size(); ++i) {
+      has_target[i] = !std::isnan(y[i]);
+      all = all && has_target[i];
+      if (has_target[i]) data->labels.push_back(y[i]);
+    }
+    if (!all) input = FilterRows(input, has_target);
+    if (input.num_rows > 0) data->batches.push_back(std::move(input));
+  }
+}
+
+// FitOnData on the TrainingData `labelled_rows()` makes, both run in a task arena of
+// `options.threads` (0 = all cores) with the process limited to as many.
+template <typename MakeData>
+Model FitInArena(const PipelineSpec& spec, const FitOptions& options, FitReport* report,
+                 MakeData labelled_rows) {
+  auto t_start = std::chrono::steady_clock::now();
+  CheckTestSize(options.test_size);
+  const int threads = ThreadCount(options.threads);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  tbb::task_arena arena(threads);
+  Model model;
+  arena.execute([&] { model = FitOnData(spec, labelled_rows(), options, report); });
+  report->seconds_total = Seconds(t_start);
+  return model;
+}
+
+}  // namespace
+
 TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::string>& raw_inputs,
                               const FitOptions& options, FitReport* report) {
   auto t_start = std::chrono::steady_clock::now();
@@ -225,25 +303,7 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
   Model& model = data.model;
   model.read = spec.read;
   model.target = Target::Parse(spec.target);
-  const std::string& target_col = model.target.column;
-  int target_index = file_schema.IndexOf(target_col);
-  if (target_index < 0)
-    Fail(ErrorCode::kSchema, RedactPostgresUri(inputs[0]) + ": target column '" + target_col +
-                                 "' is not in the header (columns: " + Columns(file_schema) + ")");
-  model.target_field = file_schema.field(target_index);
-  std::vector<std::string> wanted = spec.InputColumns();
-  if (wanted.empty())
-    for (const auto& f : file_schema.fields())
-      if (f.name != target_col) wanted.push_back(f.name);
-  for (const auto& name : wanted) {
-    int i = file_schema.IndexOf(name);
-    if (i < 0)
-      Fail(ErrorCode::kSchema,
-           RedactPostgresUri(inputs[0]) + ": column '" + name +
-               "' is required by the pipeline but not in the header (columns: " +
-               Columns(file_schema) + ")");
-    if (name != target_col) model.input_schema.Add(file_schema.field(i));
-  }
+  ChooseColumns(spec, file_schema, RedactPostgresUri(inputs[0]) + ": ", "header", &model);
   ScanOptions scan;
   scan.columns = model.input_schema;
   scan.columns.Add(model.target_field);
@@ -257,26 +317,33 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
   report->rows_read = read.stats.rows_read;
   report->rows_rejected = read.stats.rows_rejected;
 
-  // Labels; rows without a target are left out.
-  data.classifier = spec.Build().estimator->is_classifier();
-  if (data.classifier) {
-    std::vector<const Column*> targets;
-    for (const auto& b : read.batches) targets.push_back(b.Get(target_col).get());
-    model.target.LearnClasses(targets);
-  }
-  for (Batch& batch : read.batches) {
-    std::vector<double> y = model.target.Labels(*batch.Get(target_col), data.classifier);
-    batch.Remove(target_col);
-    std::vector<uint8_t> has_target(y.size());
-    bool all = true;
-    for (size_t i = 0; i < y.size(); ++i) {
-      has_target[i] = !std::isnan(y[i]);
-      all = all && has_target[i];
-      if (has_target[i]) data.labels.push_back(y[i]);
-    }
-    data.batches.push_back(all ? std::move(batch) : FilterRows(batch, has_target));
-  }
+  LabelRows(spec, std::move(read.batches), &data);
   report->rows_missing_target = read.stats.rows_read - data.rows();
+  report->seconds_read = Seconds(t_start);
+  return data;
+}
+
+TrainingData TrainingDataFromBatches(const PipelineSpec& spec, std::vector<Batch> batches,
+                                     const Target& target, FitReport* report) {
+  auto t_start = std::chrono::steady_clock::now();
+  if (batches.empty()) Fail(ErrorCode::kInvalidInput, "no rows to fit on");
+  TrainingData data;
+  data.origin = "python: rows in memory";
+  Model& model = data.model;
+  model.read = spec.read;
+  model.target = target;
+  ChooseColumns(spec, batches[0].schema, "", "data", &model);
+  for (const auto& b : batches) {
+    if (!(b.schema == batches[0].schema))
+      Fail(ErrorCode::kInternal, "batches to fit differ in their columns");
+    report->rows_read += b.num_rows;
+  }
+  LabelRows(spec, std::move(batches), &data);
+  report->rows_missing_target = report->rows_read - data.rows();
+  if (data.rows() == 0)
+    Fail(ErrorCode::kInvalidInput, "no rows to train on (" + std::to_string(report->rows_read) +
+                                       " given, " + std::to_string(report->rows_missing_target) +
+                                       " without a target)");
   report->seconds_read = Seconds(t_start);
   return data;
 }
@@ -291,17 +358,22 @@ int64_t DefaultMemoryLimit() {
   return static_cast<int64_t>(limit / 2);
 }
 
-Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift,
-                  int64_t memory_limit) {
+void FitStepsInOrder(const std::vector<std::unique_ptr<Step>>& steps, const Estimator* estimator,
+                     std::vector<Batch>* batches, TransformStats* drift, int64_t memory_limit) {
   const int64_t limit = memory_limit > 0 ? memory_limit : DefaultMemoryLimit();
-  for (size_t i = 0; i < pipeline->steps.size(); ++i) {
-    Step& step = *pipeline->steps[i];
+  for (size_t i = 0; i < steps.size(); ++i) {
+    Step& step = *steps[i];
     step.Reset();
     for (const auto& b : *batches) step.PartialFit(b);
     step.FinishFit();
-    CheckFeatureMemory(step, i, *batches, pipeline->estimator.get(), limit);
+    CheckFeatureMemory(step, i, *batches, estimator, limit);
     TransformAll(step, batches, drift);
   }
+}
+
+Features FitSteps(Pipeline* pipeline, std::vector<Batch>* batches, TransformStats* drift,
+                  int64_t memory_limit) {
+  FitStepsInOrder(pipeline->steps, pipeline->estimator.get(), batches, drift, memory_limit);
   if (batches->empty()) Fail(ErrorCode::kInvalidInput, "no rows to fit the steps on");
   pipeline->feature_names.clear();
   for (const auto& f : batches->front().schema.fields()) pipeline->feature_names.push_back(f.name);
@@ -316,18 +388,15 @@ Features TransformToFeatures(const Pipeline& pipeline, std::vector<Batch> batche
 
 Model FitModel(const PipelineSpec& spec, const std::vector<std::string>& inputs,
                const FitOptions& options, FitReport* report) {
-  auto t_start = std::chrono::steady_clock::now();
-  CheckTestSize(options.test_size);
-  int threads = ThreadCount(options.threads);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  tbb::task_arena arena(threads);
-  Model model;
-  arena.execute([&] {
-    TrainingData data = ReadTrainingData(spec, inputs, options, report);
-    model = FitOnData(spec, std::move(data), options, report);
+  return FitInArena(spec, options, report,
+                    [&] { return ReadTrainingData(spec, inputs, options, report); });
+}
+
+Model FitModelOnBatches(const PipelineSpec& spec, std::vector<Batch> batches,
+                        const Target& target, const FitOptions& options, FitReport* report) {
+  return FitInArena(spec, options, report, [&] {
+    return TrainingDataFromBatches(spec, std::move(batches), target, report);
   });
-  report->seconds_total = Seconds(t_start);
-  return model;
 }
 
 Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& options,
@@ -415,6 +484,7 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
                     {"seed", options.seed},
                     {"drift", report->drift.counters},
                     {"spec", spec.path}};
+  if (!data.origin.empty()) model.training["origin"] = data.origin;
   model.metrics = {{"train", report->train_metrics}};
   if (test_rows > 0) model.metrics["test"] = report->test_metrics;
   report->seconds_total = report->seconds_read + Seconds(t_fit);

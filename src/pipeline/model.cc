@@ -280,6 +280,7 @@ std::unique_ptr<Step> StepFromJson(const Node& s) {
   const std::string kind = s.String("kind");
   const Node params = s.Get("params", Json::value_t::object), state = s.Get("state", Json::value_t::object);
   std::unique_ptr<Step> step;
+  // MakeStep checks the params against the kind's declaration (unknown, type, bounds, choices).
   Within(s.path + ": ", [&] { step = MakeStep(kind, params.json); });
   Within(s.path + ".", [&] { step->LoadState(state.json); });
   // Every key of the state must be one the step saves (stateless steps save {}).

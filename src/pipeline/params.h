@@ -1,6 +1,6 @@
 #pragma once
-// Reads a step's or estimator's parameters and fitted state from JSON, strictly: an unknown
-// name, a missing required one or a value of the wrong type is a kModel error naming the key.
+// Reads a step's or estimator's fitted state from JSON, strictly. (Parameters are declared as
+// ParamSpec lists and checked by CheckParams, include/outcore/param_spec.h.)
 #include <string>
 #include <vector>
 
@@ -8,26 +8,6 @@
 #include "outcore/pipeline.h"
 
 namespace outcore {
-
-class ParamReader {
- public:
-  /// `known` lists every accepted key; any other key in `params` is an error.
-  ParamReader(std::string kind, const Json& params, std::vector<std::string> known);
-
-  bool Has(const std::string& key) const { return params_.contains(key); }
-  std::string String(const std::string& key, const std::string& fallback) const;
-  std::string RequiredString(const std::string& key) const;
-  double Number(const std::string& key, double fallback) const;
-  bool Bool(const std::string& key, bool fallback) const;
-  std::vector<std::string> Strings(const std::string& key, bool required) const;
-  const Json& Raw(const std::string& key) const { return params_.at(key); }
-
-  [[noreturn]] void Bad(const std::string& key, const std::string& why) const;
-
- private:
-  std::string kind_;
-  const Json& params_;
-};
 
 /// Reads what a step's or estimator's SaveState wrote. Its errors begin with the path inside
 /// the state ("state.mean[2]: ...") and end with the kind, so the model loader only has to put

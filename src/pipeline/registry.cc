@@ -17,6 +17,16 @@ std::unique_ptr<T> Make(const std::vector<Registration<T>>& registry, const char
   Fail(ErrorCode::kModel, "unknown " + std::string(what) + " kind '" + kind + "' (known: " + known + ")");
 }
 
+template <typename T>
+Json Describe(const Registration<T>& r) {
+  Json names = Json::array(), specs = Json::array();
+  for (const auto& p : r.params) {
+    names.push_back(p.name);
+    specs.push_back(p.ToJson());
+  }
+  return {{"kind", r.kind}, {"doc", r.doc}, {"params", names}, {"parameters", specs}};
+}
+
 }  // namespace
 
 const std::vector<Registration<Step>>& StepRegistry() {
@@ -48,6 +58,17 @@ std::unique_ptr<Step> MakeStep(const std::string& kind, const Json& params) {
 
 std::unique_ptr<Estimator> MakeEstimator(const std::string& kind, const Json& params) {
   return Make(EstimatorRegistry(), "model", kind, params);
+}
+
+Json RegistryJson() {
+  Json steps = Json::array(), estimators = Json::array();
+  for (const auto& r : StepRegistry()) steps.push_back(Describe(r));
+  for (const auto& r : EstimatorRegistry()) {
+    Json entry = Describe(r);
+    entry["classifier"] = r.make(Json::object())->is_classifier();  // every estimator has all defaults
+    estimators.push_back(entry);
+  }
+  return {{"steps", steps}, {"estimators", estimators}};
 }
 
 }  // namespace outcore

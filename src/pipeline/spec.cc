@@ -59,51 +59,6 @@ std::vector<std::string> StringList(const Json& v, const std::string& origin, co
   return out;
 }
 
-ReadOptions ParseRead(const Json& r, const std::string& origin) {
-  ReadOptions read;
-  if (r.is_null()) return read;
-  if (!r.is_object()) Bad(origin, "[read] must be a table");
-  for (auto& [key, v] : r.items()) {
-    std::string where = "read." + key;
-    if (key == "delimiter") {
-      if (!v.is_string() || v.get<std::string>().size() != 1)
-        Bad(origin, "'" + where + "' must be one character, like \",\" or \"\\t\"");
-      read.delimiter = v.get<std::string>()[0];
-    } else if (key == "quote") {
-      if (!v.is_string() || !ParseQuoteOption(v.get<std::string>(), &read.quote))
-        Bad(origin, "'" + where + "' must be one character, or \"\" or \"none\" for no quoting");
-    } else if (key == "escape") {
-      if (!v.is_string() || !ParseEscapeOption(v.get<std::string>(), &read.escape))
-        Bad(origin, "'" + where + "' must be one character, like \"\\\\\" (default: a doubled quote)");
-    } else if (key == "header") {
-      if (!v.is_boolean()) Bad(origin, "'" + where + "' must be true or false");
-      read.header = v.get<bool>();
-    } else if (key == "na_values") {
-      read.na_values = StringList(v, origin, where);
-    } else if (key == "parse_dates") {
-      read.parse_dates = StringList(v, origin, where);
-    } else if (key == "infer_rows") {
-      if (!v.is_number_integer() || v.get<int64_t>() < 1)
-        Bad(origin, "'" + where + "' must be a positive integer");
-      read.infer_rows = v.get<int64_t>();
-    } else if (key == "dtype") {
-      if (!v.is_object()) Bad(origin, "'read.dtype' must be a table of column = \"type\"");
-      for (auto& [col, t] : v.items()) {
-        auto type = t.is_string() ? ParseTypeName(t.get<std::string>()) : std::nullopt;
-        if (!type)
-          Bad(origin, "'read.dtype." + col + "' must be one of float, int, bool, string, "
-                      "category, datetime");
-        read.dtypes[col] = *type;
-      }
-    } else {
-      Bad(origin, "unknown key '" + where +
-                      "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
-                      "infer_rows)");
-    }
-  }
-  return read;
-}
-
 }  // namespace
 
 PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
@@ -128,7 +83,7 @@ PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
     if (key != "read" && key != "target" && key != "steps" && key != "model")
       Bad(origin, "unknown key '" + key + "' (known: target, [read], [[steps]], [model])");
   }
-  spec.read = ParseRead(doc.value("read", Json()), origin);
+  spec.read = ParseReadOptions(doc.value("read", Json()), origin, "read.");
   if (!doc.contains("target") || !doc["target"].is_string())
     Bad(origin, "'target' is required, as a string: a column, or a comparison like \"Tip_Amt > 0\"");
   spec.target = doc["target"].get<std::string>();
@@ -167,6 +122,51 @@ PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
     Bad(origin, e.what());
   }
   return spec;
+}
+
+ReadOptions ParseReadOptions(const Json& r, const std::string& origin, const std::string& prefix) {
+  ReadOptions read;
+  if (r.is_null()) return read;
+  if (!r.is_object()) Bad(origin, prefix.empty() ? "must be an object" : "[read] must be a table");
+  for (auto& [key, v] : r.items()) {
+    std::string where = prefix + key;
+    if (key == "delimiter") {
+      if (!v.is_string() || v.get<std::string>().size() != 1)
+        Bad(origin, "'" + where + "' must be one character, like \",\" or \"\\t\"");
+      read.delimiter = v.get<std::string>()[0];
+    } else if (key == "quote") {
+      if (!v.is_string() || !ParseQuoteOption(v.get<std::string>(), &read.quote))
+        Bad(origin, "'" + where + "' must be one character, or \"\" or \"none\" for no quoting");
+    } else if (key == "escape") {
+      if (!v.is_string() || !ParseEscapeOption(v.get<std::string>(), &read.escape))
+        Bad(origin, "'" + where + "' must be one character, like \"\\\\\" (default: a doubled quote)");
+    } else if (key == "header") {
+      if (!v.is_boolean()) Bad(origin, "'" + where + "' must be true or false");
+      read.header = v.get<bool>();
+    } else if (key == "na_values") {
+      read.na_values = StringList(v, origin, where);
+    } else if (key == "parse_dates") {
+      read.parse_dates = StringList(v, origin, where);
+    } else if (key == "infer_rows") {
+      if (!v.is_number_integer() || v.get<int64_t>() < 1)
+        Bad(origin, "'" + where + "' must be a positive integer");
+      read.infer_rows = v.get<int64_t>();
+    } else if (key == "dtype") {
+      if (!v.is_object()) Bad(origin, "'" + where + "' must be a table of column = \"type\"");
+      for (auto& [col, t] : v.items()) {
+        auto type = t.is_string() ? ParseTypeName(t.get<std::string>()) : std::nullopt;
+        if (!type)
+          Bad(origin, "'" + where + "." + col + "' must be one of float, int, bool, string, "
+                      "category, datetime");
+        read.dtypes[col] = *type;
+      }
+    } else {
+      Bad(origin, "unknown key '" + where +
+                      "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
+                      "infer_rows)");
+    }
+  }
+  return read;
 }
 
 PipelineSpec LoadSpec(const std::string& path) {

@@ -112,4 +112,55 @@ check "reject file: header + 2 rows" test "$(wc -l <rej.csv)" -eq 3
 check "reject file names file, line and reason" grep -q "mixed.csv,152,column 'Trip_Distance': cannot parse 'abc' as float" rej.csv
 expect_error "--on-bad-rows must be stop, skip or reject=FILE" 2 "expected stop, skip or reject=FILE" \
   "$OUTCORE" fit "$SPEC" good.csv -o x.json --on-bad-rows ignore
+# outcore steps --json: every kind the text lists, each parameter with name, type, default and
+# doc; the text shows the same declarations. A spec that spells out every declared default fits
+# the same model as the spec that leaves them out.
+"$OUTCORE" steps >steps.txt
+"$OUTCORE" steps --json >steps.json
+check "steps --json lists every kind of 'outcore steps', each parameter with name, type, default, doc" $PY - <<'PYEOF'
+import json, re
+j = json.load(open("steps.json"))
+text = open("steps.txt").read().splitlines()
+listed = [m.group(1) for m in (re.match(r"^  (\w+)\s", line) for line in text) if m]
+entries = j["steps"] + j["estimators"]
+assert [e["kind"] for e in entries] == listed, ([e["kind"] for e in entries], listed)
+assert len(listed) >= 12 and {"one_hot", "standard_scaler", "logistic_regression", "ridge"} <= set(listed)
+for e in entries:
+    assert e["doc"] and e["params"] == [p["name"] for p in e["parameters"]], e
+    block = text[text.index(next(l for l in text if re.match(r"^  %s\s" % e["kind"], l))) + 1:]
+    for p, line in zip(e["parameters"], block):
+        assert {"name", "type", "default", "required", "doc"} <= set(p), p
+        assert p["type"] in ("float", "int", "bool", "string", "string list", "table of string lists", "number or string"), p
+        assert p["required"] == (p["default"] is None and "(required)" in line), (p, line)
+        assert line.split()[0] == p["name"] and p["doc"] in line and p["type"] in line, (p, line)
+        if p["default"] is not None:
+            assert "= " + json.dumps(p["default"]) in line, (p, line)
+PYEOF
+$PY - "$SPEC" <<'PYEOF' >defaults.toml
+import json, re, sys
+j = json.load(open("steps.json"))
+declared = {e["kind"]: e["parameters"] for e in j["steps"] + j["estimators"]}
+lines, out = open(sys.argv[1]).read().splitlines(), []
+for i, line in enumerate(lines):
+    out.append(line)
+    m = re.match(r'^kind = "(\w+)"', line)
+    if not m:
+        continue
+    block = []
+    for l in lines[i + 1:]:
+        if l.startswith("[") and not l.startswith("[steps."):
+            break
+        block.append(l)
+    given = {l.split("=")[0].strip() for l in block if "=" in l}
+    for p in declared[m.group(1)]:
+        if p["default"] is not None and p["name"] not in given:
+            out.append("%s = %s" % (p["name"], json.dumps(p["default"])))  # a JSON scalar is TOML
+print("\n".join(out))
+PYEOF
+check "the spec with every declared default spelled out differs from the example" bash -c "! cmp -s defaults.toml '$SPEC' && grep -q '^max_categories = 100$' defaults.toml && grep -q '^tol = 1e-10$' defaults.toml"
+"$OUTCORE" fit defaults.toml good.csv -o md.json >/dev/null
+check "declared defaults spelled out fit the same model" $PY -c "
+import json; a=json.load(open('m.json')); b=json.load(open('md.json'))
+assert a['steps'] == b['steps'] and a['estimator']['params'] == b['estimator']['params'], (a['steps'], b['steps'])
+assert a['estimator']['state'] == b['estimator']['state']"
 finish

@@ -13,7 +13,6 @@
 #include "outcore/error.h"
 #include "pipeline/estimators/linear_model.h"
 #include "pipeline/estimators/row_blocks.h"
-#include "pipeline/params.h"
 
 namespace outcore {
 
@@ -146,18 +145,8 @@ Eigen::VectorXd RidgeSolve(const NormalEquations& eq, double alpha) {
 class LeastSquares final : public Estimator {
  public:
   LeastSquares(std::string kind, const Json& params) : kind_(std::move(kind)) {
-    const Json given = params.is_null() ? Json::object() : params;
-    const bool ridge = kind_ == "ridge";
-    std::vector<std::string> known = {"fit_intercept"};
-    if (ridge) known.insert(known.begin(), "alpha");
-    ParamReader reader(kind_, given, known);
-    fit_intercept_ = reader.Bool("fit_intercept", true);
-    if (ridge) {
-      alpha_ = reader.Number("alpha", 1.0);
-      if (!(alpha_ >= 0) || !std::isfinite(alpha_)) {
-        reader.Bad("alpha", "must be a finite number >= 0");
-      }
-    }
+    fit_intercept_ = params.at("fit_intercept").get<bool>();
+    if (kind_ == "ridge") alpha_ = params.at("alpha").get<double>();
   }
 
   std::string kind() const override { return kind_; }

@@ -7,7 +7,8 @@
 
 namespace outcore {
 
-/// Validate `params` (kModel error naming the bad one) and build the estimator.
+/// Build the estimator from parameters checked against its declaration (register.cc), every
+/// default filled in.
 std::unique_ptr<Estimator> MakeLinearRegression(const Json& params);
 std::unique_ptr<Estimator> MakeRidge(const Json& params);
 

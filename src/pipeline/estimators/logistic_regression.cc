@@ -10,7 +10,6 @@
 #include "outcore/error.h"
 #include "pipeline/estimators/linear_model.h"
 #include "pipeline/estimators/row_blocks.h"
-#include "pipeline/params.h"
 
 namespace outcore {
 
@@ -165,25 +164,11 @@ struct Problem {
 class LogisticRegression final : public Estimator {
  public:
   explicit LogisticRegression(const Json& params) {
-    const Json given = params.is_null() ? Json::object() : params;
-    ParamReader reader(kKind, given,
-                       {"C", "tol", "max_iter", "fit_intercept", "intercept_scaling"});
-    c_ = reader.Number("C", 1.0);
-    if (!(c_ > 0) || !std::isfinite(c_)) reader.Bad("C", "must be a finite number > 0");
-    tol_ = reader.Number("tol", 1e-10);
-    if (!(tol_ >= 0) || !std::isfinite(tol_)) reader.Bad("tol", "must be a finite number >= 0");
-    if (reader.Has("max_iter")) {
-      const Json& v = reader.Raw("max_iter");
-      if (!v.is_number_integer() || v.get<int64_t>() < 1) {
-        reader.Bad("max_iter", "must be an integer >= 1, got " + v.dump());
-      }
-      max_iter_ = v.get<int64_t>();
-    }
-    fit_intercept_ = reader.Bool("fit_intercept", true);
-    intercept_scaling_ = reader.Number("intercept_scaling", 1.0);
-    if (!(intercept_scaling_ > 0) || !std::isfinite(intercept_scaling_)) {
-      reader.Bad("intercept_scaling", "must be a finite number > 0");
-    }
+    c_ = params.at("C").get<double>();
+    tol_ = params.at("tol").get<double>();
+    max_iter_ = params.at("max_iter").get<int64_t>();
+    fit_intercept_ = params.at("fit_intercept").get<bool>();
+    intercept_scaling_ = params.at("intercept_scaling").get<double>();
   }
 
   std::string kind() const override { return kKind; }

@@ -7,7 +7,8 @@
 
 namespace outcore {
 
-/// Validates `params` (kModel error naming the bad one) and builds the estimator.
+/// Builds the estimator from parameters checked against its declaration (register.cc), every
+/// default filled in.
 std::unique_ptr<Estimator> MakeLogisticRegression(const Json& params);
 
 }  // namespace outcore

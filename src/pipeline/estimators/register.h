@@ -1,5 +1,6 @@
 #pragma once
-// The built-in estimators: logistic_regression, linear_regression, ridge.
+// The built-in estimators: logistic_regression, linear_regression, ridge, each registered with
+// its declared parameters (register.cc).
 #include <vector>
 
 #include "outcore/pipeline.h"

@@ -44,11 +44,11 @@ std::string ValueText(const Column& in, int64_t i) {
 }
 
 // on_unknown: "ignore" (count the value as drift) or "error" (stop on it).
-bool UnknownIsError(const ParamReader& p) {
-  const std::string v = p.String("on_unknown", "ignore");
-  if (v != "ignore" && v != "error") p.Bad("on_unknown", "must be \"ignore\" or \"error\", not '" + v + "'");
-  return v == "error";
+ParamSpec OnUnknown() {
+  return ParamSpec::String("on_unknown").Default("ignore").OneOf({"ignore", "error"}).Doc(
+      "a value not seen at fit: \"ignore\" counts it as drift, \"error\" stops predict on it");
 }
+bool UnknownIsError(const Json& params) { return params.at("on_unknown") == "error"; }
 
 // With on_unknown = "error" and outside fit: stops on row i, a value the step was not fitted on.
 void RefuseUnknown(const std::string& step, const std::string& column, const Column& in, int64_t i) {
@@ -66,19 +66,13 @@ std::unordered_map<std::string, int32_t> IndexOf(const Dictionary& values) {
 class CategoriesStep : public Step {
  public:
   explicit CategoriesStep(const Json& params) {
-    ParamReader p("categories", params, {"categories", "on_unknown"});
-    unknown_is_error_ = UnknownIsError(p);
-    if (!p.Has("categories") || !p.Raw("categories").is_object() || p.Raw("categories").empty())
-      p.Bad("categories", "must be a table of column = [values]");
-    for (auto& [column, values] : p.Raw("categories").items()) {
-      auto dict = std::make_shared<Dictionary>();
-      if (!values.is_array()) p.Bad("categories", "entry '" + column + "' must be a list of strings");
-      for (const auto& v : values) {
-        if (!v.is_string()) p.Bad("categories", "entry '" + column + "' must be a list of strings");
-        dict->push_back(v.get<std::string>());
-      }
+    unknown_is_error_ = UnknownIsError(params);
+    const Json& categories = params.at("categories");  // a table of string lists (declared)
+    if (categories.empty()) BadParam("categories", "categories", "must be a table of column = [values]");
+    for (auto& [column, values] : categories.items()) {
+      auto dict = std::make_shared<Dictionary>(values.get<Dictionary>());
       if (std::set<std::string>(dict->begin(), dict->end()).size() != dict->size())
-        p.Bad("categories", "entry '" + column + "' lists a value twice");
+        BadParam("categories", "categories", "entry '" + column + "' lists a value twice");
       columns_.push_back({column, dict, IndexOf(*dict)});
     }
   }
@@ -137,14 +131,9 @@ class OneHotStep : public Step {
   static constexpr int64_t kDefaultMaxCategories = 100;
 
   explicit OneHotStep(const Json& params) {
-    ParamReader p("one_hot", params, {"columns", "max_categories", "on_unknown"});
-    columns_ = p.Strings("columns", false);
-    const double max = p.Number("max_categories", kDefaultMaxCategories);
-    if (!(max >= 2 && max <= 1e9 && max == static_cast<double>(static_cast<int64_t>(max))))
-      p.Bad("max_categories", "must be a whole number of at least 2 (the most frequent "
-                              "max_categories - 1 values and one column for the others)");
-    max_categories_ = static_cast<int64_t>(max);
-    unknown_is_error_ = UnknownIsError(p);
+    if (params.contains("columns")) columns_ = params["columns"].get<std::vector<std::string>>();
+    max_categories_ = params.at("max_categories").get<int64_t>();
+    unknown_is_error_ = UnknownIsError(params);
   }
   std::string kind() const override { return "one_hot"; }
   Json params() const override {
@@ -335,20 +324,23 @@ class OneHotStep : public Step {
 }  // namespace
 
 void RegisterCategorySteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back(
-      {"categories",
-       "fix the categories of columns; other values become missing and are counted (drift)",
-       "[steps.categories] column = [values]; on_unknown = \"ignore\" (default) or \"error\" "
-       "(predict stops on the first other value)",
-       [](const Json& p) { return std::make_unique<CategoriesStep>(p); }});
-  registry->push_back(
-      {"one_hot",
-       "one 0/1 column per category (COLUMN_VALUE), after the other columns; past "
-       "max_categories the rarest share COLUMN_infrequent; missing -> all zeros",
-       "columns = [names] (default: every category and string column); max_categories = N "
-       "(default 100; N - 1 own columns plus COLUMN_infrequent); on_unknown = \"ignore\" "
-       "(default; count as drift, encode as infrequent or all zeros) or \"error\" (predict stops)",
-       [](const Json& p) { return std::make_unique<OneHotStep>(p); }});
+  registry->push_back(Registration<Step>::Declare(
+      "categories",
+      "fix the categories of columns; other values become missing and are counted (drift)",
+      {ParamSpec::StringListTable("categories").Required().Doc(
+           "column = [values] for each column ([steps.categories] in a spec)"),
+       OnUnknown()},
+      [](const Json& p) { return std::make_unique<CategoriesStep>(p); }));
+  registry->push_back(Registration<Step>::Declare(
+      "one_hot",
+      "one 0/1 column per category (COLUMN_VALUE), after the other columns; past "
+      "max_categories the rarest share COLUMN_infrequent; missing -> all zeros",
+      {ParamSpec::StringList("columns").Doc("the columns to encode (default: every category and string column)"),
+       ParamSpec::Int("max_categories").Default(OneHotStep::kDefaultMaxCategories).AtLeast(2).AtMost(1e9).Doc(
+           "the most frequent max_categories - 1 values get their own column, the others share "
+           "COLUMN_infrequent"),
+       OnUnknown()},
+      [](const Json& p) { return std::make_unique<OneHotStep>(p); }));
 }
 
 }  // namespace outcore

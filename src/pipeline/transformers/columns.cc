@@ -1,5 +1,4 @@
 // select and drop: choose which columns flow on.
-#include "pipeline/params.h"
 #include "pipeline/transformers/transformers.h"
 
 namespace outcore {
@@ -20,9 +19,7 @@ namespace {
 
 class SelectStep : public Step {
  public:
-  explicit SelectStep(const Json& params) {
-    columns_ = ParamReader("select", params, {"columns"}).Strings("columns", true);
-  }
+  explicit SelectStep(const Json& params) : columns_(params.at("columns").get<std::vector<std::string>>()) {}
   std::string kind() const override { return "select"; }
   Json params() const override { return {{"columns", columns_}}; }
   Batch Transform(const Batch& batch, TransformStats*) const override {
@@ -38,9 +35,7 @@ class SelectStep : public Step {
 
 class DropStep : public Step {
  public:
-  explicit DropStep(const Json& params) {
-    columns_ = ParamReader("drop", params, {"columns"}).Strings("columns", true);
-  }
+  explicit DropStep(const Json& params) : columns_(params.at("columns").get<std::vector<std::string>>()) {}
   std::string kind() const override { return "drop"; }
   Json params() const override { return {{"columns", columns_}}; }
   Batch Transform(const Batch& batch, TransformStats*) const override {
@@ -56,12 +51,14 @@ class DropStep : public Step {
 }  // namespace
 
 void RegisterColumnSteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back({"select", "keep only the listed columns, in that order",
-                       "columns = [names]",
-                       [](const Json& p) { return std::make_unique<SelectStep>(p); }});
-  registry->push_back({"drop", "remove the listed columns (absent ones are ignored)",
-                       "columns = [names]",
-                       [](const Json& p) { return std::make_unique<DropStep>(p); }});
+  registry->push_back(Registration<Step>::Declare(
+      "select", "keep only the listed columns, in that order",
+      {ParamSpec::StringList("columns").Required().Doc("the columns to keep, in this order")},
+      [](const Json& p) { return std::make_unique<SelectStep>(p); }));
+  registry->push_back(Registration<Step>::Declare(
+      "drop", "remove the listed columns (absent ones are ignored)",
+      {ParamSpec::StringList("columns").Required().Doc("the columns to remove")},
+      [](const Json& p) { return std::make_unique<DropStep>(p); }));
 }
 
 }  // namespace outcore

@@ -1,6 +1,5 @@
 // datetime_part: replaces a timestamp column by a calendar part (hour, day of week, ...).
 #include "core/batch_ops.h"
-#include "pipeline/params.h"
 #include "pipeline/transformers/transformers.h"
 
 namespace outcore {
@@ -55,20 +54,12 @@ int64_t PartOf(int64_t micros, Part part) {
 class DatetimePartStep : public Step {
  public:
   explicit DatetimePartStep(const Json& params) {
-    ParamReader p("datetime_part", params, {"columns", "part", "parts", "keep_original"});
-    columns_ = p.Strings("columns", true);
-    std::vector<std::string> names = p.Has("parts") ? p.Strings("parts", true)
-                                                    : std::vector<std::string>{p.String("part", "hour")};
-    for (const auto& n : names) {
-      int found = -1;
+    columns_ = params.at("columns").get<std::vector<std::string>>();
+    const Json& names = params.contains("parts") ? params["parts"] : Json::array({params.at("part")});
+    for (const auto& n : names)  // each is one of kPartNames (declared as the choices)
       for (int k = 0; k < 7; ++k)
-        if (n == kPartNames[k]) found = k;
-      if (found < 0)
-        p.Bad("part", "has unknown value '" + n +
-                          "' (known: hour, minute, day_of_week, day, month, year, day_of_year)");
-      parts_.push_back(static_cast<Part>(found));
-    }
-    keep_original_ = p.Bool("keep_original", false);
+        if (n == kPartNames[k]) parts_.push_back(static_cast<Part>(k));
+    keep_original_ = params.at("keep_original").get<bool>();
   }
   std::string kind() const override { return "datetime_part"; }
   Json params() const override {
@@ -109,13 +100,19 @@ class DatetimePartStep : public Step {
 }  // namespace
 
 void RegisterDatetimeSteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back(
-      {"datetime_part",
-       "replace datetime columns by a calendar part: hour, minute, day_of_week (Monday=0), "
-       "day, month, year, day_of_year",
-       "columns = [names]; part = \"hour\" (or parts = [...], giving COLUMN_PART); "
-       "keep_original = false",
-       [](const Json& p) { return std::make_unique<DatetimePartStep>(p); }});
+  const std::vector<Json> parts(std::begin(kPartNames), std::end(kPartNames));
+  registry->push_back(Registration<Step>::Declare(
+      "datetime_part",
+      "replace datetime columns by a calendar part: hour, minute, day_of_week (Monday=0), "
+      "day, month, year, day_of_year",
+      {ParamSpec::StringList("columns").Required().Doc("the datetime columns"),
+       ParamSpec::String("part").Default("hour").OneOf(parts).Doc(
+           "the one part, replacing the column under its own name (unless keep_original)"),
+       ParamSpec::StringList("parts").OneOf(parts).Doc(
+           "several parts instead of part, each becoming COLUMN_PART"),
+       ParamSpec::Bool("keep_original").Default(false).Doc(
+           "keep the datetime column too (the part becomes COLUMN_PART)")},
+      [](const Json& p) { return std::make_unique<DatetimePartStep>(p); }));
 }
 
 }  // namespace outcore

@@ -15,21 +15,16 @@ enum class Strategy { kMean, kMedian, kMostFrequent, kConstant };
 class ImputerStep : public Step {
  public:
   explicit ImputerStep(const Json& params) {
-    ParamReader p("imputer", params, {"columns", "strategy", "fill_value"});
-    columns_ = p.Strings("columns", true);
-    std::string s = p.String("strategy", "mean");
-    if (s == "mean") strategy_ = Strategy::kMean;
-    else if (s == "median") strategy_ = Strategy::kMedian;
-    else if (s == "most_frequent") strategy_ = Strategy::kMostFrequent;
-    else if (s == "constant") strategy_ = Strategy::kConstant;
-    else p.Bad("strategy", "has unknown value '" + s + "' (known: mean, median, most_frequent, constant)");
+    columns_ = params.at("columns").get<std::vector<std::string>>();
+    const std::string s = params.at("strategy").get<std::string>();  // one of the declared choices
+    strategy_ = s == "median" ? Strategy::kMedian
+                : s == "most_frequent" ? Strategy::kMostFrequent
+                : s == "constant" ? Strategy::kConstant
+                                  : Strategy::kMean;
     strategy_name_ = s;
     if (strategy_ == Strategy::kConstant) {
-      if (!p.Has("fill_value")) p.Bad("fill_value", "is required with strategy = \"constant\"");
-      const Json& v = p.Raw("fill_value");
-      if (!v.is_string() && !(v.is_number() && std::isfinite(v.get<double>())))
-        p.Bad("fill_value", "must be a finite number or a string");
-      fill_value_ = v;
+      if (!params.contains("fill_value")) BadParam("imputer", "fill_value", "is required with strategy = \"constant\"");
+      fill_value_ = params["fill_value"];
     }
   }
   std::string kind() const override { return "imputer"; }
@@ -169,10 +164,13 @@ class ImputerStep : public Step {
 }  // namespace
 
 void RegisterImputerSteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back({"imputer",
-                       "fill missing values: mean, median, most_frequent or a constant",
-                       "columns = [names]; strategy = \"mean\"; fill_value = (for constant)",
-                       [](const Json& p) { return std::make_unique<ImputerStep>(p); }});
+  registry->push_back(Registration<Step>::Declare(
+      "imputer", "fill missing values: mean, median, most_frequent or a constant",
+      {ParamSpec::StringList("columns").Required().Doc("the columns to fill"),
+       ParamSpec::String("strategy").Default("mean").OneOf({"mean", "median", "most_frequent", "constant"}).Doc(
+           "what fills a missing value: the column's mean, median or most frequent value at fit, or fill_value"),
+       ParamSpec::NumberOrString("fill_value").Doc("the value for strategy = \"constant\" (required there)")},
+      [](const Json& p) { return std::make_unique<ImputerStep>(p); }));
 }
 
 }  // namespace outcore

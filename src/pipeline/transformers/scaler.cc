@@ -11,12 +11,10 @@ namespace {
 class StandardScalerStep : public Step {
  public:
   explicit StandardScalerStep(const Json& params) {
-    ParamReader p("standard_scaler", params, {"columns", "ddof", "with_mean", "with_std"});
-    columns_ = p.Strings("columns", true);
-    ddof_ = p.Number("ddof", 0);
-    if (ddof_ != 0 && ddof_ != 1) p.Bad("ddof", "must be 0 (scikit-learn) or 1 (pandas .std())");
-    with_mean_ = p.Bool("with_mean", true);
-    with_std_ = p.Bool("with_std", true);
+    columns_ = params.at("columns").get<std::vector<std::string>>();
+    ddof_ = params.at("ddof").get<double>();
+    with_mean_ = params.at("with_mean").get<bool>();
+    with_std_ = params.at("with_std").get<bool>();
   }
   std::string kind() const override { return "standard_scaler"; }
   Json params() const override {
@@ -116,11 +114,14 @@ class StandardScalerStep : public Step {
 }  // namespace
 
 void RegisterScalerSteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back({"standard_scaler",
-                       "centre and scale numeric columns: (x - mean) / std; missing stay missing",
-                       "columns = [names]; ddof = 0 (1 = pandas .std()); with_mean = true; "
-                       "with_std = true",
-                       [](const Json& p) { return std::make_unique<StandardScalerStep>(p); }});
+  registry->push_back(Registration<Step>::Declare(
+      "standard_scaler", "centre and scale numeric columns: (x - mean) / std; missing stay missing",
+      {ParamSpec::StringList("columns").Required().Doc("the numeric columns to scale"),
+       ParamSpec::Int("ddof").Default(0).OneOf({0, 1}, {"scikit-learn", "pandas .std()"}).Doc(
+           "delta degrees of freedom of the std"),
+       ParamSpec::Bool("with_mean").Default(true).Doc("subtract the mean"),
+       ParamSpec::Bool("with_std").Default(true).Doc("divide by the std")},
+      [](const Json& p) { return std::make_unique<StandardScalerStep>(p); }));
 }
 
 }  // namespace outcore

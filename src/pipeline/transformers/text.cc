@@ -3,7 +3,6 @@
 #include <unordered_map>
 
 #include "core/batch_ops.h"
-#include "pipeline/params.h"
 #include "pipeline/transformers/transformers.h"
 
 namespace outcore {
@@ -57,7 +56,7 @@ class TextStep : public Step {
  public:
   TextStep(std::string kind, std::string (*fn)(std::string_view), const Json& params)
       : kind_(std::move(kind)), fn_(fn) {
-    columns_ = ParamReader(kind_, params, {"columns"}).Strings("columns", true);
+    columns_ = params.at("columns").get<std::vector<std::string>>();
   }
   std::string kind() const override { return kind_; }
   Json params() const override { return {{"columns", columns_}}; }
@@ -82,14 +81,19 @@ class TextStep : public Step {
 }  // namespace
 
 void RegisterTextSteps(std::vector<Registration<Step>>* registry) {
-  registry->push_back({"lowercase", "lower-case the ASCII letters of string or category columns",
-                       "columns = [names]", [](const Json& p) {
-                         return std::make_unique<TextStep>("lowercase", Lower, p);
-                       }});
-  registry->push_back({"strip", "remove leading and trailing whitespace from string or category columns",
-                       "columns = [names]", [](const Json& p) {
-                         return std::make_unique<TextStep>("strip", Strip, p);
-                       }});
+  struct Kind {
+    const char* kind;
+    const char* doc;
+    const char* columns_doc;
+    std::string (*fn)(std::string_view);
+  };
+  for (const Kind k : {Kind{"lowercase", "lower-case the ASCII letters of string or category columns",
+                            "the string or category columns to lower-case", Lower},
+                       Kind{"strip", "remove leading and trailing whitespace from string or category columns",
+                            "the string or category columns to strip", Strip}})
+    registry->push_back(Registration<Step>::Declare(
+        k.kind, k.doc, {ParamSpec::StringList("columns").Required().Doc(k.columns_doc)},
+        [k](const Json& p) { return std::make_unique<TextStep>(k.kind, k.fn, p); }));
 }
 
 }  // namespace outcore

@@ -1,5 +1,7 @@
 #pragma once
-// The built-in transformers. Each file defines one or two steps and a Register function.
+// The built-in transformers. Each file defines one or two steps and a Register function that
+// declares each step's parameters (ParamSpec); a step's constructor receives parameters already
+// checked against that declaration, with the defaults filled in.
 #include <vector>
 
 #include "outcore/pipeline.h"
