@@ -1,6 +1,6 @@
 // outcore._outcore: the C++ library as seen from Python. Plain functions over models, batches
 // and splits; JSON (as text) where structures cross the boundary. The scikit-learn layer and
-// the Dask driver are pure Python (python/outcore/).
+// the Dask task submission are Python (python/outcore/); the predict driver is PredictRun.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -9,7 +9,6 @@
 #include <cstring>
 #include <memory>
 
-#include "exec/resume.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/fit.h"
@@ -17,6 +16,7 @@
 #include "outcore/pipeline.h"
 #include "outcore/postgres.h"
 #include "outcore/predict.h"
+#include "outcore/predict_run.h"
 #include "outcore/python_api.h"
 
 namespace py = pybind11;
@@ -549,8 +549,8 @@ PYBIND11_MODULE(_outcore, m) {
         return PartName(ordinal, format == "csv" ? OutputFormat::kCsv : OutputFormat::kParquet);
       },
       py::arg("ordinal"), py::arg("format"));
-  // The destination of a distributed run: the CLI's Sink, so that a table output gets the
-  // same exactly-once ledger and a directory the same --resume records.
+  // The destination of a run: the CLI's Sink (PredictRun drives it; bound on its own for
+  // tests of the output rules).
   py::class_<Sink>(m, "Sink", "Where a run's parts go (a directory or a PostgreSQL table).")
       .def(
           "prepare",
@@ -583,53 +583,83 @@ PYBIND11_MODULE(_outcore, m) {
   m.def(
       "open_sink", [](const std::string& output_json) { return OpenSink(OutputSpec::FromJson(output_json)); },
       py::arg("output_json"), "The sink of an output spec (its dir: a directory or a postgresql:// URI).");
+  // The driver of a distributed run: the CLI's own (PredictRun). Python submits its splits
+  // to Dask and hands each reply back; options, messages and the manifest are the C++ ones.
+  py::class_<PredictRun>(m, "PredictRun",
+                         "One predict run: plan, prepare the output, commit each split's first "
+                         "reported attempt, finish (rejects, manifest, _SUCCESS).")
+      .def(py::init([](const Model& model, const std::string& model_path,
+                       const std::vector<std::string>& inputs, const std::string& output,
+                       const std::vector<std::string>& keep, const std::string& split_size,
+                       const std::string& format, const std::string& compression, bool label,
+                       const std::string& on_bad_rows, bool overwrite, bool resume) {
+             PredictRequest request;
+             request.style = OptionStyle::kKeywords;
+             request.output = output;
+             request.split_size = split_size;
+             request.format = format;
+             request.compression = compression;
+             request.label = label;
+             request.on_bad_rows = on_bad_rows;
+             request.overwrite = overwrite;
+             request.resume = resume;
+             return std::make_unique<PredictRun>(model, model_path, inputs, keep,
+                                                 ParsePredictOptions(request));
+           }),
+           py::arg("model"), py::arg("model_path"), py::arg("inputs"), py::arg("output"),
+           py::arg("keep"), py::arg("split_size"), py::arg("format"), py::arg("compression"),
+           py::arg("label"), py::arg("on_bad_rows"), py::arg("overwrite"), py::arg("resume"),
+           py::keep_alive<1, 2>(), "Checks the options (named as Python keywords in errors).")
+      .def(
+          "start",
+          [](PredictRun& run) {
+            std::vector<Split> todo;
+            {
+              py::gil_scoped_release release;  // reads the inputs; database round trips
+              todo = run.Start();
+            }
+            std::vector<std::string> texts;
+            for (const auto& s : todo) texts.push_back(s.ToJson());
+            return texts;
+          },
+          "Plans the inputs and prepares the output: [split JSON] of the splits still to run "
+          "(none when a resumed run had finished).")
+      .def("worker_output", [](const PredictRun& run) { return run.WorkerOutput().ToJson(); },
+           "The output spec JSON for run_split on a worker (a database URI without its password).")
+      .def(
+          "offer",
+          [](PredictRun& run, const std::string& result_json) {
+            SplitResult result = SplitResult::FromJson(ParseJson(result_json));
+            py::gil_scoped_release release;
+            return run.Offer(result);
+          },
+          py::arg("result_json"),
+          "Commits an attempt's part unless its split has one (then discards it): whether it was "
+          "committed.")
+      .def(
+          "fail",
+          [](PredictRun& run, int code, const std::string& message) {
+            ErrorCode kind = ErrorCode::kInternal;
+            for (ErrorCode c : {ErrorCode::kUsage, ErrorCode::kInvalidInput, ErrorCode::kSchema,
+                                ErrorCode::kModel, ErrorCode::kIO})
+              if (static_cast<int>(c) == code) kind = c;
+            run.Fail(std::make_exception_ptr(Error(kind, message)));
+          },
+          py::arg("code"), py::arg("message"),
+          "Records a failure (an outcore error's .code and text); the first one wins.")
+      .def_property_readonly("failed", &PredictRun::failed)
+      .def(
+          "finish",
+          [](PredictRun& run, int threads, const std::string& executor_json) {
+            py::gil_scoped_release release;  // a table's Finish counts its rows
+            return run.Finish(threads, ParseJson(executor_json)).manifest.dump();
+          },
+          py::arg("threads"), py::arg("executor_json"),
+          "Completes the run (the manifest as JSON text), or raises its first error with how to "
+          "resume.");
   m.def(
-      "write_manifest",
-      [](Sink& sink, const Model& model, const std::string& model_path,
-         const std::vector<std::string>& inputs, const std::string& output_json,
-         int64_t split_size, const std::vector<std::string>& splits_json,
-         const std::vector<std::string>& results_json, double seconds, int threads,
-         const std::string& executor_json, const std::string& reject_path, int64_t parts_reused) {
-        OutputSpec output = OutputSpec::FromJson(output_json);
-        std::vector<Split> splits;
-        std::vector<SplitResult> results;
-        std::vector<RejectedRow> rejects;
-        for (const auto& s : splits_json) splits.push_back(Split::FromJson(s));
-        for (const auto& r : results_json) {
-          results.push_back(SplitResult::FromJson(ParseJson(r)));
-          rejects.insert(rejects.end(), results.back().rejects.begin(),
-                         results.back().rejects.end());
-        }
-        if (!reject_path.empty()) WriteRejects(reject_path, rejects, false);
-        Json manifest = PredictManifest(model, model_path, inputs, output, split_size, splits,
-                                        results, seconds, threads, ParseJson(executor_json));
-        manifest["totals"]["parts_reused"] = parts_reused;
-        manifest["totals"]["parts_redone"] = sink.Redone().size();
-        manifest["parts_redone"] = sink.Redone();
-        {
-          py::gil_scoped_release release;  // a table's Finish counts its rows
-          sink.Finish(manifest);
-          manifest = sink.Manifest();  // as written: a file sink adds each part's checksum
-        }
-        return manifest.dump();
-      },
-      py::arg("sink"), py::arg("model"), py::arg("model_path"), py::arg("inputs"),
-      py::arg("output_json"), py::arg("split_size"), py::arg("splits"), py::arg("results"),
-      py::arg("seconds"), py::arg("threads"), py::arg("executor_json"),
-      py::arg("reject_path") = "", py::arg("parts_reused") = 0,
-      "Completes the run through its sink with the local executor's manifest (OUTDIR/_SUCCESS, "
-      "or the ledger's 'complete' row of a table); returns the manifest.");
-
-  m.def(
-      "run_identity",
-      [](const Model& model, const std::vector<std::string>& inputs, const std::string& output_json,
-         int64_t split_size, size_t splits) {
-        OutputSpec output = OutputSpec::FromJson(output_json);
-        py::gil_scoped_release release;  // a table input is counted: one scan of it
-        return RunIdentity(model, inputs, output, split_size, splits).dump();
-      },
-      py::arg("model"), py::arg("inputs"), py::arg("output_json"), py::arg("split_size"),
-      py::arg("splits"), "What --resume compares (the CLI's): model, inputs, options, splits.");
+      "parse_size", [](const std::string& text, const std::string& option) { return ParseSize(text, option); },
+      py::arg("text"), py::arg("option") = "size", "Bytes in '64MB', '1G', '512KiB', '1000'.");
   m.def("redact_uri", &RedactPostgresUri, py::arg("text"),
         "A postgresql:// URI without its password; anything else as it is.");
 }

@@ -87,6 +87,8 @@ class Schema {
   const Field& field(int i) const { return fields_[i]; }
   /// Index of a field by name, or -1.
   int IndexOf(std::string_view name) const;
+  /// The field names, comma-separated ("a, b, c"): for messages.
+  std::string Names() const;
   void Add(Field f) { fields_.push_back(std::move(f)); }
   bool operator==(const Schema&) const = default;
 

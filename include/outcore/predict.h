@@ -8,6 +8,7 @@
 
 #include "outcore/io.h"
 #include "outcore/model.h"
+#include "outcore/option_text.h"
 #include "outcore/sink.h"
 
 namespace outcore {
@@ -69,6 +70,11 @@ class Sink {
   virtual void Commit(const SplitResult& result) = 0;
   /// Removes what an unfinished attempt wrote.
   virtual void Abort(const SplitResult& result) = 0;
+  /// Removes what a finished attempt wrote when another attempt at its split was committed
+  /// (a file's temporary part; a table's attempt replaced its split's rows, leaving nothing).
+  virtual void Discard(const SplitResult& result) { (void)result; }
+  /// Removes the parts of attempts that never reported (a killed worker's); returns how many.
+  virtual int64_t DiscardLeftovers() { return 0; }
   /// Marks the run complete with its manifest (OUTDIR/_SUCCESS for files).
   virtual void Finish(const Json& manifest) = 0;
   /// The manifest of a finished run.
@@ -87,13 +93,10 @@ std::string PartName(int64_t ordinal, OutputFormat format);
 std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt);
 
 /// Reads one split, runs the model on it and writes its part under a temporary name unique
-/// to `attempt`. Does not make the part visible: see CommitPart. On error the temporary file
+/// to `attempt`. Does not make the part visible: Sink::Commit does. On error the temporary file
 /// is removed and the error rethrown.
 SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& output,
                      int64_t attempt, SplitProgress* progress = nullptr);
-
-/// Makes an attempt's part visible (for files: an atomic rename into place).
-void CommitPart(const OutputSpec& output, const SplitResult& result);
 
 /// Options of a whole local run.
 struct PredictOptions {
@@ -104,6 +107,7 @@ struct PredictOptions {
   Sink::Mode mode = Sink::Mode::kFresh;
   std::string reject_path;           // with BadRowPolicy::kReject
   bool progress = false;             // draw a progress line on stderr
+  OptionStyle style = OptionStyle::kFlags;  // how messages name the options
 };
 
 /// Set from a signal handler (SIGINT, SIGTERM) to stop a running Predict at the next batch:
@@ -131,7 +135,8 @@ Json PredictManifest(const Model& model, const std::string& model_path,
                      const Json& executor = Json());
 
 /// Checks the inputs against the model, plans splits, runs them on all threads, commits each
-/// part atomically and writes OUTDIR/_SUCCESS last.
+/// part atomically and writes OUTDIR/_SUCCESS last: a PredictRun (predict_run.h) whose splits
+/// run on a local thread pool.
 /// `keep` names the columns to copy into the output.
 PredictReport Predict(const Model& model, const std::string& model_path,
                       const std::vector<std::string>& inputs, const std::vector<std::string>& keep,

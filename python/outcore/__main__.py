@@ -39,9 +39,9 @@ def _predict(args):
         print(json.dumps({"output": output, "totals": totals, "parts_redone": manifest.get("parts_redone", []),
                           "timings": timings, "drift": manifest["drift"], "executor": executor}, indent=2))
     elif not args.quiet:
-        print("predict  %s rows in, %s out, %s rejected -> %s parts in %s" % (
+        print("predict  %s rows in, %s out, %s rejected -> %s %s in %s" % (
             format(totals["rows_in"], ","), format(totals["rows_out"], ","), format(totals["rows_rejected"], ","),
-            format(totals["parts"], ","), output), file=sys.stderr)
+            format(totals["parts"], ","), "part" if totals["parts"] == 1 else "parts", output), file=sys.stderr)
         if totals["parts_reused"]:
             print("         %s %s already complete and kept (checked)" % (
                 format(totals["parts_reused"], ","), "part was" if totals["parts_reused"] == 1 else "parts were"),

@@ -4,14 +4,15 @@
     import outcore.dask
     outcore.dask.predict("model.json", ["data/"], "predictions/", client=Client("tcp://host:8786"))
 
-The driver (this process) checks the inputs against the model and cuts them into splits with
-outcore's planner, exactly as `outcore predict` does. Each split becomes one Dask task, which
-runs `run_split` on a worker: the worker writes the part under a temporary name unique to this
-attempt (a random 63-bit attempt id per task execution) and returns what it did. Dask may run a
-task more than once (a worker dies, the task is retried); the driver renames the first
-successful attempt of each split into place, deletes the files of any other attempt, and writes
-`_SUCCESS` last, in the same format as the CLI's. Workers and driver must see the inputs and the
-output directory at the same paths (one machine, or a shared file system).
+The driver (this process) runs outcore's own predict driver, `_outcore.PredictRun`, exactly as
+`outcore predict` does: it checks the options and the inputs against the model, cuts the inputs
+into splits and prepares the output. Each split becomes one Dask task, which runs `run_split` on
+a worker: the worker writes the part under a temporary name unique to this attempt (a random
+63-bit attempt id per task execution) and returns what it did. Dask may run a task more than
+once (a worker dies, the task is retried); the driver hands each reply to the PredictRun, which
+commits the first successful attempt of each split, deletes the files of any other attempt,
+and writes `_SUCCESS` last, in the same format as the CLI's. Workers and driver must see the
+inputs and the output directory at the same paths (one machine, or a shared file system).
 
 The output can also be a PostgreSQL table (postgresql://...?table=NAME): each worker writes its
 split's rows in one transaction that records the split in the table's ledger, and a retried
@@ -21,36 +22,11 @@ split replaces its own rows; the driver commits and completes the run in the led
 
 import json
 import os
-import re
 import secrets
 import sys
 import time
 
 from . import _outcore
-
-_ERRORS = {
-    "UsageError": _outcore.UsageError,
-    "InvalidInputError": _outcore.InvalidInputError,
-    "SchemaError": _outcore.SchemaError,
-    "ModelError": _outcore.ModelError,
-}
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$", re.IGNORECASE)
-
-
-def parse_size(text):
-    """Bytes in "64MB", "1G", "512KB", "1048576" (powers of 1024, as the CLI reads them)."""
-    if isinstance(text, int):
-        return text
-    m = _SIZE.match(str(text))
-    if not m:
-        raise _outcore.UsageError("'%s' is not a size (e.g. 64MB, 1G)" % text)
-    scale = 1024 ** " kmgt".index((m.group(2) or " ").lower())
-    size = int(float(m.group(1)) * scale)
-    if size <= 0:
-        raise _outcore.UsageError("size must be positive, got '%s'" % text)
-    return size
-
 
 # ---- On the workers ------------------------------------------------------------------------
 
@@ -74,7 +50,7 @@ def run_split_task(fingerprint, model_text, split_json, output_json):
     try:
         result = _outcore.run_split(model, split_json, output_json, attempt)
     except (_outcore.UsageError, _outcore.InvalidInputError, _outcore.SchemaError, _outcore.ModelError) as e:
-        return {"ok": False, "error": type(e).__name__, "message": str(e)}
+        return {"ok": False, "error": type(e).__name__, "code": e.code, "message": str(e)}
     # Tests set this on their workers to widen the window in which a worker can be killed
     # between writing its part and reporting it.
     delay = float(os.environ.get("OUTCORE_TEST_SPLIT_DELAY", "0") or 0)
@@ -84,60 +60,6 @@ def run_split_task(fingerprint, model_text, split_json, output_json):
 
 
 # ---- On the driver -------------------------------------------------------------------------
-
-def _is_table(output):
-    return output.startswith(("postgresql://", "postgres://"))
-
-
-class PartCommitter:
-    """Commits the first successful attempt of each split through the sink, and discards every
-    other attempt. A directory's attempts are files under temporary names; a table's attempt
-    wrote its split's rows in one transaction that replaced any earlier attempt's, so there is
-    nothing of it to discard."""
-
-    def __init__(self, sink, output_json, committed=()):
-        self.sink = sink
-        self.directory = json.loads(output_json)["dir"]
-        self.table = _is_table(self.directory)
-        self.results = {}  # ordinal -> SplitResult JSON of the committed attempt
-        for result_json in committed:
-            self.results[json.loads(result_json)["ordinal"]] = result_json
-        self.discarded = 0
-
-    def offer(self, result_json):
-        """Commits this attempt's part unless its split already has one; True if committed."""
-        result = json.loads(result_json)
-        if result["ordinal"] in self.results:
-            if not self.table:
-                self._remove(result["temp_path"])
-            self.discarded += 1
-            return False
-        if not self.table and not os.path.exists(result["temp_path"]):
-            raise _outcore.OutcoreIOError(
-                "%s: a worker wrote this part, but the driver cannot see it: the workers must write to the "
-                "same directory as the driver (one machine, or a shared file system)" % result["temp_path"])
-        self.sink.commit(result_json)
-        self.results[result["ordinal"]] = result_json
-        return True
-
-    def discard_leftovers(self):
-        """Deletes the temporary files of attempts that never reported (a killed worker's). A
-        table needs nothing: the server rolled back an unfinished attempt, and a finished but
-        unreported one is rewritten by its rerun (or by --resume)."""
-        if self.table:
-            return
-        for name in os.listdir(self.directory):
-            if name.startswith(".part-") and ".attempt-" in name and name.endswith(".tmp"):
-                self._remove(os.path.join(self.directory, name))
-                self.discarded += 1
-
-    @staticmethod
-    def _remove(path):
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-
 
 class DriverProgress:
     """Progress of the driver on stderr: one redrawn line on a terminal, else a line per 10%."""
@@ -189,23 +111,6 @@ def _model_of(model):
     raise TypeError("model must be a model file path, or a fitted outcore Pipeline or estimator, not %r" % (model,))
 
 
-def _output_spec(directory, format, compression, keep_json, label, on_bad_rows):
-    spec = json.loads(_outcore.default_output_spec())
-    if format not in ("parquet", "csv"):
-        raise _outcore.UsageError("format: expected parquet or csv, got '%s'" % format)
-    if compression not in ("zstd", "snappy", "none"):
-        raise _outcore.UsageError("compression: expected zstd, snappy or none, got '%s'" % compression)
-    reject_path = ""
-    if on_bad_rows.startswith("reject="):
-        reject_path = on_bad_rows[len("reject="):]
-        on_bad_rows = "reject"
-    if on_bad_rows not in ("stop", "skip", "reject") or (on_bad_rows == "reject" and not reject_path):
-        raise _outcore.UsageError("on_bad_rows: expected stop, skip or reject=FILE, got '%s'" % on_bad_rows)
-    spec.update({"dir": directory, "format": format, "compression": compression, "keep": json.loads(keep_json),
-                 "label": bool(label), "on_bad_rows": on_bad_rows})
-    return json.dumps(spec), reject_path
-
-
 def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB", format="parquet",
             compression="zstd", keep=(), label=False, on_bad_rows="stop", overwrite=False, resume=False,
             progress=None):
@@ -226,89 +131,65 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
     committed as their splits finish; on failure the committed parts stay, the run is not
     marked complete and the error is raised.
     """
-    if overwrite and resume:
-        raise _outcore.UsageError("overwrite and resume exclude each other")
-    if client is not None:
-        return _predict(model, inputs, output, client, retries, split_size, format, compression, keep, label,
-                        on_bad_rows, overwrite, resume, progress)
-    from distributed import Client, LocalCluster, get_client
-    try:
-        client = get_client()
-    except ValueError:  # no current client
-        with LocalCluster(processes=False, dashboard_address=None) as cluster, Client(cluster) as local:
-            return _predict(model, inputs, output, local, retries, split_size, format, compression, keep, label,
-                            on_bad_rows, overwrite, resume, progress)
-    return _predict(model, inputs, output, client, retries, split_size, format, compression, keep, label,
-                    on_bad_rows, overwrite, resume, progress)
-
-
-def _predict(model, inputs, output, client, retries, split_size, format, compression, keep, label, on_bad_rows,
-             overwrite, resume, progress):
-    from distributed import as_completed
-
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     if isinstance(keep, str):
         keep = [k for k in keep.split(",") if k]
     model_path, cpp_model = _model_of(model)
-    model_text = cpp_model.to_json()
-    start = time.monotonic()
-    output = os.fspath(output)
-    shown_output = _outcore.redact_uri(output)
-    inputs = _outcore.expand_inputs([os.fspath(i) for i in inputs])
-    split_bytes = parse_size(split_size)
-    splits, keep_json = _outcore.plan_splits(cpp_model, inputs, split_bytes, list(keep))
-    output_json, reject_path = _output_spec(output, format, compression, keep_json, label, on_bad_rows)
-    # Workers get the output without its password: like the input splits, they connect with
-    # the credentials of their own environment (PGPASSWORD, ~/.pgpass).
-    worker_output_json = json.dumps(dict(json.loads(output_json), dir=shown_output))
-    sink = _outcore.open_sink(output_json)
-    identity = _outcore.run_identity(cpp_model, inputs, output_json, split_bytes, len(splits))
-    mode = "resume" if resume else "overwrite" if overwrite else "fresh"
-    committed, complete = sink.prepare(mode, identity)
-    if complete:
-        return json.loads(sink.manifest())
+    run = _outcore.PredictRun(cpp_model, model_path, [os.fspath(i) for i in inputs], os.fspath(output), list(keep),
+                              str(split_size), format, compression, bool(label), on_bad_rows, bool(overwrite),
+                              bool(resume))
+    if client is not None:
+        return _run(run, cpp_model, client, retries, progress)
+    from distributed import Client, LocalCluster, get_client
+    try:
+        client = get_client()
+    except ValueError:  # no current client
+        with LocalCluster(processes=False, dashboard_address=None) as cluster, Client(cluster) as local:
+            return _run(run, cpp_model, local, retries, progress)
+    return _run(run, cpp_model, client, retries, progress)
 
-    split_info = [json.loads(s) for s in splits]
-    committer = PartCommitter(sink, output_json, committed)
-    todo = [(s, info) for s, info in zip(splits, split_info) if info["ordinal"] not in committer.results]
+
+def _run(run, model, client, retries, progress):
+    """Submits the run's splits as tasks and hands each reply to the run; returns the manifest."""
+    from distributed import as_completed
+
+    splits = run.start()
+    output_json = run.worker_output()
+    model_text = model.to_json()
     run_id = secrets.token_hex(4)
-    futures = [
-        client.submit(run_split_task, cpp_model.fingerprint, model_text, s, worker_output_json, retries=retries,
-                      pure=False, key="outcore-split-%s-%05d" % (run_id, info["ordinal"]))
-        for s, info in todo
-    ]
+    futures, total_bytes = [], 0
+    for split in splits:
+        info = json.loads(split)
+        total_bytes += info["end"] - info["begin"]
+        futures.append(client.submit(run_split_task, model.fingerprint, model_text, split, output_json,
+                                     retries=retries, pure=False,
+                                     key="outcore-split-%s-%05d" % (run_id, info["ordinal"])))
     shown = sys.stderr.isatty() if progress is None else progress
-    bar = DriverProgress(len(todo), sum(info["end"] - info["begin"] for _, info in todo), shown)
+    bar = DriverProgress(len(splits), total_bytes, shown)
     try:
         for _, reply in as_completed(futures, with_results=True):
             if not reply["ok"]:
-                raise _ERRORS.get(reply["error"], _outcore.Error)(reply["message"])
-            if committer.offer(reply["result"]):
+                run.fail(reply["code"], reply["message"])
+                break
+            if run.offer(reply["result"]):
                 bar.update(json.loads(reply["result"]))
-    except BaseException as e:
+    except _outcore.Error as e:  # a part that cannot be committed, or a worker's I/O error
+        run.fail(e.code, str(e))
+    except BaseException:  # e.g. KeyboardInterrupt: raised as it is, once the run is wound up
         client.cancel(futures)
-        committer.discard_leftovers()
         bar.close()
-        if isinstance(e, _outcore.Error):
-            status = "%d of %d parts are complete in %s; run again with resume=True (--resume) to finish" % (
-                len(committer.results), len(splits), shown_output)
-            if isinstance(e, _outcore.InvalidInputError) and on_bad_rows == "stop":
-                # Those parts stand under any policy: resume may also skip or reject the bad rows.
-                status += ", adding on_bad_rows='skip' or 'reject=FILE'"
-            raise type(e)("%s%s(%s)" % (e, "\n  " if "\n" in str(e) else " ", status)) from None
+        run.fail(_outcore.InternalError.code, "interrupted")
+        try:
+            run.finish(0, "null")  # removes the attempts that never reported
+        except _outcore.Error:
+            pass
         raise
     bar.close()
-    committer.discard_leftovers()
-    if len(committer.results) != len(splits):
-        raise _outcore.InternalError("%d of %d splits reported" % (len(committer.results), len(splits)))
-
+    if run.failed:
+        client.cancel(futures)
+        run.finish(0, "null")  # raises the first error, with how to resume
     workers = client.scheduler_info().get("workers", {})
     threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
-    executor = {"kind": "dask", "scheduler": client.scheduler.address, "workers": len(workers),
-                "attempts_discarded": committer.discarded}
-    results = [committer.results[info["ordinal"]] for info in split_info]
-    manifest = _outcore.write_manifest(sink, cpp_model, model_path, inputs, output_json, split_bytes, splits, results,
-                                       time.monotonic() - start, threads, json.dumps(executor), reject_path,
-                                       len(splits) - len(todo))
-    return json.loads(manifest)
+    executor = {"kind": "dask", "scheduler": client.scheduler.address, "workers": len(workers)}
+    return json.loads(run.finish(threads, json.dumps(executor)))

@@ -21,15 +21,6 @@
 #include "outcore/predict.h"
 
 namespace outcore {
-namespace {
-
-std::string Names(const Schema& schema) {
-  std::string out;
-  for (const auto& f : schema.fields()) out += (out.empty() ? "" : ", ") + f.name;
-  return out;
-}
-
-}  // namespace
 
 void EvaluateCounts::Merge(const EvaluateCounts& o) {
   rows_in += o.rows_in;
@@ -99,7 +90,7 @@ EvaluateReport Evaluate(const Model& model, const std::vector<std::string>& raw_
     Schema found = MakeSource(InputFormat(input), model.read)->InspectSchema(input);
     if (found.IndexOf(target) < 0)
       Fail(ErrorCode::kSchema, input + ": the model's target column '" + target +
-                                   "' is not in the input (columns: " + Names(found) +
+                                   "' is not in the input (columns: " + found.Names() +
                                    "); evaluate needs labelled data (use predict to score "
                                    "unlabelled data)");
   }

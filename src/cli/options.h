@@ -4,13 +4,12 @@
 #include <string>
 
 #include "outcore/io.h"
+#include "outcore/option_text.h"
 
 namespace outcore::cli {
 
-/// "stop", "skip" or "reject=FILE".
+/// --on-bad-rows: "stop", "skip" or "reject=FILE".
 void ParseBadRows(const std::string& text, BadRowPolicy* policy, std::string* reject_path);
-/// "64MB", "512k", "1G", "1000" (bytes); binary multiples.
-int64_t ParseSize(const std::string& text, const std::string& option);
 /// --memory-limit: a size, or "" for the default (0).
 int64_t ParseMemoryLimit(const std::string& text);
 /// 1234567 -> "1,234,567".

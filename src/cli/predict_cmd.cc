@@ -8,6 +8,7 @@
 #include "outcore/error.h"
 #include "outcore/postgres.h"
 #include "outcore/predict.h"
+#include "outcore/predict_run.h"
 
 namespace outcore::cli {
 namespace {
@@ -48,24 +49,19 @@ std::vector<std::string> SplitList(const std::string& text) {
 }
 
 void Run(const PredictArgs& a) {
-  PredictOptions o;
-  o.output.dir = a.output;
-  if (a.format == "parquet") o.output.format = OutputFormat::kParquet;
-  else if (a.format == "csv") o.output.format = OutputFormat::kCsv;
-  else Fail(ErrorCode::kUsage, "--format: expected parquet or csv, got '" + a.format + "'");
-  if (a.compression == "zstd") o.output.writer.compression = Compression::kZstd;
-  else if (a.compression == "snappy") o.output.writer.compression = Compression::kSnappy;
-  else if (a.compression == "none") o.output.writer.compression = Compression::kNone;
-  else Fail(ErrorCode::kUsage, "--compression: expected zstd, snappy or none, got '" + a.compression + "'");
-  o.output.label = a.label;
-  ParseBadRows(a.bad_rows, &o.output.on_bad_rows, &o.reject_path);
-  o.threads = a.threads;
-  o.split_size = ParseSize(a.split_size, "--split-size");
-  if (!a.memory_limit.empty()) o.memory_limit = ParseSize(a.memory_limit, "--memory-limit");
-  if (a.resume && a.overwrite) Fail(ErrorCode::kUsage, "--resume and --overwrite exclude each other");
-  o.mode = a.resume ? Sink::Mode::kResume
-           : a.overwrite ? Sink::Mode::kOverwrite : Sink::Mode::kFresh;
-  o.progress = !a.quiet && !a.json;
+  PredictRequest request;
+  request.output = a.output;
+  request.format = a.format;
+  request.compression = a.compression;
+  request.split_size = a.split_size;
+  request.memory_limit = a.memory_limit;
+  request.on_bad_rows = a.bad_rows;
+  request.label = a.label;
+  request.resume = a.resume;
+  request.overwrite = a.overwrite;
+  request.progress = !a.quiet && !a.json;
+  request.threads = a.threads;
+  PredictOptions o = ParsePredictOptions(request);
 
   Model model = LoadModel(a.model);
   struct sigaction sa {};
@@ -85,10 +81,10 @@ void Run(const PredictArgs& a) {
   }
   if (a.quiet) return;
   const Json& t = r.manifest["timings"];
-  std::fprintf(stderr, "predict  %s rows in, %s out, %s rejected -> %s parts in %s\n",
+  std::fprintf(stderr, "predict  %s rows in, %s out, %s rejected -> %s %s in %s\n",
                Thousands(totals["rows_in"]).c_str(), Thousands(totals["rows_out"]).c_str(),
                Thousands(totals["rows_rejected"]).c_str(), Thousands(totals["parts"]).c_str(),
-               output.c_str());
+               totals["parts"].get<int64_t>() == 1 ? "part" : "parts", output.c_str());
   if (r.parts_reused)
     std::fprintf(stderr, "         %s %s already complete and kept (checked)\n", Thousands(r.parts_reused).c_str(),
                  r.parts_reused == 1 ? "part was" : "parts were");

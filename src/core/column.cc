@@ -96,6 +96,12 @@ void Column::Reserve(int64_t n, int64_t bytes) {
   }
 }
 
+std::string Schema::Names() const {
+  std::string out;
+  for (const auto& f : fields_) out += (out.empty() ? "" : ", ") + f.name;
+  return out;
+}
+
 int Schema::IndexOf(std::string_view name) const {
   for (size_t i = 0; i < fields_.size(); ++i)
     if (fields_[i].name == name) return static_cast<int>(i);

@@ -21,6 +21,11 @@ namespace {
 
 constexpr const char* kStateDir = "_outcore";  // run.json + one JSON per committed part
 
+// The temporary part of one attempt (TempPartPath): .part-00042.parquet.attempt-7.tmp.
+bool IsAttempt(const std::string& name) {
+  return name.starts_with(".part-") && name.find(".attempt-") != std::string::npos && name.ends_with(".tmp");
+}
+
 // Files outcore writes in an output directory (what --overwrite may remove).
 bool IsOurs(const std::string& name) {
   return name == "_SUCCESS" || name == kStateDir ||
@@ -131,6 +136,10 @@ class FileSink : public Sink {
   // The record goes first: a visible part always has one, with the size and checksum that
   // --resume checks before it keeps the part.
   void Commit(const SplitResult& r) override {
+    if (!Exists(r.temp_path))
+      Fail(ErrorCode::kIO, r.temp_path + ": a worker wrote this part, but the driver cannot see it: the "
+                           "workers must write to the same directory as the driver (one machine, or a "
+                           "shared file system)");
     if (Exists(state_dir_)) {
       Json record = r.ToJson();
       record["bytes"] = FileSize(r.temp_path);
@@ -143,6 +152,15 @@ class FileSink : public Sink {
   }
 
   void Abort(const SplitResult& r) override { unlink(r.temp_path.c_str()); }
+
+  void Discard(const SplitResult& r) override { unlink(r.temp_path.c_str()); }
+
+  int64_t DiscardLeftovers() override {
+    int64_t removed = 0;
+    for (const auto& n : ListDir(out_.dir))
+      if (IsAttempt(n) && unlink((out_.dir + "/" + n).c_str()) == 0) ++removed;
+    return removed;
+  }
 
   // The records stay: a later --resume of the finished output checks its parts against them.
   // _SUCCESS lists each part's size and checksum too.

@@ -148,8 +148,4 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
   return r;
 }
 
-void CommitPart(const OutputSpec& output, const SplitResult& result) {
-  OpenSink(output)->Commit(result);
-}
-
 }  // namespace outcore

@@ -1,4 +1,4 @@
-"""The distributed driver's commit logic, without a cluster: exactly one commit per split."""
+"""The distributed driver's commit logic (PredictRun), without a cluster: exactly one commit per split."""
 
 import json
 import os
@@ -6,9 +6,11 @@ import shutil
 import tempfile
 import unittest
 
+import numpy as np
+import pandas as pd
+
 import outcore
 from outcore import _outcore
-from outcore import dask as outcore_dask
 
 
 def output_spec(directory):
@@ -34,19 +36,63 @@ class CommitTest(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.dir)
 
+    def new_run(self, **options):
+        """A PredictRun of a small fitted pipeline over a CSV of ~10 splits, into self.dir/out."""
+        rng = np.random.default_rng(3)
+        X = pd.DataFrame({"color": rng.choice(["red", "green", "blue"], size=400), "x": rng.normal(size=400)})
+        y = (X["x"] > 0).astype(np.int64).to_numpy()
+        pipe = outcore.make_pipeline(outcore.OneHot(), outcore.LogisticRegression()).fit(X, y)
+        data = os.path.join(self.dir, "data.csv")
+        X.to_csv(data, index=False)
+        settings = dict(keep=[], split_size="1KB", format="csv", compression="zstd", label=False,
+                        on_bad_rows="stop", overwrite=False, resume=False)
+        settings.update(options)
+        return _outcore.PredictRun(pipe.model_, "model.json", [data], os.path.join(self.dir, "out"), **settings), pipe
+
     def test_first_attempt_wins_and_the_others_are_discarded(self):
-        output, first = fake_result(self.dir, 3, attempt=111)
-        _, second = fake_result(self.dir, 3, attempt=222, rows=99)
-        _, orphan = fake_result(self.dir, 4, attempt=333)  # a killed worker's: never reported
-        committer = outcore_dask.PartCommitter(_outcore.open_sink(output), output)
-        self.assertTrue(committer.offer(first))
-        self.assertFalse(committer.offer(second))
-        committer.discard_leftovers()
-        self.assertEqual(sorted(os.listdir(self.dir)), ["part-00003.csv"])
-        with open(os.path.join(self.dir, "part-00003.csv")) as f:
+        run, pipe = self.new_run()
+        splits = run.start()
+        self.assertGreater(len(splits), 4)
+        out = os.path.join(self.dir, "out")
+        output, first = fake_result(out, 3, attempt=111)
+        _, second = fake_result(out, 3, attempt=222, rows=99)
+        fake_result(out, 4, attempt=333)  # a killed worker's: never reported
+        self.assertTrue(run.offer(first))
+        self.assertFalse(run.offer(second))
+        for split in splits:
+            if json.loads(split)["ordinal"] != 3:
+                self.assertTrue(run.offer(_outcore.run_split(pipe.model_, split, run.worker_output(), 1)))
+        manifest = json.loads(run.finish(1, json.dumps({"kind": "test"})))
+        parts = ["part-%05d.csv" % i for i in range(len(splits))]
+        self.assertEqual(sorted(os.listdir(out)), ["_SUCCESS", "_outcore"] + parts)
+        with open(os.path.join(out, "part-00003.csv")) as f:
             self.assertEqual(len(f.read().splitlines()), 11)  # the first attempt's 10 rows
-        self.assertEqual(committer.discarded, 2)
-        self.assertEqual(list(committer.results), [3])
+        self.assertEqual(manifest["executor"]["attempts_discarded"], 2)
+        self.assertEqual([p["file"] for p in manifest["parts"]], parts)
+
+    def test_a_failed_run_says_how_to_resume_and_leaves_no_attempt(self):
+        run, pipe = self.new_run()
+        splits = run.start()
+        out = os.path.join(self.dir, "out")
+        run.offer(_outcore.run_split(pipe.model_, splits[0], run.worker_output(), 1))
+        fake_result(out, 1, attempt=5)  # a worker's, still running when the run failed
+        run.fail(outcore.InvalidInputError.code, "data.csv:9:1: a bad row")
+        self.assertTrue(run.failed)
+        with self.assertRaisesRegex(
+                outcore.InvalidInputError,
+                r"^data.csv:9:1: a bad row \(1 of %d parts are complete in .*/out; run again with resume=True "
+                r"\(--resume\) to finish, adding on_bad_rows='skip' or 'reject=FILE'\)$" % len(splits)):
+            run.finish(1, "null")
+        self.assertEqual(sorted(os.listdir(out)), ["_outcore", "part-00000.csv"])
+
+    def test_options_are_checked_and_named_as_keywords(self):
+        for options, message in (({"format": "xml"}, "format: expected parquet or csv, got 'xml'"),
+                                 ({"compression": "lz4"}, "compression: expected zstd, snappy or none"),
+                                 ({"on_bad_rows": "reject="}, "on_bad_rows: expected stop, skip or reject=FILE"),
+                                 ({"split_size": "lots"}, "split_size: expected a size like 64MB"),
+                                 ({"resume": True, "overwrite": True}, "resume and overwrite exclude each other")):
+            with self.assertRaisesRegex(outcore.UsageError, message):
+                self.new_run(**options)
 
     def test_output_directory_rules(self):
         sink = _outcore.open_sink(output_spec(self.dir))
@@ -66,7 +112,7 @@ class CommitTest(unittest.TestCase):
         identity = json.dumps({"run": 1})
         sink.prepare("fresh", identity)
         _, first = fake_result(self.dir, 2, attempt=5)
-        outcore_dask.PartCommitter(sink, output).offer(first)
+        sink.commit(first)
         fake_result(self.dir, 3, attempt=6)  # written, never committed
         kept, complete = sink.prepare("resume", identity)
         self.assertFalse(complete)
@@ -82,10 +128,9 @@ class CommitTest(unittest.TestCase):
         sink = _outcore.open_sink(output)
         identity = json.dumps({"run": 1})
         sink.prepare("fresh", identity)
-        committer = outcore_dask.PartCommitter(sink, output)
         for ordinal in (0, 1):
             _, result = fake_result(self.dir, ordinal, attempt=1)
-            committer.offer(result)
+            sink.commit(result)
         record = json.load(open(os.path.join(self.dir, "_outcore", "part-00001.csv.json")))
         self.assertTrue(record["checksum"].startswith("xxh3:"))
         path = os.path.join(self.dir, "part-00001.csv")
@@ -111,7 +156,7 @@ class CommitTest(unittest.TestCase):
 
         sink.prepare("fresh", identity("stop"))
         _, first = fake_result(self.dir, 0, attempt=1)
-        outcore_dask.PartCommitter(sink, output).offer(first)
+        sink.commit(first)
         with self.assertRaisesRegex(outcore.UsageError, "cannot resume"):
             sink.prepare("resume", identity("skip", run=2))  # more than the policy changed
         kept, _ = sink.prepare("resume", identity("skip"))  # stop -> skip: the part stands
@@ -123,12 +168,12 @@ class CommitTest(unittest.TestCase):
             sink.prepare("resume", identity("reject"))
 
     def test_sizes(self):
-        self.assertEqual(outcore_dask.parse_size("64MB"), 64 << 20)
-        self.assertEqual(outcore_dask.parse_size("1g"), 1 << 30)
-        self.assertEqual(outcore_dask.parse_size("512KiB"), 512 << 10)
-        self.assertEqual(outcore_dask.parse_size("1000"), 1000)
+        self.assertEqual(_outcore.parse_size("64MB"), 64 << 20)
+        self.assertEqual(_outcore.parse_size("1g"), 1 << 30)
+        self.assertEqual(_outcore.parse_size("512KiB"), 512 << 10)
+        self.assertEqual(_outcore.parse_size("1000"), 1000)
         with self.assertRaises(outcore.UsageError):
-            outcore_dask.parse_size("lots")
+            _outcore.parse_size("lots")
 
 
 if __name__ == "__main__":
