@@ -27,17 +27,7 @@ namespace {
 using testing::F64;
 using testing::I64;
 using testing::Str;
-
-template <typename Fn>
-void ExpectError(Fn fn, ErrorCode code, const std::string& text) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error; expected: " << text;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
-  }
-}
+using testing::ExpectError;
 
 // P(X >= x) for X ~ chi-square(dof), by the Wilson-Hilferty normal approximation (ample for
 // a pass/fail decision at 1%).

@@ -15,17 +15,6 @@ namespace outcore {
 namespace {
 using namespace testing;
 
-template <typename Fn>
-void ExpectError(Fn fn, ErrorCode code, const std::string& text) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error; expected: " << text;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
-  }
-}
-
 const char* kSpec = R"(
 target = "y > 0"
 [model]

@@ -14,20 +14,6 @@ namespace outcore {
 namespace {
 using namespace testing;
 
-std::unique_ptr<Step> Fitted(const std::string& kind, const Json& params, const std::vector<Batch>& batches) {
-  auto step = MakeStep(kind, params);
-  step->Reset();
-  for (const auto& b : batches) step->PartialFit(b);
-  step->FinishFit();
-  return step;
-}
-
-std::vector<std::string> Names(const Batch& b) {
-  std::vector<std::string> out;
-  for (const auto& f : b.schema.fields()) out.push_back(f.name);
-  return out;
-}
-
 std::vector<std::string> Repeat(const std::vector<std::pair<std::string, int>>& counts) {
   std::vector<std::string> out;
   for (const auto& [v, n] : counts) out.insert(out.end(), n, v);

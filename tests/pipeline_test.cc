@@ -22,32 +22,6 @@ int64_t Micros(const std::string& text) {
 namespace {
 using namespace testing;
 
-std::unique_ptr<Step> Fitted(const std::string& kind, const Json& params, const std::vector<Batch>& batches) {
-  auto step = MakeStep(kind, params);
-  step->Reset();
-  for (const auto& b : batches) step->PartialFit(b);
-  step->FinishFit();
-  return step;
-}
-
-std::vector<std::string> Names(const Batch& b) {
-  std::vector<std::string> out;
-  for (const auto& f : b.schema.fields()) out.push_back(f.name);
-  return out;
-}
-
-// Expects `fn` to throw an outcore::Error with `code` whose message contains `text`.
-template <typename Fn>
-void ExpectError(Fn fn, ErrorCode code, const std::string& text) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error; expected: " << text;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
-  }
-}
-
 TEST(Steps, SelectKeepsOrderAndNamesMissingColumn) {
   Batch b = MakeBatch({{"a", F64({1, 2})}, {"b", F64({3, 4})}, {"c", F64({5, 6})}});
   auto s = MakeStep("select", {{"columns", {"c", "a"}}});

@@ -1,10 +1,15 @@
 #pragma once
-// Builders for small batches in tests.
+// Builders for small batches in tests, and checks shared by the GoogleTest files.
+#include <gtest/gtest.h>
+
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "outcore/column.h"
+#include "outcore/error.h"
+#include "outcore/pipeline.h"
 
 namespace outcore::testing {
 
@@ -68,5 +73,32 @@ inline Batch MakeBatch(std::vector<std::pair<std::string, ColumnPtr>> cols) {
 
 // "YYYY-MM-DD HH:MM:SS" → microseconds since 1970 (UTC), via timegm.
 int64_t Micros(const std::string& text);
+
+// A step of `kind` fitted on `batches` as fit does it: Reset, PartialFit each, FinishFit.
+inline std::unique_ptr<Step> Fitted(const std::string& kind, const Json& params, const std::vector<Batch>& batches) {
+  auto step = MakeStep(kind, params);
+  step->Reset();
+  for (const auto& b : batches) step->PartialFit(b);
+  step->FinishFit();
+  return step;
+}
+
+inline std::vector<std::string> Names(const Batch& b) {
+  std::vector<std::string> out;
+  for (const auto& f : b.schema.fields()) out.push_back(f.name);
+  return out;
+}
+
+// Expects `fn` to throw an outcore::Error with `code` whose message contains `text`.
+template <typename Fn>
+void ExpectError(Fn fn, ErrorCode code, const std::string& text) {
+  try {
+    fn();
+    ADD_FAILURE() << "no error; expected: " << text;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+  }
+}
 
 }  // namespace outcore::testing
