@@ -241,10 +241,10 @@ int64_t ParquetSplitReader::DropBadRows(int64_t rows,
   if (policy_ == BadRowPolicy::kStop) {
     done_ = true;
     BadValue bad = bad_value(found[0]);
+    const std::string place = bad.path + ": row group " + std::to_string(bad.row_group) +
+                              ", row " + std::to_string(bad.line) + ": ";
     const std::string reason = bad.Reason();
-    StopAtBadRow(bad.path + ": row group " + std::to_string(bad.row_group) + ", row " +
-                     std::to_string(bad.line) + ": ",
-                 reason, std::move(bad));
+    StopAtBadRow(place, reason, std::move(bad));
   }
   std::vector<uint8_t> keep(rows, 1);
   int64_t dropped = 0;
