@@ -3,10 +3,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "outcore/column.h"
+#include "outcore/error.h"
 
 namespace outcore {
 
@@ -60,11 +62,51 @@ struct Split {
   std::string RowPlace(int64_t row) const;
 };
 
+/// A value that cannot be read as its column's type, as the reader that met it describes it:
+/// callers decide from these fields, never from the message text.
+struct BadValue {
+  /// Where the column's type came from.
+  enum class TypeFrom {
+    kInferred,  // CSV: guessed from the first rows (or a model that guessed so at fit)
+    kDeclared,  // named in the read options' dtypes or parse_dates
+    kStored,    // the input's own type (a Parquet or PostgreSQL column)
+  };
+  std::string column;
+  std::string value;  // as messages show it: cut to 200 bytes (80 for PostgreSQL), and in CSV
+                      // with unprintable bytes escaped
+  DataType type = DataType::kF64;  // the type it was to be read as
+  TypeFrom type_from = TypeFrom::kStored;
+  std::string why;  // said after "as TYPE", or empty
+  // Where: the file (or PostgreSQL table) and the row, as the source counts rows.
+  std::string path;
+  int64_t line = 0;        // CSV: 1-based physical line where the row starts; Parquet and
+                           // PostgreSQL: the row's number from 1
+  int64_t row_group = -1;  // Parquet: the row group's index from 0
+  int64_t offset = -1;     // CSV: the byte offset in the file where the row starts
+
+  /// "column 'X': cannot parse 'V' as TYPE" and the why: the reason messages and rejects
+  /// files give.
+  std::string Reason() const;
+};
+
 /// One row that could not be read, kept when the policy is kReject.
 struct RejectedRow {
   std::string path;
   int64_t line = 0;  // 1-based physical line where the row starts
   std::string reason;
+  std::optional<BadValue> bad;  // the value that made the row bad (none for a ragged row)
+};
+
+/// The error a read stops with under BadRowPolicy::kStop: its message names the place and
+/// the reason; `bad()` is the value when a value (not the row's shape) was bad.
+class BadRowError : public Error {
+ public:
+  BadRowError(const std::string& message, std::optional<BadValue> bad)
+      : Error(ErrorCode::kInvalidInput, message), bad_(std::move(bad)) {}
+  const std::optional<BadValue>& bad() const { return bad_; }
+
+ private:
+  std::optional<BadValue> bad_;
 };
 
 struct ReadStats {

@@ -18,7 +18,6 @@
 #include "choose/rows.h"
 #include "core/batch_ops.h"
 #include "core/random.h"
-#include "io/bad_rows.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/predict.h"
@@ -211,20 +210,8 @@ Batch RowReservoir::Rows() const {
 
 // Whether declaring a column's type could avoid a bad value: only in a CSV column whose type
 // was inferred. Parquet and PostgreSQL columns carry their own types.
-bool TypeHintHelps(const std::string& message, const std::vector<std::string>& files,
-                   const ReadOptions& read) {
-  const size_t cannot = message.find("': cannot parse '");
-  if (cannot == std::string::npos) return false;
-  const size_t start = message.rfind("column '", cannot);
-  if (start == std::string::npos) return false;
-  const std::string column = message.substr(start + 8, cannot - start - 8);
-  if (read.dtypes.contains(column) ||
-      std::find(read.parse_dates.begin(), read.parse_dates.end(), column) !=
-          read.parse_dates.end())
-    return false;
-  for (const std::string& file : files)
-    if (message.starts_with(file + ":")) return InputFormat(file) == "csv";
-  return false;
+bool TypeHintHelps(const BadRowError& error) {
+  return error.bad() && error.bad()->type_from == BadValue::TypeFrom::kInferred;
 }
 
 Schema SampleSchema(const std::vector<std::string>& files, const ReadOptions& read,
@@ -365,16 +352,14 @@ SampleReport Sample(const std::vector<std::string>& inputs, const SampleOptions&
     }
     writer->Finish();
     writer.reset();
-  } catch (const Error& e) {
+  } catch (const BadRowError& e) {
     writer.reset();
     unlink(temp.c_str());
-    const std::string what = e.what();
-    // A bad row's error: only its first line, as this advice replaces the reader's (sample
+    // Only the first line of a bad row's error, as this advice replaces the reader's (sample
     // has no reject=FILE).
-    if (e.code() != ErrorCode::kInvalidInput || what.find(kBadRowStopHint) == std::string::npos)
-      throw;
+    const std::string what = e.what();
     const std::string first_line = what.substr(0, what.find('\n'));
-    if (!TypeHintHelps(first_line, files, options.read))
+    if (!TypeHintHelps(e))
       Fail(e.code(), first_line + " (skip such rows with --on-bad-rows skip)");
     Fail(e.code(), first_line +
                        " (sample reads each column with the type inferred from the first rows of "

@@ -35,11 +35,9 @@ void CheckInput(const Model& model, const std::string& input, Source* source, co
   }
   std::map<std::string, std::pair<int64_t, std::string>> failures;  // column -> count, a value
   for (const auto& r : reader->stats().rejects) {
-    // reason: column 'X': cannot parse 'V' as TYPE
-    size_t a = r.reason.find("column '"), b = r.reason.find("': cannot parse '");
-    if (a != 0 || b == std::string::npos) continue;
-    auto& [count, example] = failures[r.reason.substr(8, b - 8)];
-    if (count++ == 0) example = r.reason.substr(b + 17, r.reason.rfind("' as ") - (b + 17));
+    if (!r.bad) continue;  // a ragged row says nothing about a column's type
+    auto& [count, example] = failures[r.bad->column];
+    if (count++ == 0) example = r.bad->value;
   }
   for (const auto& [column, failed] : failures) {
     if (failed.first <= reader->stats().rows_read) continue;

@@ -78,7 +78,9 @@ SplitResult SplitResult::FromJson(const Json& j) {
   r.rows_missing_features = j.at("rows_missing_features");
   r.bytes_in = j.at("bytes_in");
   for (auto& [k, v] : j.at("drift").items()) r.drift.counters[k] = v;
-  for (const auto& e : j.at("rejects")) r.rejects.push_back({e.at(0), e.at(1), e.at(2)});
+  // Only the text travels: the rejects file is all that is made of them after a split.
+  for (const auto& e : j.at("rejects"))
+    r.rejects.push_back({e.at(0), e.at(1), e.at(2), std::nullopt});
   const Json& s = j.at("seconds");
   r.parse_s = s.at("parse");
   r.transform_s = s.at("transform");

@@ -27,6 +27,11 @@ void AppendCsvField(std::string_view value, std::string* out) {
 
 }  // namespace
 
+std::string BadValue::Reason() const {
+  return "column '" + column + "': cannot parse '" + value + "' as " + std::string(TypeName(type)) +
+         why;
+}
+
 void WriteRejects(const std::string& path, const std::vector<RejectedRow>& rows, bool append) {
   struct Closer {
     void operator()(std::FILE* f) const { std::fclose(f); }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "io/bad_rows.h"
@@ -33,11 +34,13 @@ struct RowError {
   int field;       // orders errors within a row: the first bad field is the one reported
   int row;         // index among the segment's tokenized rows, or -1 if it was never kept
   std::string reason;
+  std::optional<BadValue> bad;  // the bad value (without its line), or none for a ragged row
 };
 
 // A column being built for the current batch.
 struct Output {
   OutputSpec spec;
+  BadValue::TypeFrom type_from;  // declared in the read options, else inferred
   int slot;  // which of the tokenizer's span arrays holds its field
   std::shared_ptr<Column> column;
   CategoryEncoder categories;
@@ -129,7 +132,7 @@ class CsvSplitReader final : public SplitReader {
   bool AddConversionError(const Output& out, int row, std::string_view value);
   int ResolveErrors(int rows);
   void RejectUnterminated();
-  [[noreturn]] void Stop(int64_t offset, const std::string& reason);
+  [[noreturn]] void Stop(const RowError& error);
 
   std::string_view FieldText(Span span) {
     const char* p = buffer_.get() + span.begin;
@@ -204,7 +207,12 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
     auto it = std::find(wanted_fields.begin(), wanted_fields.end(), spec.field);
     const int slot = static_cast<int>(it - wanted_fields.begin());
     if (it == wanted_fields.end()) wanted_fields.push_back(spec.field);
-    outputs_.push_back(Output{spec, slot, nullptr, {}});
+    const bool declared = options.dtypes.contains(spec.name) ||
+                          std::find(options.parse_dates.begin(), options.parse_dates.end(),
+                                    spec.name) != options.parse_dates.end();
+    outputs_.push_back(Output{
+        spec, declared ? BadValue::TypeFrom::kDeclared : BadValue::TypeFrom::kInferred, slot,
+        nullptr, {}});
     schema_.Add({spec.name, spec.type});
   }
   const int segment_rows = static_cast<int>(std::min<int64_t>(batch_rows_, kMaxSegmentRows));
@@ -294,7 +302,8 @@ int CsvSplitReader::ScanRows(int max_rows) {
   for (const RaggedRow& row : ragged_)
     errors_.push_back(RowError{FileOffset(row.start), -1, -1,
                                "expected " + std::to_string(num_fields_) + " fields, found " +
-                                   std::to_string(row.fields)});
+                                   std::to_string(row.fields),
+                               std::nullopt});
   pos_ = result.next;
   need_data_ = result.need_data;
   return result.rows;
@@ -413,11 +422,15 @@ void CsvSplitReader::ConvertStrings(Output* out, int rows) {
 // Records a bad value; returns false when converting this column can stop (under kStop
 // only the first error of the segment matters).
 bool CsvSplitReader::AddConversionError(const Output& out, int row, std::string_view value) {
-  errors_.push_back(RowError{FileOffset(tokenizer_->row_starts()[row]), out.spec.field, row,
-                             "column '" + out.spec.name + "': cannot parse '" +
-                                 Printable(value, kMaxQuotedValue) + "' as " +
-                                 std::string(TypeName(out.spec.type)) +
-                                 WhyNotParsed(out.spec.type, value)});
+  BadValue bad;
+  bad.column = out.spec.name;
+  bad.value = Printable(value, kMaxQuotedValue);
+  bad.type = out.spec.type;
+  bad.type_from = out.type_from;
+  bad.why = WhyNotParsed(out.spec.type, value);
+  bad.path = path_;
+  bad.offset = FileOffset(tokenizer_->row_starts()[row]);
+  errors_.push_back(RowError{bad.offset, out.spec.field, row, bad.Reason(), std::move(bad)});
   return policy_ != BadRowPolicy::kStop;
 }
 
@@ -428,15 +441,18 @@ int CsvSplitReader::ResolveErrors(int rows) {
   std::sort(errors_.begin(), errors_.end(), [](const RowError& a, const RowError& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.field < b.field;
   });
-  if (policy_ == BadRowPolicy::kStop) Stop(errors_[0].offset, errors_[0].reason);
+  if (policy_ == BadRowPolicy::kStop) Stop(errors_[0]);
   std::vector<int> dropped;
   int64_t previous_offset = -1;
-  for (const RowError& e : errors_) {
+  for (RowError& e : errors_) {
     if (e.offset == previous_offset) continue;  // one reason per row
     previous_offset = e.offset;
     ++stats_.rows_rejected;
-    if (policy_ == BadRowPolicy::kReject)
-      stats_.rejects.push_back(RejectedRow{path_, lines_.LineOf(e.offset), e.reason});
+    if (policy_ == BadRowPolicy::kReject) {
+      const int64_t line = lines_.LineOf(e.offset);
+      if (e.bad) e.bad->line = line;
+      stats_.rejects.push_back(RejectedRow{path_, line, e.reason, std::move(e.bad)});
+    }
     if (e.row >= 0) dropped.push_back(e.row);
   }
   if (!dropped.empty()) {
@@ -448,16 +464,19 @@ int CsvSplitReader::ResolveErrors(int rows) {
 void CsvSplitReader::RejectUnterminated() {
   const int64_t offset = FileOffset(pos_);
   const std::string reason = "unterminated quoted field";
-  if (policy_ == BadRowPolicy::kStop) Stop(offset, reason);
+  if (policy_ == BadRowPolicy::kStop) Stop(RowError{offset, -1, -1, reason, std::nullopt});
   ++stats_.rows_rejected;
   if (policy_ == BadRowPolicy::kReject)
-    stats_.rejects.push_back(RejectedRow{path_, lines_.LineOf(offset), reason});
+    stats_.rejects.push_back(RejectedRow{path_, lines_.LineOf(offset), reason, std::nullopt});
   pos_ = length_;
 }
 
-void CsvSplitReader::Stop(int64_t offset, const std::string& reason) {
+void CsvSplitReader::Stop(const RowError& error) {
   done_ = true;
-  Fail(ErrorCode::kInvalidInput, RowPrefix(path_, lines_.LineOf(offset)) + reason + kBadRowStopHint);
+  const int64_t line = lines_.LineOf(error.offset);
+  std::optional<BadValue> bad = error.bad;
+  if (bad) bad->line = line;
+  StopAtBadRow(RowPrefix(path_, line), error.reason, std::move(bad));
 }
 
 }  // namespace

@@ -94,6 +94,10 @@ class ParquetSplitReader final : public SplitReader {
       readers_.push_back(
           std::make_unique<ColumnReader>(layout_->columns[out.leaf], out.type, options.na_values));
       schema_.Add({out.name, out.type});
+      const bool declared = options.dtypes.contains(out.name) ||
+                            std::find(options.parse_dates.begin(), options.parse_dates.end(),
+                                      out.name) != options.parse_dates.end();
+      type_from_.push_back(declared ? BadValue::TypeFrom::kDeclared : BadValue::TypeFrom::kStored);
     }
   }
 
@@ -117,6 +121,7 @@ class ParquetSplitReader final : public SplitReader {
   std::shared_ptr<const FileLayout> layout_;
   std::vector<Output> outputs_;
   std::vector<std::unique_ptr<ColumnReader>> readers_;
+  std::vector<BadValue::TypeFrom> type_from_;  // per output
   Schema schema_;
   const BadRowPolicy policy_;
   const int64_t batch_rows_;
@@ -212,26 +217,34 @@ int64_t ParquetSplitReader::DropBadRows(int64_t rows,
   struct Found {
     int64_t row;
     size_t output;
-    const BadValue* bad;
+    const BadCell* bad;
   };
   std::vector<Found> found;
   for (size_t i = 0; i < readers_.size(); ++i)
-    for (const BadValue& bad : readers_[i]->bad_values()) found.push_back({bad.row, i, &bad});
+    for (const BadCell& bad : readers_[i]->bad_values()) found.push_back({bad.row, i, &bad});
   if (found.empty()) return 0;
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
     return a.row != b.row ? a.row < b.row : a.output < b.output;
   });
-  auto reason = [&](const Found& f) {
-    return "column '" + outputs_[f.output].name + "': cannot parse '" + f.bad->text + "' as " +
-           std::string(TypeName(outputs_[f.output].type)) + f.bad->why;
+  auto bad_value = [&](const Found& f) {
+    BadValue bad;
+    bad.column = outputs_[f.output].name;
+    bad.value = f.bad->text;
+    bad.type = outputs_[f.output].type;
+    bad.type_from = type_from_[f.output];
+    bad.why = f.bad->why;
+    bad.path = file_.path();
+    bad.line = FileRow(f.row);
+    bad.row_group = GroupOf(f.row);
+    return bad;
   };
   if (policy_ == BadRowPolicy::kStop) {
     done_ = true;
-    const Found& first = found[0];
-    Fail(ErrorCode::kInvalidInput, file_.path() + ": row group " +
-                                       std::to_string(GroupOf(first.row)) + ", row " +
-                                       std::to_string(FileRow(first.row)) + ": " + reason(first) +
-                                       kBadRowStopHint);
+    BadValue bad = bad_value(found[0]);
+    const std::string place = bad.path + ": row group " + std::to_string(bad.row_group) +
+                              ", row " + std::to_string(bad.line) + ": ";
+    const std::string reason = bad.Reason();
+    StopAtBadRow(place, reason, std::move(bad));
   }
   std::vector<uint8_t> keep(rows, 1);
   int64_t dropped = 0;
@@ -240,8 +253,11 @@ int64_t ParquetSplitReader::DropBadRows(int64_t rows,
     keep[f.row] = 0;
     ++dropped;
     ++stats_.rows_rejected;
-    if (policy_ == BadRowPolicy::kReject)
-      stats_.rejects.push_back(RejectedRow{file_.path(), FileRow(f.row), reason(f)});
+    if (policy_ == BadRowPolicy::kReject) {
+      BadValue bad = bad_value(f);
+      std::string reason = bad.Reason();
+      stats_.rejects.push_back(RejectedRow{bad.path, bad.line, std::move(reason), std::move(bad)});
+    }
   }
   for (auto& column : *columns) KeepRows(column.get(), keep);
   return dropped;

@@ -695,7 +695,7 @@ void ColumnReader::EmitNonFinite(int64_t k, const uint8_t* defined) {
     } else if (std::isnan(values[i])) {
       valid_scratch_[i] = 0;
     } else if (std::isinf(values[i])) {
-      bad_.push_back(BadValue{c.length + i, values[i] > 0 ? "inf" : "-inf", kInfiniteWhy});
+      bad_.push_back(BadCell{c.length + i, values[i] > 0 ? "inf" : "-inf", kInfiniteWhy});
       values[i] = std::numeric_limits<double>::quiet_NaN();
     }
   }
@@ -838,7 +838,7 @@ void ColumnReader::EmitGeneric(int64_t k, const uint8_t* defined) {
     const int64_t v = value_pos_++;
     while (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].index < v) ++bad_pos_;
     if (bad_pos_ < page_.bad.size() && page_.bad[bad_pos_].index == v) {
-      bad_.push_back(BadValue{c.length + i, page_.bad[bad_pos_].text, page_.bad[bad_pos_].why});
+      bad_.push_back(BadCell{c.length + i, page_.bad[bad_pos_].text, page_.bad[bad_pos_].why});
       PushMissing();
       continue;
     }
@@ -849,12 +849,12 @@ void ColumnReader::EmitGeneric(int64_t k, const uint8_t* defined) {
     } else if (!PushText(text)) {
       std::string shown(text.substr(0, kMaxQuotedValue));
       if (text.size() > kMaxQuotedValue) shown += "...";
-      bad_.push_back(BadValue{c.length + i, std::move(shown), ""});
+      bad_.push_back(BadCell{c.length + i, std::move(shown), ""});
       PushMissing();
     } else if (target_ == DataType::kF64 && !std::isfinite(c.f64.back())) {
       // As the CSV reader: NaN (in any spelling) is missing, infinity a bad value.
       if (std::isinf(c.f64.back()))
-        bad_.push_back(BadValue{c.length + i, std::string(text.substr(0, kMaxQuotedValue)),
+        bad_.push_back(BadCell{c.length + i, std::string(text.substr(0, kMaxQuotedValue)),
                                 kInfiniteWhy});
       else
         valid_scratch_[i] = 0;

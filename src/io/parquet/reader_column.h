@@ -16,7 +16,7 @@
 namespace outcore::parquet {
 
 /// A value that cannot be read as the requested type.
-struct BadValue {
+struct BadCell {
   int64_t row;       // row of the batch being built
   std::string text;  // the value as text, cut to 200 bytes
   std::string why;   // said after "cannot parse 'TEXT' as TYPE", or empty
@@ -37,14 +37,14 @@ class ColumnReader {
   /// The column built since BeginBatch.
   std::shared_ptr<Column> TakeColumn();
   /// Values that could not be converted since BeginBatch (stored as missing).
-  const std::vector<BadValue>& bad_values() const { return bad_; }
+  const std::vector<BadCell>& bad_values() const { return bad_; }
 
  private:
   // A stored value that has no natural value (an overflowing date, a string not UTF-8).
   struct BadNatural {
     int64_t index;
     std::string text;  // printable
-    std::string why;   // as BadValue::why
+    std::string why;   // as BadCell::why
   };
   // Values decoded to the leaf's natural representation (see ValueKind): ints for kInt,
   // kDate and kTimestamp (as microseconds), doubles for kDouble, kDecimal and kTime (as
@@ -118,7 +118,7 @@ class ColumnReader {
   csv::CategoryEncoder categories_;
   std::vector<int32_t> code_of_entry_;   // category code of each dictionary entry, or -1
   std::vector<uint32_t> coded_entries_;  // entries with a code, to reset them cheaply
-  std::vector<BadValue> bad_;
+  std::vector<BadCell> bad_;
   std::vector<uint8_t> valid_scratch_;
 };
 

@@ -175,6 +175,7 @@ class PostgresSplitReader final : public SplitReader {
   std::vector<std::string_view> fields_;
   std::vector<std::string> unescaped_;
   std::vector<Cell> cells_;
+  std::vector<BadValue::TypeFrom> type_from_;  // per column: declared in dtypes, else stored
 };
 
 PostgresSplitReader::PostgresSplitReader(const Split& split, const ScanOptions& scan,
@@ -213,6 +214,12 @@ PostgresSplitReader::PostgresSplitReader(const Split& split, const ScanOptions& 
   conn_->StartCopyOut("COPY (SELECT " + select + " FROM (" + split.query + ") AS s) TO STDOUT");
   unescaped_.resize(chosen.size());
   cells_.resize(chosen.size());
+  for (const auto& c : chosen)
+    type_from_.push_back(read.dtypes.contains(c.name) ||
+                                 std::find(read.parse_dates.begin(), read.parse_dates.end(),
+                                           c.name) != read.parse_dates.end()
+                             ? BadValue::TypeFrom::kDeclared
+                             : BadValue::TypeFrom::kStored);
 }
 
 bool PostgresSplitReader::Next(Batch* batch) {
@@ -279,19 +286,24 @@ bool PostgresSplitReader::AddRow(std::string_view line) {
     }
     const Field& field = schema_.field(static_cast<int>(c));
     if (Convert(field.type, text, &cell)) continue;
-    std::string shown(text.substr(0, 80));
-    std::string reason = "column '" + field.name + "': cannot parse '" + shown + "' as " +
-                         std::string(TypeName(field.type));
+    BadValue bad;
+    bad.column = field.name;
+    bad.value = std::string(text.substr(0, 80));
+    bad.type = field.type;
+    bad.type_from = type_from_[c];
     if (field.type == DataType::kF64 && (text == "Infinity" || text == "-Infinity"))
-      reason += std::string(kInfiniteWhy) + " (in a ?query=, NULLIF(NULLIF(" + field.name +
+      bad.why = std::string(kInfiniteWhy) + " (in a ?query=, NULLIF(NULLIF(" + field.name +
                 ", 'Infinity'), '-Infinity') reads them as missing)";
+    bad.path = path_;
+    bad.line = row_;
+    std::string reason = bad.Reason();
     if (policy_ == BadRowPolicy::kStop) {
       done_ = true;
-      Fail(ErrorCode::kInvalidInput,
-           path_ + ", row " + std::to_string(row_) + ": " + reason + kBadRowStopHint);
+      StopAtBadRow(path_ + ", row " + std::to_string(row_) + ": ", reason, std::move(bad));
     }
     ++stats_.rows_rejected;
-    if (policy_ == BadRowPolicy::kReject) stats_.rejects.push_back({path_, row_, reason});
+    if (policy_ == BadRowPolicy::kReject)
+      stats_.rejects.push_back({path_, row_, std::move(reason), std::move(bad)});
     return false;
   }
   for (size_t c = 0; c < cells_.size(); ++c) Append(static_cast<int>(c), cells_[c]);
