@@ -62,5 +62,17 @@ TEST(OutputNames, ForeignNamesAreNotOurs) {
   }
 }
 
+// What --overwrite may remove from an output directory: records belong in _outcore/ only.
+TEST(OutputNames, OurOutputDirEntries) {
+  EXPECT_TRUE(IsOurOutputDirEntry(PartName(1, OutputFormat::kCsv)));
+  EXPECT_TRUE(IsOurOutputDirEntry(TempPartName(1, OutputFormat::kParquet, 9)));
+  EXPECT_TRUE(IsOurOutputDirEntry(kManifestName));
+  EXPECT_TRUE(IsOurOutputDirEntry(kStateDirName));
+  EXPECT_FALSE(IsOurOutputDirEntry(kRunRecordName));
+  EXPECT_FALSE(IsOurOutputDirEntry(PartRecordName(1, OutputFormat::kCsv)));
+  EXPECT_FALSE(IsOurOutputDirEntry("part-1.parquet"));
+  EXPECT_FALSE(IsOurOutputDirEntry("notes.txt"));
+}
+
 }  // namespace
 }  // namespace outcore

@@ -2,8 +2,8 @@
 // Every name outcore writes into an output, made here and recognised here (as LevelDB's
 // db/filename.h owns a database's file names): the parts, their temporaries, the _SUCCESS
 // manifest, the _outcore/ resume records and a PostgreSQL output's ledger table. Code that
-// removes "only our files" (--overwrite, --resume) asks ParseOutputName, so a name is ours only
-// if outcore could have made it.
+// removes "only our files" (--overwrite, --resume) asks IsOurOutputDirEntry, so a name is ours
+// only if outcore could have made it there.
 #include <cstdint>
 #include <string>
 
@@ -51,5 +51,10 @@ struct OutputName {
 /// Parses one file name (no directory). Names inside the state directory and in the output
 /// directory are told apart by form alone: none of ours has two meanings.
 OutputName ParseOutputName(const std::string& name);
+
+/// Whether `name`, found directly in an output directory, is one outcore writes there (what
+/// --overwrite and --resume may remove): a part, a temporary part, the manifest or the state
+/// directory. Records are ours only inside the state directory.
+bool IsOurOutputDirEntry(const std::string& name);
 
 }  // namespace outcore

@@ -20,10 +20,6 @@
 namespace outcore {
 namespace {
 
-// A name outcore writes in an output directory (what --overwrite may remove): a file by one of
-// our names or our state directory.
-bool IsOurs(const std::string& name) { return ParseOutputName(name).kind != OutputNameKind::kForeign; }
-
 bool IsAttempt(const std::string& name) { return ParseOutputName(name).kind == OutputNameKind::kTempPart; }
 
 std::vector<std::string> ListDir(const std::string& dir) {
@@ -188,7 +184,7 @@ class FileSink : public Sink {
     for (const auto& n : ListDir(out_.dir)) {
       if (n == kStateDirName)
         RemoveTree(out_.dir + "/" + n);
-      else if (IsOurs(n))
+      else if (IsOurOutputDirEntry(n))
         unlink((out_.dir + "/" + n).c_str());
     }
   }

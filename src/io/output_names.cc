@@ -89,4 +89,19 @@ OutputName ParseOutputName(const std::string& name) {
   return out;
 }
 
+bool IsOurOutputDirEntry(const std::string& name) {
+  switch (ParseOutputName(name).kind) {
+    case OutputNameKind::kPart:
+    case OutputNameKind::kTempPart:
+    case OutputNameKind::kManifest:
+    case OutputNameKind::kStateDir:
+      return true;
+    case OutputNameKind::kForeign:
+    case OutputNameKind::kRunRecord:
+    case OutputNameKind::kPartRecord:
+      return false;
+  }
+  return false;
+}
+
 }  // namespace outcore
