@@ -9,6 +9,7 @@
 #include "outcore/io.h"
 #include "outcore/model.h"
 #include "outcore/option_text.h"
+#include "outcore/output_names.h"
 #include "outcore/sink.h"
 
 namespace outcore {
@@ -87,9 +88,7 @@ class Sink {
 /// The sink for an output spec (a directory now; a database URI later).
 std::unique_ptr<Sink> OpenSink(const OutputSpec& output);
 
-/// Final name of a split's part: part-00042.parquet.
-std::string PartName(int64_t ordinal, OutputFormat format);
-/// Temporary name of one attempt at a part, hidden in the output directory.
+/// Path of the temporary part of one attempt (TempPartName in the output directory).
 std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt);
 
 /// Reads one split, runs the model on it and writes its part under a temporary name unique

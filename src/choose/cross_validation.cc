@@ -6,7 +6,6 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <thread>
 
 #include "choose/fold_fit.h"
 #include "choose/rows.h"
@@ -185,11 +184,6 @@ int64_t NowNs() {
 }
 
 double SecondsSince(int64_t start_ns) { return static_cast<double>(NowNs() - start_ns) * 1e-9; }
-
-int ThreadCount(int requested) {
-  return requested > 0 ? requested
-                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-}
 
 }  // namespace choose
 }  // namespace outcore

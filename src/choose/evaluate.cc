@@ -2,20 +2,14 @@
 // streaming metrics (one accumulator per thread, merged at the end).
 #include "outcore/evaluate.h"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <mutex>
-#include <thread>
 
+#include "core/parallel.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/predict.h"
@@ -97,11 +91,8 @@ EvaluateReport Evaluate(const Model& model, const std::vector<std::string>& raw_
   Schema no_keep;
   std::vector<Split> splits = PlanSplits(model, inputs, options.split_size, &no_keep);
 
-  int threads = options.threads > 0
-                    ? options.threads
-                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = ResolveThreads(options.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  tbb::task_arena arena(threads);
   const bool classifier = model.pipeline.estimator->is_classifier();
   struct Accumulator {
     DetailedMetrics metrics;
@@ -110,28 +101,10 @@ EvaluateReport Evaluate(const Model& model, const std::vector<std::string>& raw_
   tbb::enumerable_thread_specific<Accumulator> per_thread([&] {
     return Accumulator{DetailedMetrics(classifier, options.auc_bins), {}};
   });
-  std::mutex mu;
-  std::exception_ptr first_error;
-  std::atomic<bool> failed{false};
-  arena.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<size_t>(0, splits.size(), 1),
-        [&](const tbb::blocked_range<size_t>& range) {
-          for (size_t i = range.begin(); i != range.end(); ++i) {
-            if (failed) return;
-            Accumulator& acc = per_thread.local();
-            try {
-              EvaluateSplit(model, splits[i], options, &acc.metrics, &acc.counts);
-            } catch (...) {
-              std::lock_guard<std::mutex> lock(mu);
-              if (!first_error) first_error = std::current_exception();
-              failed = true;
-            }
-          }
-        },
-        tbb::simple_partitioner());
+  ParallelForFirstError(splits.size(), threads, FirstError::kFirstThrown, [&](size_t i) {
+    Accumulator& acc = per_thread.local();
+    EvaluateSplit(model, splits[i], options, &acc.metrics, &acc.counts);
   });
-  if (first_error) std::rethrow_exception(first_error);
 
   EvaluateReport report;
   DetailedMetrics total(classifier, options.auc_bins);

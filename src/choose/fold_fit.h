@@ -40,7 +40,4 @@ double StdDev(const std::vector<double>& v);
 double SecondsSince(int64_t start_ns);
 int64_t NowNs();
 
-/// Threads to use: `requested`, or every core when 0.
-int ThreadCount(int requested);
-
 }  // namespace outcore::choose

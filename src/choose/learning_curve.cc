@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "choose/fold_fit.h"
+#include "core/parallel.h"
 #include "choose/svg_plot.h"
 #include "outcore/error.h"
 #include "outcore/tune.h"
@@ -77,7 +78,7 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
 
   const size_t n = sizes.size();
   std::vector<std::vector<double>> train(n, std::vector<double>(k)), valid = train, secs = train;
-  const int threads = choose::ThreadCount(options.fit.threads);
+  const int threads = ResolveThreads(options.fit.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
   const int64_t fold_limit = choose::FoldMemoryLimit(options.fit.memory_limit, threads, n * k);

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "choose/fold_fit.h"
+#include "core/parallel.h"
 #include "outcore/error.h"
 
 namespace outcore {
@@ -110,7 +111,7 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
   // scores[c][f] and seconds; filled by the (group, fold) tasks.
   std::vector<std::vector<double>> scores(candidates.size(), std::vector<double>(k));
   std::vector<std::vector<double>> fit_s = scores, score_s = scores;
-  const int threads = choose::ThreadCount(options.fit.threads);
+  const int threads = ResolveThreads(options.fit.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
   const int64_t fold_limit = choose::FoldMemoryLimit(options.fit.memory_limit, threads, groups.size() * k);

@@ -13,25 +13,14 @@
 #include "exec/resume.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/output_names.h"
 #include "outcore/postgres.h"
 #include "outcore/predict.h"
 
 namespace outcore {
 namespace {
 
-constexpr const char* kStateDir = "_outcore";  // run.json + one JSON per committed part
-
-// The temporary part of one attempt (TempPartPath): .part-00042.parquet.attempt-7.tmp.
-bool IsAttempt(const std::string& name) {
-  return name.starts_with(".part-") && name.find(".attempt-") != std::string::npos && name.ends_with(".tmp");
-}
-
-// Files outcore writes in an output directory (what --overwrite may remove).
-bool IsOurs(const std::string& name) {
-  return name == "_SUCCESS" || name == kStateDir ||
-         (name.starts_with("part-") && (name.ends_with(".parquet") || name.ends_with(".csv"))) ||
-         (name.starts_with(".part-") && name.ends_with(".tmp"));
-}
+bool IsAttempt(const std::string& name) { return ParseOutputName(name).kind == OutputNameKind::kTempPart; }
 
 std::vector<std::string> ListDir(const std::string& dir) {
   std::vector<std::string> names;
@@ -68,7 +57,7 @@ bool Exists(const std::string& path) {
 
 class FileSink : public Sink {
  public:
-  explicit FileSink(OutputSpec output) : out_(std::move(output)), state_dir_(out_.dir + "/" + kStateDir) {}
+  explicit FileSink(OutputSpec output) : out_(std::move(output)), state_dir_(out_.dir + "/" + kStateDirName) {}
 
   std::vector<SplitResult> Prepare(Mode mode, const Json& identity, bool* complete) override {
     *complete = false;
@@ -83,14 +72,14 @@ class FileSink : public Sink {
     std::vector<SplitResult> done;
     if (mode == Mode::kOverwrite) ClearOurs();
     if (mode == Mode::kResume) {
-      const bool finished = Exists(out_.dir + "/_SUCCESS");
-      if (Exists(state_dir_ + "/run.json")) {
-        Json before = Json::parse(ReadFile(state_dir_ + "/run.json"), nullptr, false);
+      const bool finished = Exists(out_.dir + "/" + kManifestName);
+      if (Exists(state_dir_ + "/" + kRunRecordName)) {
+        Json before = Json::parse(ReadFile(state_dir_ + "/" + kRunRecordName), nullptr, false);
         if (!MayResume(before, identity)) RefuseResume(out_.dir, before, identity);
         std::vector<std::string> names = ListDir(state_dir_);
         std::sort(names.begin(), names.end());
         for (const auto& name : names) {
-          if (!name.ends_with(".json") || name == "run.json") continue;
+          if (ParseOutputName(name).kind != OutputNameKind::kPartRecord) continue;
           Json j = Json::parse(ReadFile(state_dir_ + "/" + name), nullptr, false);
           if (j.is_discarded()) continue;
           SplitResult r = SplitResult::FromJson(j);
@@ -108,7 +97,7 @@ class FileSink : public Sink {
           *complete = true;
           return {};
         }
-        if (finished) unlink((out_.dir + "/_SUCCESS").c_str());  // no longer true
+        if (finished) unlink((out_.dir + "/" + kManifestName).c_str());  // no longer true
       } else if (finished) {
         // A finished run without its records (an older outcore removed them): the manifest's
         // checksums still tell whether its parts stand, but a part cannot be redone.
@@ -119,11 +108,11 @@ class FileSink : public Sink {
         ClearOurs();  // parts without a run record cannot be trusted
       }
       for (const auto& n : ListDir(out_.dir))
-        if (n.starts_with(".part-")) unlink((out_.dir + "/" + n).c_str());  // stale attempts
+        if (IsAttempt(n)) unlink((out_.dir + "/" + n).c_str());  // stale attempts
     }
     MakeDir(out_.dir);
     MakeDir(state_dir_);
-    WriteFileAtomically(state_dir_ + "/run.json", identity.dump(2));
+    WriteFileAtomically(state_dir_ + "/" + kRunRecordName, identity.dump(2));
     return done;
   }
 
@@ -144,7 +133,7 @@ class FileSink : public Sink {
       Json record = r.ToJson();
       record["bytes"] = FileSize(r.temp_path);
       record["checksum"] = "xxh3:" + HashFileHex(r.temp_path);
-      WriteFileAtomically(state_dir_ + "/" + r.part_name + ".json", record.dump());
+      WriteFileAtomically(state_dir_ + "/" + PartRecordName(r.ordinal, out_.format), record.dump());
     }
     std::string final_path = out_.dir + "/" + r.part_name;
     if (rename(r.temp_path.c_str(), final_path.c_str()) != 0)
@@ -169,7 +158,9 @@ class FileSink : public Sink {
     Json m = manifest;
     if (m.contains("parts") && m["parts"].is_array()) {
       for (Json& part : m["parts"]) {
-        std::string record = state_dir_ + "/" + part.value("file", std::string()) + ".json";
+        OutputName file = ParseOutputName(part.value("file", std::string()));
+        if (file.kind != OutputNameKind::kPart) continue;
+        std::string record = state_dir_ + "/" + PartRecordName(file.ordinal, file.format);
         if (!Exists(record)) continue;
         Json j = Json::parse(ReadFile(record), nullptr, false);
         if (j.is_object() && j.contains("checksum")) {
@@ -178,11 +169,11 @@ class FileSink : public Sink {
         }
       }
     }
-    WriteFileAtomically(out_.dir + "/_SUCCESS", m.dump(2) + "\n");
+    WriteFileAtomically(out_.dir + "/" + kManifestName, m.dump(2) + "\n");
     SyncDirectory(out_.dir);
   }
 
-  Json Manifest() override { return Json::parse(ReadFile(out_.dir + "/_SUCCESS")); }
+  Json Manifest() override { return Json::parse(ReadFile(out_.dir + "/" + kManifestName)); }
 
   Json Redone() const override { return redone_; }
 
@@ -191,9 +182,9 @@ class FileSink : public Sink {
   // like a part is not ours (unlink leaves it, and the run then fails to put the part there).
   void ClearOurs() {
     for (const auto& n : ListDir(out_.dir)) {
-      if (n == kStateDir)
+      if (n == kStateDirName)
         RemoveTree(out_.dir + "/" + n);
-      else if (IsOurs(n))
+      else if (IsOurOutputDirEntry(n))
         unlink((out_.dir + "/" + n).c_str());
     }
   }
@@ -218,7 +209,7 @@ class FileSink : public Sink {
   // A finished output without resume records: its parts are checked against _SUCCESS, and
   // one missing or changed is refused (there is nothing to redo it from).
   void RefuseUnverifiable() const {
-    Json m = Json::parse(ReadFile(out_.dir + "/_SUCCESS"), nullptr, false);
+    Json m = Json::parse(ReadFile(out_.dir + "/" + kManifestName), nullptr, false);
     std::string bad;
     if (m.is_object() && m.contains("parts") && m["parts"].is_array()) {
       for (const Json& part : m["parts"]) {
@@ -229,7 +220,7 @@ class FileSink : public Sink {
     }
     if (!bad.empty())
       Fail(ErrorCode::kUsage, out_.dir + ": cannot resume: the finished run's " + bad +
-                                  " cannot be redone: " + kStateDir +
+                                  " cannot be redone: " + kStateDirName +
                                   "/ with its run record is gone (use --overwrite to start over)");
   }
 

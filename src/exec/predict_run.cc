@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
+#include "core/parallel.h"
 #include "exec/resume.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
@@ -49,7 +49,7 @@ PredictRun::PredictRun(const Model& model, std::string model_path, const std::ve
                        const std::vector<std::string>& keep, PredictOptions options)
     : model_(model), model_path_(std::move(model_path)), inputs_(ExpandInputs(inputs)), keep_(keep),
       options_(std::move(options)), output_(options_.output), start_(Now()) {
-  threads_ = options_.threads > 0 ? options_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads_ = ResolveThreads(options_.threads);
   if (options_.memory_limit > 0) {
     // Rows in flight per thread: a batch through reader, steps and writer, ~1 KB per row.
     int64_t per_thread = options_.memory_limit / threads_ - (16LL << 20);

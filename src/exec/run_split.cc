@@ -2,10 +2,10 @@
 // name. The local executor and remote (Dask) workers both call it.
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
 #include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/output_names.h"
 #include "outcore/predict.h"
 
 namespace outcore {
@@ -52,14 +52,8 @@ DataType OutputType(const Model& model, const OutputSpec& output) {
 
 }  // namespace
 
-std::string PartName(int64_t ordinal, OutputFormat format) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "part-%05lld", static_cast<long long>(ordinal));
-  return buf + std::string(FormatExtension(format));
-}
-
 std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt) {
-  return output.dir + "/." + PartName(ordinal, output.format) + ".attempt-" + std::to_string(attempt) + ".tmp";
+  return output.dir + "/" + TempPartName(ordinal, output.format, attempt);
 }
 
 SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& output,

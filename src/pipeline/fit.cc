@@ -11,12 +11,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <thread>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "core/batch_ops.h"
+#include "core/parallel.h"
 #include "core/random.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
@@ -35,11 +35,6 @@ std::string Columns(const Schema& s) {
   std::string out;
   for (const auto& f : s.fields()) out += (out.empty() ? "" : ", ") + f.name;
   return out;
-}
-
-int ThreadCount(int requested) {
-  return requested > 0 ? requested
-                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 // Runs fn(i) for i in [0, n) in the calling thread's task arena.
@@ -277,7 +272,7 @@ Model FitInArena(const PipelineSpec& spec, const FitOptions& options, FitReport*
                  MakeData labelled_rows) {
   auto t_start = std::chrono::steady_clock::now();
   CheckTestSize(options.test_size);
-  const int threads = ThreadCount(options.threads);
+  const int threads = ResolveThreads(options.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
   Model model;
@@ -291,7 +286,7 @@ Model FitInArena(const PipelineSpec& spec, const FitOptions& options, FitReport*
 TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::string>& raw_inputs,
                               const FitOptions& options, FitReport* report) {
   auto t_start = std::chrono::steady_clock::now();
-  int threads = ThreadCount(options.threads);
+  int threads = ResolveThreads(options.threads);
 
   // Read only the columns the steps need, plus the target.
   TrainingData data;

@@ -4,18 +4,13 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
-#include <thread>
-
 #include "core/batch_ops.h"
+#include "core/parallel.h"
 #include "outcore/error.h"
 #include "outcore/python_api.h"
 
 namespace outcore {
 namespace {
-
-int ThreadCount(int threads) {
-  return threads > 0 ? threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-}
 
 template <typename Fn>
 void ParallelFor(tbb::task_arena& arena, size_t n, Fn fn) {
@@ -32,7 +27,7 @@ std::string AtPosition(int64_t row) {
 std::vector<Batch> FitStepsOnBatches(const std::vector<std::unique_ptr<Step>>& steps,
                                      std::vector<Batch> batches, int threads,
                                      TransformStats* drift) {
-  tbb::task_arena arena(ThreadCount(threads));
+  tbb::task_arena arena(ResolveThreads(threads));
   arena.execute([&] { FitStepsInOrder(steps, nullptr, &batches, drift, 0); });
   return batches;
 }
@@ -40,7 +35,7 @@ std::vector<Batch> FitStepsOnBatches(const std::vector<std::unique_ptr<Step>>& s
 std::vector<Batch> TransformBatches(const std::vector<std::unique_ptr<Step>>& steps,
                                     const std::vector<Batch>& batches, int threads,
                                     TransformStats* drift) {
-  tbb::task_arena arena(ThreadCount(threads));
+  tbb::task_arena arena(ResolveThreads(threads));
   std::vector<Batch> out(batches.size());
   std::vector<TransformStats> per(batches.size());
   std::vector<int64_t> offset(batches.size() + 1, 0);
@@ -60,7 +55,7 @@ std::vector<Batch> TransformBatches(const std::vector<std::unique_ptr<Step>>& st
 
 std::vector<double> PredictBatches(const Model& model, const std::vector<Batch>& batches,
                                    int threads, TransformStats* drift) {
-  tbb::task_arena arena(ThreadCount(threads));
+  tbb::task_arena arena(ResolveThreads(threads));
   std::vector<int64_t> offset(batches.size() + 1, 0);
   for (size_t b = 0; b < batches.size(); ++b) offset[b + 1] = offset[b] + batches[b].num_rows;
   std::vector<double> out(offset.back());

@@ -49,6 +49,12 @@ check "1MB splits give many parts ($nsmall)" test "$nsmall" -gt 8
 # An existing non-empty OUTDIR is an error without --resume / --overwrite.
 expect_error "non-empty OUTDIR refused" 2 "not empty.*--overwrite.*--resume" "$OUTCORE" predict model.json data -o out
 check "--overwrite replaces it" "$OUTCORE" predict model.json data -o out --overwrite --quiet
+# --overwrite removes only names outcore makes: a stale attempt goes, look-alikes stay.
+touch out/part-00001.parquet.bak out/part-1.parquet out/notes.txt out/run.json out/.part-00003.parquet.attempt-9.tmp
+check "--overwrite with foreign files beside the parts" "$OUTCORE" predict model.json data -o out --overwrite --quiet
+check "--overwrite keeps names outcore does not make" \
+  test -e out/part-00001.parquet.bak -a -e out/part-1.parquet -a -e out/notes.txt -a -e out/run.json
+check "--overwrite removes a stale temporary part" test ! -e out/.part-00003.parquet.attempt-9.tmp
 
 # Schema check: a missing column, a column of the wrong type.
 $PY -c "

@@ -13,7 +13,7 @@
 //              process than the writer (a Dask driver commits what workers wrote).
 //   Abort      remove what this attempt committed, if it is still the split's last writer.
 // An error before Finish, a SIGKILL or a lost connection rolls the transaction back.
-// The ledger NAME_outcore_ledger holds split_id -1 (the run's identity), one row per written
+// The ledger NAME_outcore_ledger (LedgerTableName) holds split_id -1 (the run's identity), one row per written
 // split (with its row count), and -2 once the run is complete (its manifest: the table's
 // _SUCCESS). --resume keeps a committed split ('split') only if the table still holds the rows
 // the ledger counted for it (one GROUP BY split_id count), and redoes the others, whose rows the
@@ -31,6 +31,7 @@
 #include "io/part_file.h"
 #include "io/postgres/connection.h"
 #include "outcore/error.h"
+#include "outcore/output_names.h"
 #include "outcore/postgres.h"
 
 namespace outcore::pg {
@@ -61,7 +62,7 @@ struct Target {
   explicit Target(const std::string& dir) : uri(ParseUri(dir)), name(uri.table) {
     if (name.empty() || !uri.query.empty() || !uri.split_by.empty())
       Fail(ErrorCode::kUsage, uri.redacted + ": name the output table with ?table=NAME (only)");
-    std::string ledger_name = name + "_outcore_ledger";
+    std::string ledger_name = LedgerTableName(name);
     if (ledger_name.substr(ledger_name.find('.') + 1).size() > 63)  // npos + 1 == 0
       Fail(ErrorCode::kUsage, uri.redacted + ": table name too long for its ledger table '" +
                                   ledger_name + "' (PostgreSQL names have at most 63 bytes)");
