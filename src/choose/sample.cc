@@ -17,6 +17,7 @@
 
 #include "choose/rows.h"
 #include "core/batch_ops.h"
+#include "core/parallel.h"
 #include "core/random.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
@@ -287,9 +288,7 @@ SampleReport Sample(const std::vector<std::string>& inputs, const SampleOptions&
   scan.columns = report.schema;
   scan.on_bad_rows = options.on_bad_rows;
 
-  int threads = options.threads > 0
-                    ? options.threads
-                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = ResolveThreads(options.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
 
