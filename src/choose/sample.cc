@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <memory>
 #include <numeric>
-#include <thread>
 
 #include "choose/rows.h"
 #include "core/batch_ops.h"
