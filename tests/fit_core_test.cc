@@ -66,7 +66,8 @@ std::string WriteCsv(const Rows& r) {
 // The rows as two batches (25 + 15 rows), columns in the file's order.
 std::vector<Batch> Batches(const Rows& r) {
   std::vector<Batch> out;
-  for (auto [from, to] : {std::pair<size_t, size_t>{0, 25}, {25, 40}}) {
+  for (const auto& range : {std::pair<size_t, size_t>{0, 25}, {25, 40}}) {
+    const size_t from = range.first, to = range.second;  // (clang 14 cannot capture structured bindings)
     auto slice = [&](const std::vector<double>& v) { return std::vector<double>(v.begin() + from, v.begin() + to); };
     out.push_back(MakeBatch({{"x", F64(slice(r.x))},
                              {"c", Cat(std::vector<std::string>(r.c.begin() + from, r.c.begin() + to))},
