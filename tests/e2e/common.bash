@@ -32,3 +32,13 @@ finish() {
 duckdb() { node "$SRC/tests/node/query.mjs" "$@"; }
 # The reference workflow (pandas + scikit-learn + dask), part of the repository.
 BASELINE="$SRC/tests/reference/taxi_reference.py"
+# start_test_postgres [CLEANUP]: starts a PostgreSQL server for this test (tests/pg_server.sh)
+# and sets SERVER (its directory, outside $WORK: the server's user must reach it), PORT and DB.
+# At exit: CLEANUP (a command, if given), then the server is stopped and $WORK and $SERVER removed.
+start_test_postgres() {
+  SERVER=$(mktemp -d /tmp/outcore-pg.XXXXXX)
+  trap "${1:+$1; }"'bash "$SRC/tests/pg_server.sh" stop "$SERVER"; rm -rf "$WORK" "$SERVER"' EXIT
+  PORT=$(bash "$SRC/tests/pg_server.sh" start "$SERVER" auto $$) ||
+    { echo "FAIL - cannot start the test PostgreSQL server"; exit 1; }
+  DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
+}

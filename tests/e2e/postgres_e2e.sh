@@ -6,12 +6,8 @@
 source "$(dirname "$0")/common.bash"
 cd "$WORK"
 ROWS=${OUTCORE_PG_ROWS:-2000000}
-SERVER=$(mktemp -d /tmp/outcore-pg.XXXXXX)  # not in $WORK: the server's user must reach it
-trap 'bash "$SRC/tests/pg_server.sh" stop "$SERVER"; rm -rf "$WORK" "$SERVER"' EXIT
-PORT=$(bash "$SRC/tests/pg_server.sh" start "$SERVER" auto $$) ||
-  { echo "FAIL - cannot start the test PostgreSQL server"; exit 1; }
+start_test_postgres
 export PGPASSWORD=outcore-test-pw PGPASSFILE=/nonexistent
-DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
 psql() { command psql "$DB" -qAtX -v ON_ERROR_STOP=1 "$@"; }
 
 "$OUTCORE" gen-taxi --rows 100000 --seed 11 -o train.csv >/dev/null

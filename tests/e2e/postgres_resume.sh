@@ -5,12 +5,8 @@
 # TABLE a plain run is not blocked by the ledger left behind.
 source "$(dirname "$0")/common.bash"
 cd "$WORK"
-SERVER=$(mktemp -d /tmp/outcore-pg.XXXXXX)  # not in $WORK: the server's user must reach it
-trap 'bash "$SRC/tests/pg_server.sh" stop "$SERVER"; rm -rf "$WORK" "$SERVER"' EXIT
-PORT=$(bash "$SRC/tests/pg_server.sh" start "$SERVER" auto $$) ||
-  { echo "FAIL - cannot start the test PostgreSQL server"; exit 1; }
+start_test_postgres
 export PGPASSWORD=outcore-test-pw PGPASSFILE=/nonexistent
-DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
 psql() { command psql "$DB" -qAtX -v ON_ERROR_STOP=1 "$@"; }
 ROWS=200000
 

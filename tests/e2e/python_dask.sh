@@ -14,13 +14,9 @@ if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
 fi
 export PYTHONPATH=$PYDIR
 source "$SRC/tests/python/dask_cluster.sh"
-SERVER=$(mktemp -d /tmp/outcore-pg.XXXXXX)  # not in $WORK: the server's user must reach it
-trap 'stop_dask_cluster; bash "$SRC/tests/pg_server.sh" stop "$SERVER"; rm -rf "$WORK" "$SERVER"' EXIT
 cd "$WORK"
-PORT=$(bash "$SRC/tests/pg_server.sh" start "$SERVER" auto $$) ||
-  { echo "FAIL - cannot start the test PostgreSQL server"; exit 1; }
+start_test_postgres stop_dask_cluster
 SECRET=outcore-test-pw  # the test role's password (tests/pg_server.sh)
-DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
 unset PGPASSWORD
 export PGPASSFILE=/nonexistent
 psql() { PGPASSWORD=$SECRET command psql "$DB" -qAtX -v ON_ERROR_STOP=1 "$@"; }
