@@ -364,7 +364,7 @@ TEST(CsvTypes, Floats) {
       t.rows,
       (Rows{{"1.5"}, {"-2"}, {"1000"}, {"0.25"}, {"0.5"}, {"7"}, {kNull}}));
   // The empty line is blank (skipped), not a missing value: a one-column file is ambiguous.
-  // inf, NaN spellings, overflow: tests/bad_input_test.cc.
+  // inf, NaN spellings, overflow: tests/io/csv/bad_input_test.cc.
 }
 
 TEST(CsvTypes, FloatsAreCorrectlyRounded) {
