@@ -9,30 +9,17 @@
 #include <sstream>
 
 #include "choose/fold_fit.h"
-#include "core/parallel.h"
 #include "choose/svg_plot.h"
+#include "choose/table_text.h"
+#include "core/parallel.h"
 #include "outcore/error.h"
 #include "outcore/tune.h"
 
 namespace outcore {
 namespace {
 
-std::string Number(double v) {
-  if (std::isnan(v)) return "";
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
-std::string Thousands(int64_t n) {
-  std::string s = std::to_string(n), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
+using choose::CsvNumber;
+using choose::Thousands;
 
 // 100, 300, 1000, 3000, ... below `largest`, then `largest`.
 std::vector<int64_t> DefaultSizes(int64_t largest) {
@@ -88,9 +75,8 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
       const size_t i = n - 1 - task / k;
       const int f = static_cast<int>(task % k);
       try {
-        choose::PreparedFold fold =
-            choose::PrepareFold(spec, data, folds.TrainMask(f, sizes[i]), folds.ValidMask(f),
-                                fold_limit);
+        choose::PreparedFold fold = choose::PrepareFold(spec, data, folds.TrainMask(f, sizes[i]),
+                                                        folds.ValidMask(f), fold_limit);
         std::unique_ptr<Estimator> estimator =
             MakeEstimator(spec.model["kind"], spec.model["params"]);
         const int64_t t = choose::NowNs();
@@ -135,10 +121,11 @@ std::string LearningCurveCsv(const LearningCurve& curve) {
   for (int f = 0; f < curve.folds; ++f) out += ",valid_fold_" + std::to_string(f);
   out += "\n";
   for (const auto& p : curve.points) {
-    out += std::to_string(p.size) + "," + Number(p.train_mean()) + "," + Number(p.train_std()) +
-           "," + Number(p.valid_mean()) + "," + Number(p.valid_std()) + "," + Number(p.fit_seconds);
-    for (double s : p.train_scores) out += "," + Number(s);
-    for (double s : p.valid_scores) out += "," + Number(s);
+    out += std::to_string(p.size) + "," + CsvNumber(p.train_mean()) + "," +
+           CsvNumber(p.train_std()) + "," + CsvNumber(p.valid_mean()) + "," +
+           CsvNumber(p.valid_std()) + "," + CsvNumber(p.fit_seconds);
+    for (double s : p.train_scores) out += "," + CsvNumber(s);
+    for (double s : p.valid_scores) out += "," + CsvNumber(s);
     out += "\n";
   }
   return out;

@@ -17,12 +17,15 @@
 #include <sstream>
 
 #include "choose/fold_fit.h"
+#include "choose/table_text.h"
 #include "core/parallel.h"
 #include "outcore/error.h"
 
 namespace outcore {
 namespace {
 
+using choose::CsvField;
+using choose::CsvNumber;
 using choose::NowNs;
 using choose::SecondsSince;
 
@@ -31,21 +34,6 @@ struct StepGroup {
   PipelineSpec spec;
   std::vector<size_t> candidates;
 };
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string Number(double v) {
-  if (std::isnan(v)) return "";
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
 
 std::string ValueText(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
@@ -114,14 +102,15 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
   const int threads = ResolveThreads(options.fit.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
-  const int64_t fold_limit = choose::FoldMemoryLimit(options.fit.memory_limit, threads, groups.size() * k);
+  const int64_t fold_limit =
+      choose::FoldMemoryLimit(options.fit.memory_limit, threads, groups.size() * k);
   arena.execute([&] {
     tbb::parallel_for(size_t{0}, groups.size() * k, [&](size_t task) {
       const StepGroup& group = groups[task / k];
       const int f = static_cast<int>(task % k);
       try {
-        choose::PreparedFold fold =
-            choose::PrepareFold(group.spec, data, folds.TrainMask(f), folds.ValidMask(f), fold_limit);
+        choose::PreparedFold fold = choose::PrepareFold(group.spec, data, folds.TrainMask(f),
+                                                        folds.ValidMask(f), fold_limit);
         const double shared = fold.seconds / static_cast<double>(group.candidates.size());
         tbb::parallel_for(size_t{0}, group.candidates.size(), [&](size_t i) {
           const size_t c = group.candidates[i];
@@ -232,9 +221,9 @@ std::string TuneTableCsv(const TuneReport& report) {
     out += std::to_string(c.rank);
     for (const auto& key : keys)
       out += "," + (c.params.contains(key) ? CsvField(ValueText(c.params[key])) : "");
-    out += "," + Number(c.mean) + "," + Number(c.std) + "," + Number(c.fit_seconds) + "," +
-           Number(c.score_seconds);
-    for (double s : c.fold_scores) out += "," + Number(s);
+    out += "," + CsvNumber(c.mean) + "," + CsvNumber(c.std) + "," + CsvNumber(c.fit_seconds) + "," +
+           CsvNumber(c.score_seconds);
+    for (double s : c.fold_scores) out += "," + CsvNumber(s);
     out += "\n";
   }
   return out;

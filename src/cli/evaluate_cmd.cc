@@ -92,15 +92,15 @@ void AddEvaluateCommand(CLI::App& app) {
   auto a = std::make_shared<EvaluateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "evaluate",
-      "Score a model on labelled data of any size, streaming, on all cores.\n"
-      "Inputs are read with the model's read options (its input columns plus its target) and\n"
-      "checked against it first. Classifiers: accuracy, precision, recall, F1 (the positive\n"
-      "class is the model's second class; a row is predicted positive when P > 0.5), log loss,\n"
-      "ROC AUC and the confusion matrix. Regressors: RMSE, MAE and R^2.\n"
-      "ROC AUC out of core: scores are counted in --auc-bins equal-width bins over [0, 1] per\n"
-      "class; pairs in different bins are ordered exactly and pairs sharing a bin count half,\n"
-      "so the error is at most sum_b(pos_b * neg_b) / (2 P N), reported as roc_auc_error_bound.\n"
-      "Example: outcore evaluate model.json data/test.csv --json");
+      R"(Score a model on labelled data of any size, streaming, on all cores.
+Inputs are read with the model's read options (its input columns plus its target) and
+checked against it first. Classifiers: accuracy, precision, recall, F1 (the positive
+class is the model's second class; a row is predicted positive when P > 0.5), log loss,
+ROC AUC and the confusion matrix. Regressors: RMSE, MAE and R^2.
+ROC AUC out of core: scores are counted in --auc-bins equal-width bins over [0, 1] per
+class; pairs in different bins are ordered exactly and pairs sharing a bin count half,
+so the error is at most sum_b(pos_b * neg_b) / (2 P N), reported as roc_auc_error_bound.
+Example: outcore evaluate model.json data/test.csv --json)");
   cmd->add_option("model", a->model, "model file written by outcore fit or tune")->required();
   cmd->add_option("inputs", a->inputs, "labelled data: CSV files, directories or quoted globs")
       ->required();
@@ -109,13 +109,13 @@ void AddEvaluateCommand(CLI::App& app) {
                 "f1, log_loss, roc_auc, roc_auc_error_bound, confusion_matrix [[tn, fp], [fn, "
                 "tp]], positive_rate; or rmse, mae, r2; and rows_in, rows_rejected, "
                 "rows_missing_target, rows_missing_features, seconds)");
-  cmd->add_option("--threads", a->threads, "worker threads (0 = all cores)")->capture_default_str();
+  AddThreadsOption(cmd, &a->threads);
   cmd->add_option("--split-size", a->split_size, "input bytes per split, e.g. 64MB")
       ->capture_default_str();
   cmd->add_option("--auc-bins", a->auc_bins,
                   "score bins per class for ROC AUC (memory: 16 bytes per bin per thread)")
       ->capture_default_str();
-  cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
+  AddBadRowsOption(cmd, &a->bad_rows);
   cmd->callback([a] { Run(*a); });
 }
 

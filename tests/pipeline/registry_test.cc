@@ -131,6 +131,9 @@ TEST(Registry, DeclaredDefaultsBuildTheObjectAndAreItsOwn) {
     for (const auto& p : specs) {
       if (p.default_value.is_null() || !made.contains(p.name)) continue;
       EXPECT_EQ(made[p.name], p.default_value) << kind << "." << p.name << ": the object's params() differ";
+      // What params() gives is what the model file stores: an int parameter stays an integer.
+      if (p.type == ParamType::kInt)
+        EXPECT_TRUE(made[p.name].is_number_integer()) << kind << "." << p.name << " is saved as " << made[p.name];
     }
     EXPECT_NO_THROW(make(Everything(specs))) << kind;
   });
