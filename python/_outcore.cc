@@ -636,6 +636,9 @@ PYBIND11_MODULE(_outcore, m) {
           py::arg("result_json"),
           "Commits an attempt's part unless its split has one (then discards it): whether it was "
           "committed.")
+      .def("progress_line", &PredictRun::ProgressLine, py::arg("label"), py::arg("terminal"),
+           "The progress line due after the parts committed so far, or '' (on a terminal every "
+           "part; elsewhere each new tenth of the input and the last part).")
       .def(
           "fail",
           [](PredictRun& run, int code, const std::string& message) {
