@@ -15,7 +15,7 @@
 #include "outcore/error.h"
 #include "outcore/output_names.h"
 #include "outcore/postgres.h"
-#include "outcore/predict.h"
+#include "outcore/sink.h"
 
 namespace outcore {
 namespace {
@@ -262,6 +262,10 @@ void RefuseResume(const std::string& where, const Json& before, const Json& now)
           "), so the parts already written no longer match it";
   }
   Fail(ErrorCode::kUsage, where + ": cannot resume: " + why + " (use --overwrite to start over)");
+}
+
+std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt) {
+  return output.dir + "/" + TempPartName(ordinal, output.format, attempt);
 }
 
 std::unique_ptr<Sink> OpenSink(const OutputSpec& output) {

@@ -18,7 +18,7 @@
 #include "io/parquet/reader_metadata.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore::parquet {
 namespace {

@@ -13,7 +13,7 @@
 #include "io/csv/convert.h"
 #include "io/csv/csv_reader.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore {
 namespace {

@@ -14,8 +14,8 @@
 #include "io/csv/convert.h"
 #include "io/csv/csv_reader.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
-#include "outcore/sink.h"
+#include "outcore/source.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 namespace {
