@@ -13,6 +13,7 @@
 #include "outcore/error.h"
 #include "outcore/fit.h"
 #include "outcore/model.h"
+#include "outcore/output_names.h"
 #include "outcore/pipeline.h"
 #include "outcore/postgres.h"
 #include "outcore/predict.h"

@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "io/file_util.h"
+#include "outcore/files.h"
 #include "outcore/model.h"
 #include "outcore/pipeline.h"
 

@@ -5,8 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/files.h"
 #include "outcore/tune.h"
 
 namespace outcore::cli {

@@ -5,7 +5,6 @@
 
 #include "io/file_util.h"
 #include "outcore/error.h"
-#include "outcore/output_names.h"
 #include "outcore/predict.h"
 
 namespace outcore {
@@ -51,10 +50,6 @@ DataType OutputType(const Model& model, const OutputSpec& output) {
 }
 
 }  // namespace
-
-std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt) {
-  return output.dir + "/" + TempPartName(ordinal, output.format, attempt);
-}
 
 SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& output,
                      int64_t attempt, SplitProgress* progress) {

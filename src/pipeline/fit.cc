@@ -22,7 +22,7 @@
 #include "outcore/error.h"
 #include "outcore/metrics.h"
 #include "outcore/postgres.h"
-#include "outcore/predict.h"
+#include "outcore/source.h"
 
 namespace outcore {
 namespace {
