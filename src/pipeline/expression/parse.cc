@@ -46,6 +46,11 @@ const FunctionInfo kFunctions[] = {
     {"length", Fn::kLength, 1, 1},
 };
 
+std::string Hex(unsigned char c) {
+  const char* digits = "0123456789ABCDEF";
+  return std::string("0x") + digits[c >> 4] + digits[c & 15];
+}
+
 bool IsNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -103,7 +108,8 @@ class Parser {
     else if (c == ',') tok_.kind = Tok::kComma;
     else if (c == '=') Fail(tok_.pos, "'=' is not an operator: compare with '=='");
     else if (c == '"') Fail(tok_.pos, "strings are in single quotes ('cash'), odd column names in backquotes (`a b`)");
-    else Fail(tok_.pos, "unexpected character '" + tok_.text + "'");
+    else if (c >= ' ' && c <= '~') Fail(tok_.pos, "unexpected character '" + tok_.text + "'");
+    else Fail(tok_.pos, "unexpected byte " + Hex(static_cast<unsigned char>(c)) + " (names with other characters go in backquotes)");
   }
 
   void Number() {
@@ -349,7 +355,10 @@ const char* TypeWord(Type type) {
 }
 
 void Expression::FailAt(ErrorCode code, int pos, const std::string& why) const {
-  const std::string shown = text_.size() > 120 ? text_.substr(0, 100) + "..." : text_;
+  // A long text is cut at 100 bytes, not inside a UTF-8 character.
+  size_t cut = text_.size() > 120 ? 100 : text_.size();
+  while (cut < text_.size() && cut > 0 && (static_cast<unsigned char>(text_[cut]) & 0xC0) == 0x80) --cut;
+  const std::string shown = cut < text_.size() ? text_.substr(0, cut) + "..." : text_;
   Fail(code, "\"" + shown + "\" at " + std::to_string(pos) + ": " + why);
 }
 

@@ -267,6 +267,7 @@ TEST(Expression, TypeErrorsNameThePosition) {
       {"dayofweek(s)", "at 11: dayofweek() needs a datetime, got string"},
       {"lower(x)", "at 7: lower() needs a string, got number"},
       {"length(d)", "at 8: length() needs a string, got datetime"},
+      {"x\t+\n`\xC3\xA9` ", "at 5: no column '\xC3\xA9'"},
       {"absent + 1", "at 1: no column 'absent' (the columns: x, n, b, s, c, d, z, odd name)"},
   };
   for (const auto& [text, message] : cases)
@@ -286,6 +287,7 @@ TEST(Expression, ParseErrorsNameThePosition) {
       {"`odd name", "at 1: the name in backquotes is not closed"},
       {"``", "at 1: an empty column name"},
       {"x $ 1", "at 3: unexpected character '$'"},
+      {"x + \xC3\xA9", "at 5: unexpected byte 0xC3 (names with other characters go in backquotes)"},
       {"1 < x < 3", "at 7: comparisons do not chain"},
       {"system('ls')", "at 1: unknown function 'system' (known: if, coalesce"},
       {"log(x, 2)", "at 1: log() takes 1 argument, got 2"},
