@@ -21,9 +21,11 @@ class ExpressionStep : public Step {
     if (columns.size() > kMaxColumns)
       BadParam("expression", "columns", "has " + std::to_string(columns.size()) + " entries, over the cap of " +
                                             std::to_string(kMaxColumns));
-    for (auto& [name, text] : columns.items()) {
+    for (auto it = columns.begin(); it != columns.end(); ++it) {  // no structured bindings: clang 14 cannot capture them
+      const std::string& name = it.key();
       if (name.empty()) BadParam("expression", "columns", "has an empty column name");
-      Within(name, [&] { columns_.push_back({name, expr::Expression::Parse(text.get<std::string>())}); });
+      const std::string text = it.value().get<std::string>();
+      Within(name, [&] { columns_.push_back({name, expr::Expression::Parse(text)}); });
     }
   }
   std::string kind() const override { return "expression"; }
@@ -34,7 +36,7 @@ class ExpressionStep : public Step {
   }
   // Types every expression against the training columns: a type error stops the fit here.
   void PartialFit(const Batch& batch) override {
-    for (const auto& [name, e] : columns_) Within(name, [&] { e.Check(batch.schema); });
+    for (const auto& column : columns_) Within(column.first, [&] { column.second.Check(batch.schema); });
   }
   Batch Transform(const Batch& batch, TransformStats*) const override {
     std::vector<ColumnPtr> made(columns_.size());
