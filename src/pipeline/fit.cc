@@ -358,9 +358,13 @@ void FitStepsInOrder(const std::vector<std::unique_ptr<Step>>& steps, const Esti
   const int64_t limit = memory_limit > 0 ? memory_limit : DefaultMemoryLimit();
   for (size_t i = 0; i < steps.size(); ++i) {
     Step& step = *steps[i];
-    step.Reset();
-    for (const auto& b : *batches) step.PartialFit(b);
-    step.FinishFit();
+    try {
+      step.Reset();
+      for (const auto& b : *batches) step.PartialFit(b);
+      step.FinishFit();
+    } catch (const Error& e) {  // e.g. an expression's type error: name the step
+      Fail(e.code(), "steps[" + std::to_string(i) + "]: " + e.what());
+    }
     CheckFeatureMemory(step, i, *batches, estimator, limit);
     TransformAll(step, batches, drift);
   }

@@ -348,7 +348,10 @@ void CheckStepsGiveFeatures(const Model& m) {
   Batch out;
   TransformStats probe;
   probe.lenient = true;  // the probe's "x" is no category a step with on_unknown = "error" knows
-  Within("steps: they do not run on input_schema: ", [&] { out = m.pipeline.Transform(ProbeBatch(m.input_schema), &probe); });
+  out = ProbeBatch(m.input_schema);
+  for (size_t i = 0; i < m.pipeline.steps.size(); ++i)  // one at a time, to name the step that fails
+    Within("steps[" + std::to_string(i) + "]: it does not run on input_schema: ",
+           [&] { out = m.pipeline.steps[i]->Transform(out, &probe); });
   const std::vector<std::string>& names = m.pipeline.feature_names;
   for (size_t i = 0; i < std::max(names.size(), static_cast<size_t>(out.schema.size())); ++i) {
     std::string made = i < static_cast<size_t>(out.schema.size()) ? Quote(out.schema.field(static_cast<int>(i)).name) : "nothing";

@@ -24,6 +24,7 @@ Json Example(const ParamSpec& p) {
     case ParamType::kString: return "x";
     case ParamType::kStringList: return Json::array({"x"});
     case ParamType::kStringListTable: return Json{{"x", {"a", "b"}}};
+    case ParamType::kStringTable: return Json{{"x", "1"}};
     case ParamType::kNumberOrString: return 0;
   }
   return nullptr;
@@ -54,6 +55,7 @@ Json WrongType(const ParamSpec& p) {
     case ParamType::kString: return 1;
     case ParamType::kStringList: return Json::array({1});
     case ParamType::kStringListTable: return 1;
+    case ParamType::kStringTable: return 1;
     case ParamType::kNumberOrString: return true;
   }
   return nullptr;
