@@ -43,6 +43,7 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
   const int64_t start = choose::NowNs();
   LearningCurve curve;
   curve.scoring = ResolveScoring(options.cv.scoring, data.classifier);
+  const int64_t classes = static_cast<int64_t>(data.model.target.classes.size());
   curve.estimator = spec.model["kind"].get<std::string>();
   curve.rows = data.rows();
   const Folds folds = MakeFolds(data.rows(), options.cv);
@@ -79,14 +80,16 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
                                                         folds.ValidMask(f), fold_limit);
         std::unique_ptr<Estimator> estimator =
             MakeEstimator(spec.model["kind"], spec.model["params"]);
+        if (data.classifier) estimator->SetClassCount(classes);
         const int64_t t = choose::NowNs();
         tbb::this_task_arena::isolate([&] { estimator->Fit(fold.train, fold.y_train); });
         secs[i][f] = fold.seconds + choose::SecondsSince(t);
-        std::vector<double> p(fold.train.rows), q(fold.valid.rows);
+        const int64_t outputs = estimator->n_outputs();
+        std::vector<double> p(fold.train.rows * outputs), q(fold.valid.rows * outputs);
         estimator->Predict(fold.train, p.data());
         estimator->Predict(fold.valid, q.data());
-        train[i][f] = Score(curve.scoring, fold.y_train, p);
-        valid[i][f] = Score(curve.scoring, fold.y_valid, q);
+        train[i][f] = Score(curve.scoring, fold.y_train, p, classes);
+        valid[i][f] = Score(curve.scoring, fold.y_valid, q, classes);
       } catch (const Error& e) {
         Fail(e.code(), "fitting on the first " + Thousands(sizes[i]) + " training rows of fold " +
                            std::to_string(f) + ": " + e.what());

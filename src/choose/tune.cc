@@ -86,6 +86,7 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
   TuneReport report;
   report.read_report = read;
   report.scoring = ResolveScoring(options.cv.scoring, data.classifier);
+  const int64_t classes = static_cast<int64_t>(data.model.target.classes.size());
   report.rows = data.rows();
   const SearchPlan plan = PlanSearch(spec, options);
   const std::vector<Json>& candidates = plan.candidates;
@@ -117,15 +118,16 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
           try {
             const Json& model = models[c];
             std::unique_ptr<Estimator> estimator = MakeEstimator(model["kind"], model["params"]);
+            if (data.classifier) estimator->SetClassCount(classes);
             int64_t t = NowNs();
             // Isolated: while this fit waits for its own parallel loops, its thread must not
             // pick up another candidate's fit (that would stall this one and blur the timings).
             tbb::this_task_arena::isolate([&] { estimator->Fit(fold.train, fold.y_train); });
             fit_s[c][f] = shared + SecondsSince(t);
             t = NowNs();
-            std::vector<double> p(fold.valid.rows);
+            std::vector<double> p(fold.valid.rows * estimator->n_outputs());
             estimator->Predict(fold.valid, p.data());
-            scores[c][f] = Score(report.scoring, fold.y_valid, p);
+            scores[c][f] = Score(report.scoring, fold.y_valid, p, classes);
             score_s[c][f] = SecondsSince(t);
           } catch (const Error& e) {
             Fail(e.code(), "fold " + std::to_string(f) + ", candidate " + candidates[c].dump() +
