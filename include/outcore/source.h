@@ -29,6 +29,9 @@ struct Split {
   int64_t end = 0;     // csv: byte offset just past the last row; parquet: row group past the last
   std::string query;   // postgres: the SELECT that yields this split's rows
 
+  /// A split of a file: rows [begin, end) in the format's unit (bytes, row groups).
+  static Split Range(int64_t ordinal, std::string format, std::string path, int64_t begin,
+                     int64_t end);
   std::string ToJson() const;
   static Split FromJson(const std::string& json);
   /// Where the `row`-th (0-based) row read from this split is, for an error message:

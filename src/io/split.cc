@@ -29,6 +29,17 @@ std::string Split::RowPlace(int64_t row) const {
   return where + ": row " + std::to_string(row + 1);
 }
 
+Split Split::Range(int64_t ordinal, std::string format, std::string path, int64_t begin,
+                   int64_t end) {
+  Split split;
+  split.ordinal = ordinal;
+  split.format = std::move(format);
+  split.path = std::move(path);
+  split.begin = begin;
+  split.end = end;
+  return split;
+}
+
 std::string Split::ToJson() const {
   nlohmann::json j = {{"ordinal", ordinal}, {"format", format}, {"path", path},
                       {"begin", begin},     {"end", end},       {"query", query}};

@@ -116,12 +116,12 @@ TEST(FitCore, TwoGivenClassesFixTheirOrderElseTheyAreLearned) {
   options.test_size = 0;
   FitReport report;
   Target given = Target::Parse("k");
-  given.classes = {"2", "10"};  // as numbers sort, the Python package's order
+  given.classes = {"10", "2"};  // given classes are kept in their order
   EXPECT_EQ(FitModelOnBatches(spec, batches(), given, options, &report).target.classes,
-            (std::vector<std::string>{"2", "10"}));
+            (std::vector<std::string>{"10", "2"}));
   FitReport learned;
   EXPECT_EQ(FitModelOnBatches(spec, batches(), Target::Parse("k"), options, &learned).target.classes,
-            (std::vector<std::string>{"10", "2"}));  // as the CLI learns them: as text
+            (std::vector<std::string>{"2", "10"}));  // learned as scikit-learn sorts them: by value
 }
 
 TEST(FitCore, RowsInMemoryNameWhatIsMissing) {

@@ -59,7 +59,8 @@ class RegistryTest(unittest.TestCase):
     def test_names_and_defaults(self):
         self.assertEqual(outcore.OneHot.__name__, "OneHot")
         self.assertEqual(outcore.LogisticRegression().get_params(),
-                         {"C": 1.0, "tol": 1e-10, "max_iter": 100, "fit_intercept": True, "intercept_scaling": 1.0})
+                         {"C": 1.0, "tol": 1e-10, "max_iter": 100, "fit_intercept": True, "intercept_scaling": 1.0,
+                          "multi_class": "auto"})
         self.assertEqual(outcore.StandardScaler().get_params(),
                          {"columns": None, "ddof": 0, "with_mean": True, "with_std": True})
         with self.assertRaises(TypeError):
@@ -172,6 +173,21 @@ class ParamsTest(unittest.TestCase):
         with self.assertRaisesRegex(Exception, r"""expression: column 'x': "c \+ 1" at 3: '\+' needs numbers, got string"""):
             outcore.Expression(columns={"x": "c + 1"}).fit(df)
 
+    def test_multiclass_predict_proba_has_a_column_per_class(self):
+        from sklearn.linear_model import LogisticRegression
+        rng = np.random.RandomState(1)
+        X = rng.normal(size=(600, 3))
+        y = np.array(["b", "a", "c"])[np.argmax(X @ rng.normal(size=(3, 3)) + rng.gumbel(size=(600, 3)), axis=1)]
+        ours = outcore.LogisticRegression(max_iter=5000, tol=1e-12).fit(X, y)
+        self.assertEqual(list(ours.classes_), ["a", "b", "c"])
+        p = ours.predict_proba(X)
+        self.assertEqual(p.shape, (600, 3))
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
+        np.testing.assert_array_equal(ours.predict(X), ours.classes_[p.argmax(axis=1)])
+        theirs = LogisticRegression(multi_class="multinomial", tol=1e-12, max_iter=10000).fit(X, y)
+        np.testing.assert_allclose(p, theirs.predict_proba(X), atol=1e-4)
+        self.assertGreater(ours.score(X, y), 0.6)
+
     def test_numpy_estimator_matches_scikit_learn(self):
         from sklearn.linear_model import LogisticRegression, Ridge
         rng = np.random.RandomState(0)
@@ -220,8 +236,8 @@ class ErrorTest(unittest.TestCase):
             outcore.load("/nonexistent/model.json")
         self.assertIsInstance(caught.exception, OSError)
         with self.assertRaises(ValueError) as caught:
-            outcore.LogisticRegression().fit(X, [1, 2, 3, 4])
-        self.assertIn("binary", str(caught.exception))
+            outcore.LogisticRegression().fit(X, [1, 1, 1, 1])
+        self.assertIn("at least 2 classes", str(caught.exception))
 
     def test_csv_quote_and_escape_read_options(self):
         X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})

@@ -178,13 +178,7 @@ std::vector<Split> CsvSource::Plan(const std::vector<std::string>& inputs, int64
   std::vector<Split> splits;
   int64_t ordinal = first_ordinal;
   auto add = [&](const std::string& path, int64_t begin, int64_t end) {
-    Split split;
-    split.ordinal = ordinal++;
-    split.format = "csv";
-    split.path = path;
-    split.begin = begin;
-    split.end = end;
-    splits.push_back(std::move(split));
+    splits.push_back(Split::Range(ordinal++, "csv", path, begin, end));
   };
   for (const std::string& path : ExpandInputs(inputs)) {
     const CsvLayout layout = Layout(path);

@@ -323,13 +323,7 @@ std::vector<Split> ParquetSource::Plan(const std::vector<std::string>& inputs, i
   std::vector<Split> splits;
   int64_t ordinal = first_ordinal;
   auto add = [&](const std::string& path, int64_t begin, int64_t end) {
-    Split split;
-    split.ordinal = ordinal++;
-    split.format = "parquet";
-    split.path = path;
-    split.begin = begin;
-    split.end = end;
-    splits.push_back(std::move(split));
+    splits.push_back(Split::Range(ordinal++, "parquet", path, begin, end));
   };
   for (const std::string& path : ExpandInputs(inputs)) {
     const std::shared_ptr<const FileLayout> layout = Layout(path);

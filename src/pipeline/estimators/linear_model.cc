@@ -87,6 +87,19 @@ void CheckFitInputs(const std::string& kind, const Features& X, const std::vecto
   }
 }
 
+Json SolveRecord(const std::string& solver, int64_t iterations, bool converged,
+                 const std::string& stop_reason, double objective, double gradient_norm,
+                 double initial_gradient_norm) {
+  return {{"solver", solver},
+          {"iterations", iterations},
+          {"converged", converged},
+          {"stop_reason", stop_reason},
+          {"objective", objective},
+          {"gradient_norm", gradient_norm},
+          {"relative_gradient_norm",
+           initial_gradient_norm > 0 ? gradient_norm / initial_gradient_norm : 0.0}};
+}
+
 void CheckClassLabels(const std::string& kind, const std::vector<double>& y, int64_t classes) {
   std::vector<int64_t> rows(classes, 0);
   for (size_t i = 0; i < y.size(); ++i) {

@@ -31,6 +31,12 @@ void PredictLinear(const std::string& kind, const LinearState& state, const Feat
 /// message names the feature and the count, and suggests an imputer step).
 void CheckFitInputs(const std::string& kind, const Features& X, const std::vector<double>& y);
 
+/// How an iterative solve went, as the model file's fit_info records it: solver, iterations,
+/// converged, stop_reason, objective, gradient_norm and relative_gradient_norm (to `initial`).
+Json SolveRecord(const std::string& solver, int64_t iterations, bool converged,
+                 const std::string& stop_reason, double objective, double gradient_norm,
+                 double initial_gradient_norm);
+
 /// A classifier's labels, kInvalidInput on failure: each is a class index 0..classes-1 and
 /// every class has at least one row (the message names the class index and the row count).
 void CheckClassLabels(const std::string& kind, const std::vector<double>& y, int64_t classes);

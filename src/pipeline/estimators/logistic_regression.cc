@@ -414,13 +414,8 @@ class LogisticRegression final : public Estimator {
       w += t * step;
       for (size_t i = 0; i < z.size(); ++i) z[i] += t * dz[i];
     }
-    fit_info_ = {{"solver", "newton"},
-                 {"iterations", iterations},
-                 {"converged", converged},
-                 {"stop_reason", stop_reason},
-                 {"objective", best_objective},
-                 {"gradient_norm", best_norm},
-                 {"relative_gradient_norm", initial_norm > 0 ? best_norm / initial_norm : 0.0}};
+    fit_info_ = SolveRecord("newton", iterations, converged, stop_reason, best_objective,
+                            best_norm, initial_norm);
     return best_w;
   }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "outcore/error.h"
+#include "pipeline/estimators/linear_model.h"
 #include "pipeline/estimators/row_blocks.h"
 
 namespace outcore {
@@ -195,13 +196,8 @@ SoftmaxState FitSoftmax(const Features& X, const std::vector<double>& y, int64_t
     }
   }
   if (info)
-    *info = {{"solver", "lbfgs"},
-             {"iterations", iterations},
-             {"converged", converged},
-             {"stop_reason", stop_reason},
-             {"objective", best_objective},
-             {"gradient_norm", best_norm},
-             {"relative_gradient_norm", initial_norm > 0 ? best_norm / initial_norm : 0.0}};
+    *info = SolveRecord("lbfgs", iterations, converged, stop_reason, best_objective, best_norm,
+                        initial_norm);
 
   SoftmaxState state;
   state.classes = classes;

@@ -448,7 +448,8 @@ TEST(Estimators, ParametersAreValidated) {
                                                          {"tol", 1e-10},
                                                          {"max_iter", 100},
                                                          {"fit_intercept", true},
-                                                         {"intercept_scaling", 1.0}}));
+                                                         {"intercept_scaling", 1.0},
+                                                         {"multi_class", "auto"}}));
   EXPECT_EQ(Make("linear_regression")->params(), (Json{{"fit_intercept", true}}));
   EXPECT_EQ(Make("ridge")->params(), (Json{{"alpha", 1.0}, {"fit_intercept", true}}));
   EXPECT_EQ(Make("ridge", {{"alpha", 0.5}, {"fit_intercept", false}})->params(),
