@@ -166,7 +166,7 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
   for (size_t i = 0; i < n; ++i) {
     TreeNode& node = tree.nodes[i];
     node.feature = static_cast<int32_t>(index(feature[i], At("feature", i), -1, n_features,
-                                              "not a feature of the model (-1 marks a leaf)"));
+                                              "not -1 (a leaf) or a feature of the model"));
     node.threshold = finite(j["threshold"][i], At("threshold", i));
     node.value = finite(j["value"][i], At("value", i));
     const Json& missing = j["missing_left"][i];
