@@ -141,7 +141,10 @@ class TreeGrower {
     leaves_.clear();
     OpenNode root{0, 0, rows_, 0, 0, 0, Histogram(), Split()};
     root.hist = Build(0, rows_);
-    for (int b = 0; b < kHistBins; ++b) root.g += root.hist[b].g, root.h += root.hist[b].h;
+    const std::vector<double> sums = SumRowBlocks(rows_, 2, [&](int64_t begin, int64_t end, double* acc) {
+      for (int64_t i = begin; i < end; ++i) acc[0] += g[i], acc[1] += h[i];
+    });
+    root.g = sums[0], root.h = sums[1];
     std::vector<OpenNode> open;
     Consider(std::move(root), &open);
     int64_t n_leaves = 1;

@@ -359,3 +359,19 @@ TEST(TreeEnsembleTiming, DISABLED_HundredTreesOnAMillionRows) {
 
 }  // namespace
 }  // namespace outcore
+
+namespace outcore {
+namespace {
+
+TEST(GradientBoosting, WithoutFeaturesPredictsTheBaseline) {
+  Features none;
+  none.rows = 4;
+  auto model = MakeEstimator("gradient_boosting_regressor", Json::object());
+  model->Fit(none, {1, 2, 3, 6});
+  std::vector<double> out(4);
+  model->Predict(none, out.data());
+  for (double v : out) EXPECT_DOUBLE_EQ(v, 3.0);
+}
+
+}  // namespace
+}  // namespace outcore
