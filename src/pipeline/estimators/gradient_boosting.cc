@@ -155,8 +155,9 @@ class TreeGrower {
       });
       OpenNode node = std::move(*best);
       open.erase(best);
-      SplitNode(std::move(node), &open);
-      if (++n_leaves >= s_.max_leaf_nodes) {
+      // The split that makes the last leaf allowed needs no histograms for its children.
+      SplitNode(std::move(node), ++n_leaves >= s_.max_leaf_nodes, &open);
+      if (n_leaves >= s_.max_leaf_nodes) {
         for (auto& n : open) Finish(n);
         open.clear();
       }
@@ -277,7 +278,8 @@ class TreeGrower {
     open->push_back(std::move(node));
   }
 
-  void SplitNode(OpenNode node, std::vector<OpenNode>* open) {
+  // Splits `node` as its split says; its children become leaves if `last`, else are considered.
+  void SplitNode(OpenNode node, bool last, std::vector<OpenNode>* open) {
     const Split& s = node.split;
     const size_t f = static_cast<size_t>(s.feature);
     // Partition the node's rows, keeping their order on each side.
@@ -311,6 +313,11 @@ class TreeGrower {
     OpenNode left{left_id, node.begin, mid, s.g_left, s.h_left, node.depth + 1, Histogram(), Split()};
     OpenNode right_node{left_id + 1, mid, node.end, node.g - s.g_left, node.h - s.h_left, node.depth + 1,
                         Histogram(), Split()};
+    if (last) {
+      Finish(left);
+      Finish(right_node);
+      return;
+    }
     // The subtraction trick: build the smaller child's histograms, the sibling's are the
     // parent's minus those.
     OpenNode& small = mid - node.begin <= node.end - mid ? left : right_node;
