@@ -131,7 +131,8 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
   if (!j.is_object()) bad("", "must be an object, not " + std::string(j.type_name()));
   for (const char* key : kTreeKeys)
     if (!j.contains(key)) bad("", "has no '" + std::string(key) + "'");
-  for (const auto& [key, value] : j.items()) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
     if (std::find_if(std::begin(kTreeKeys), std::end(kTreeKeys), [&](const char* k) { return key == k; }) == std::end(kTreeKeys))
       bad(key, "is not a key of a tree (known: group, feature, threshold, left, right, missing_left, value)");
   }
