@@ -18,30 +18,53 @@ namespace {
 constexpr int64_t kScoreBlock = 128;
 // Rows per parallel task when scoring on several threads.
 constexpr int64_t kTaskRows = 16 * 1024;
+// Rows that walk a tree together (8 measured 1.7x faster than one row at a time; 16 slower).
+constexpr int kLanes = 8;
 
+// One step down a tree from node n for row i; a leaf stays where it is. No branch depends on
+// the data (the rule of the file's header, as masks): a mispredicted branch per level would
+// cost more than the step.
 template <SplitCompare kCompare>
-inline bool GoesLeft(const TreeNode& node, double x) {
-  if (std::isnan(x)) return node.missing_left;
+inline int32_t Step(const TreeNode* nodes, int32_t n, const double* const* cols, int64_t i) {
+  const TreeNode& node = nodes[n];
+  const int32_t leaf = node.feature >> 31;  // -1 for a leaf, else 0
+  const double x = cols[node.feature & ~leaf][i];
+  int32_t left;
   if constexpr (kCompare == SplitCompare::kLessEqual) {
-    return x <= node.threshold;
+    left = (x <= node.threshold) | ((x != x) & node.missing_left);
   } else {
-    return static_cast<float>(x) < static_cast<float>(node.threshold);
+    left = (static_cast<float>(x) < static_cast<float>(node.threshold)) | ((x != x) & node.missing_left);
   }
+  const int32_t child = node.right + ((node.left - node.right) & -left);
+  return (n & leaf) | (child & ~leaf);
 }
 
 // Adds every tree's leaf value to raw (rows [begin, end) x k, row-major, 0 at row `begin`).
+// kLanes rows walk a tree together until all of them are at leaves, so that the CPU follows
+// kLanes independent paths at once instead of waiting on one path's chain of loads.
 template <SplitCompare kCompare>
-void AddTrees(const TreeEnsemble& e, const Features& X, int64_t begin, int64_t end, double* raw) {
+void AddTrees(const TreeEnsemble& e, const double* const* cols, int64_t begin, int64_t end, double* raw) {
   const int64_t k = e.n_outputs;
   for (const Tree& tree : e.trees) {
     const TreeNode* nodes = tree.nodes.data();
-    for (int64_t i = begin; i < end; ++i) {
-      int32_t n = 0;
-      while (!nodes[n].is_leaf()) {
-        const TreeNode& node = nodes[n];
-        n = GoesLeft<kCompare>(node, X.col(node.feature)[i]) ? node.left : node.right;
+    double* r = raw + tree.group;
+    int64_t i = begin;
+    for (; i + kLanes <= end; i += kLanes) {
+      int32_t at[kLanes] = {};
+      bool done = false;
+      while (!done) {
+        done = true;
+        for (int l = 0; l < kLanes; ++l) {
+          at[l] = Step<kCompare>(nodes, at[l], cols, i + l);
+          done &= nodes[at[l]].is_leaf();
+        }
       }
-      raw[(i - begin) * k + tree.group] += nodes[n].value;
+      for (int l = 0; l < kLanes; ++l) r[(i - begin + l) * k] += nodes[at[l]].value;
+    }
+    for (; i < end; ++i) {
+      int32_t n = 0;
+      while (!nodes[n].is_leaf()) n = Step<kCompare>(nodes, n, cols, i);
+      r[(i - begin) * k] += nodes[n].value;
     }
   }
 }
@@ -56,15 +79,17 @@ std::vector<double> TreesPerOutput(const TreeEnsemble& e) {
 void ScoreRows(const TreeEnsemble& e, const Features& X, int64_t begin, int64_t end, double* out,
                bool apply_link) {
   const int64_t k = e.n_outputs;
+  std::vector<const double*> cols(std::max<size_t>(1, X.names.size()), X.values.data());
+  for (size_t j = 0; j < X.names.size(); ++j) cols[j] = X.col(j);
   const std::vector<double> per_output = e.link == TreeLink::kAverage ? TreesPerOutput(e) : std::vector<double>();
   for (int64_t b = begin; b < end; b += kScoreBlock) {
     const int64_t stop = std::min(end, b + kScoreBlock);
     double* raw = out + b * k;
     std::fill(raw, raw + (stop - b) * k, 0.0);
     if (e.compare == SplitCompare::kLessEqual) {
-      AddTrees<SplitCompare::kLessEqual>(e, X, b, stop, raw);
+      AddTrees<SplitCompare::kLessEqual>(e, cols.data(), b, stop, raw);
     } else {
-      AddTrees<SplitCompare::kLessFloat32>(e, X, b, stop, raw);
+      AddTrees<SplitCompare::kLessFloat32>(e, cols.data(), b, stop, raw);
     }
     for (int64_t i = 0; i < stop - b; ++i) {
       double* r = raw + i * k;
