@@ -15,7 +15,7 @@
 #include <string>
 
 #include "io/csv/csv_reader.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore {
 namespace {

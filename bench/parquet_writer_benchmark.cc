@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 namespace {

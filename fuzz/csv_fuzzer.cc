@@ -15,7 +15,7 @@
 
 #include "fuzz/fuzz_util.h"
 #include "io/csv/csv_reader.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore::fuzz {
 namespace {

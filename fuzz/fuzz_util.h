@@ -15,7 +15,7 @@
 
 #include "outcore/column.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 #include "outcore/model.h"
 
 namespace outcore::fuzz {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore::fuzz {
 

@@ -13,6 +13,7 @@
 #include "outcore/error.h"
 #include "outcore/fit.h"
 #include "outcore/model.h"
+#include "outcore/output_names.h"
 #include "outcore/pipeline.h"
 #include "outcore/postgres.h"
 #include "outcore/predict.h"
@@ -390,10 +391,15 @@ PYBIND11_MODULE(_outcore, m) {
               py::gil_scoped_release release;
               out = PredictBatches(model, input, threads, &drift);
             }
-            return py::make_tuple(VectorToArray(std::move(out)), Json(drift.counters).dump());
+            const int64_t outputs = model.pipeline.estimator->n_outputs();
+            const int64_t rows = static_cast<int64_t>(out.size()) / outputs;
+            py::object values = VectorToArray(std::move(out));
+            if (outputs > 1) values = values.attr("reshape")(py::make_tuple(rows, outputs));
+            return py::make_tuple(values, Json(drift.counters).dump());
           },
           py::arg("batches"), py::arg("threads") = 0,
-          "(predictions, drift JSON) for the rows of the batches, in order.")
+          "(predictions, drift JSON) for the rows of the batches, in order: one value per row, "
+          "or rows x k class probabilities for a classifier of k > 2 classes.")
       .def(py::pickle([](const Model& model) { return ModelText(model); },
                       [](const std::string& text) { return SharedModelFromText(text); }));
 
@@ -636,6 +642,9 @@ PYBIND11_MODULE(_outcore, m) {
           py::arg("result_json"),
           "Commits an attempt's part unless its split has one (then discards it): whether it was "
           "committed.")
+      .def("progress_line", &PredictRun::ProgressLine, py::arg("label"), py::arg("terminal"),
+           "The progress line due after the parts committed so far, or '' (on a terminal every "
+           "part; elsewhere each new tenth of the input and the last part).")
       .def(
           "fail",
           [](PredictRun& run, int code, const std::string& message) {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "outcore/io.h"
+#include "outcore/source.h"
 #include "outcore/metrics.h"
 #include "outcore/model.h"
 

@@ -58,7 +58,8 @@ struct TrainingData {
   /// The input columns (target removed) of the rows that have a target, in input order, in
   /// batches of up to ~64k rows.
   std::vector<Batch> batches;
-  /// One label per row of `batches`, in order: 0/1 for a classifier, else the value.
+  /// One label per row of `batches`, in order: the class index (0/1 when binary) for a
+  /// classifier, else the value.
   std::vector<double> labels;
   std::vector<std::string> files;  // the expanded inputs
   /// Where rows that were not read from `files` came from (recorded in the training record
@@ -78,7 +79,7 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
 /// Labelled rows from `batches` already in memory, as ReadTrainingData makes them from files:
 /// the batches (of one schema) hold the input columns and the target column `target.column`;
 /// the input columns are the first `select` step's, else every column but the target. When
-/// `target.classes` holds two values it fixes a classifier's classes, else they are learned
+/// `target.classes` holds two or more values they fix a classifier's classes, else they are learned
 /// as ReadTrainingData learns them. Rows without a target are left out (and counted); no
 /// rows at all, or none with a target, is kInvalidInput. The origin is
 /// "python: rows in memory". Fills the report's rows_read, rows_missing_target and

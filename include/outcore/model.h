@@ -17,15 +17,18 @@ struct Target {
   std::string column;
   std::string op;  // empty when the column is used as it is
   double threshold = 0;
-  /// For classifiers: the two class values, negative first, as text ("false", "true").
+  /// For classifiers: the class values as text, sorted as scikit-learn's classes_ (numbers by
+  /// value, text by its bytes); a comparison's are ("false", "true"). Two classes make a
+  /// binary classifier (the second is the positive class), more a multiclass one.
   std::vector<std::string> classes;
+  static constexpr int64_t kMaxClasses = outcore::kMaxClasses;
 
   static Target Parse(const std::string& expression);
-  /// For a classifier on a plain column: learns the two classes (sorted) from the data.
+  /// For a classifier on a plain column: learns the classes (2 to kMaxClasses) from the data.
   void LearnClasses(const std::vector<const Column*>& columns);
-  /// Labels of a batch: 0/1 for a classifier, the value for a regressor; NaN where the
-  /// target is missing.
-  std::vector<double> Labels(const Column& column, bool classifier);
+  /// Labels of a batch: the class index (0/1 for a binary target) for a classifier, the value
+  /// for a regressor; NaN where the target is missing.
+  std::vector<double> Labels(const Column& column, bool classifier) const;
 };
 
 /// A parsed pipeline spec: how to read, what to predict, the steps and the model.

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 

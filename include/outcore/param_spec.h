@@ -18,12 +18,13 @@ enum class ParamType {
   kString,           // a string
   kStringList,       // a list of strings (one string is read as a list of one)
   kStringListTable,  // a table of name = [strings]
+  kStringTable,      // a table of name = "string"
   kNumberOrString,   // a finite number or a string
   kBoolOrString,     // true, false or a string (choices, if any, apply to the string)
 };
 
-/// "float", "int", "bool", "string", "string list", "table of string lists", "number or string",
-/// "bool or string".
+/// "float", "int", "bool", "string", "string list", "table of string lists", "table of strings",
+/// "number or string", "bool or string".
 const char* ParamTypeName(ParamType type);
 
 /// One parameter. Built in the style of XGBoost's DMLC_DECLARE_FIELD:
@@ -47,6 +48,7 @@ struct ParamSpec {
   static ParamSpec String(std::string name) { return Of(std::move(name), ParamType::kString); }
   static ParamSpec StringList(std::string name) { return Of(std::move(name), ParamType::kStringList); }
   static ParamSpec StringListTable(std::string name) { return Of(std::move(name), ParamType::kStringListTable); }
+  static ParamSpec StringTable(std::string name) { return Of(std::move(name), ParamType::kStringTable); }
   static ParamSpec NumberOrString(std::string name) { return Of(std::move(name), ParamType::kNumberOrString); }
   static ParamSpec BoolOrString(std::string name) { return Of(std::move(name), ParamType::kBoolOrString); }
 

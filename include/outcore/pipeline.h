@@ -73,8 +73,13 @@ struct Features {
   double* col(size_t j) { return values.data() + j * rows; }
 };
 
+/// The most classes a classifier's target may have.
+inline constexpr int64_t kMaxClasses = 1000;
+
 /// A model: `Fit` on features and targets, then `Predict`.
-/// Classifiers are binary: y is 0/1 and Predict gives P(y = 1). Regressors predict y.
+/// Classifiers: y holds class indices 0..k-1, k given by SetClassCount before Fit (2 unless
+/// set). With 2 classes Predict gives P(class 1) per row; with k > 2 the k class
+/// probabilities of each row, row after row (n_outputs() = k). Regressors predict y.
 class Estimator {
  public:
   virtual ~Estimator() = default;
@@ -83,7 +88,11 @@ class Estimator {
   virtual bool is_classifier() const = 0;
   /// `weights` may be empty (all 1).
   virtual void Fit(const Features& X, const std::vector<double>& y) = 0;
-  /// Writes X.rows predictions to out.
+  /// A classifier's number of classes (>= 2), before Fit. The default accepts only 2.
+  virtual void SetClassCount(int64_t k);
+  /// Values Predict writes per row: 1, or k for a classifier of k > 2 classes.
+  virtual int64_t n_outputs() const { return 1; }
+  /// Writes X.rows * n_outputs() predictions to out.
   virtual void Predict(const Features& X, double* out) const = 0;
   virtual Json SaveState() const = 0;
   virtual void LoadState(const Json& state) = 0;
@@ -138,6 +147,7 @@ class Pipeline {
   /// Turns a transformed batch into features in feature_names order (all must be numeric).
   Features ToFeatures(const Batch& transformed) const;
   /// Transform + estimator: one prediction per row of `batch`.
+  /// Transform, then the estimator: rows x estimator->n_outputs() values, row after row.
   std::vector<double> Predict(const Batch& batch, TransformStats* stats) const;
 };
 

@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
-#include "outcore/io.h"
-#include "outcore/predict.h"
+#include "outcore/sink.h"
+#include "outcore/source.h"
 
 namespace outcore {
 

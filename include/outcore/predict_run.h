@@ -16,6 +16,8 @@
 
 namespace outcore {
 
+class PartProgress;
+
 /// The options of a predict run as a user writes them: CLI flags or Python keywords.
 struct PredictRequest {
   std::string output;                 // a directory, or postgresql://...?table=NAME
@@ -59,6 +61,11 @@ class PredictRun {
   /// discarded (Dask may run a task twice). Returns whether it was committed. A commit that
   /// fails removes the attempt and throws. Safe to call from several threads.
   bool Offer(const SplitResult& result);
+  /// For a driver whose splits run elsewhere (Dask): the progress line due after the parts
+  /// committed so far, beginning with `label`, or "" when none is due. On a `terminal` (a
+  /// line redrawn in place) every committed part gives one; off one, each new tenth of the
+  /// input and the last part.
+  std::string ProgressLine(const std::string& label, bool terminal);
   /// Records a failure of the run; the first one wins. Safe to call from several threads.
   void Fail(std::exception_ptr error);
   /// Whether a failure was recorded: the splits not yet started need not run.
@@ -95,6 +102,7 @@ class PredictRun {
   std::vector<bool> committing_;     // a commit of this split is under way
   int64_t discarded_ = 0;
   std::exception_ptr error_;
+  std::unique_ptr<PartProgress> progress_;
 };
 
 }  // namespace outcore

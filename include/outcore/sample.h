@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "outcore/io.h"
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 

@@ -50,9 +50,11 @@ Folds MakeFolds(int64_t rows, const CvOptions& options);
 
 /// The scoring's name when `scoring` is empty; checks that it fits the kind of model.
 std::string ResolveScoring(const std::string& scoring, bool classifier);
-/// The score of predictions p (P(positive) or values) against labels y, on data in memory.
+/// The score of predictions p (P(positive), values, or with `classes` > 2 the class
+/// probabilities of each row, row after row) against labels y, on data in memory. Multiclass
+/// roc_auc is one-vs-rest, macro-averaged.
 double Score(const std::string& scoring, const std::vector<double>& y,
-             const std::vector<double>& p);
+             const std::vector<double>& p, int64_t classes = 2);
 /// False for losses and errors (log_loss, rmse, mae): lower is better.
 bool HigherIsBetter(const std::string& scoring);
 

@@ -61,47 +61,6 @@ def run_split_task(fingerprint, model_text, split_json, output_json):
 
 # ---- On the driver -------------------------------------------------------------------------
 
-class DriverProgress:
-    """Progress of the driver on stderr: one redrawn line on a terminal, else a line per 10%."""
-
-    def __init__(self, splits, total_bytes, enabled, stream=sys.stderr):
-        self.splits = splits
-        self.total_bytes = max(total_bytes, 1)
-        self.enabled = enabled
-        self.stream = stream
-        self.tty = enabled and stream.isatty()
-        self.start = time.monotonic()
-        self.done = self.rows = self.bytes = 0
-        self.last_decile = 0
-
-    def update(self, result):
-        self.done += 1
-        self.rows += result["rows_out"]
-        self.bytes += result["bytes_in"]
-        if not self.enabled:
-            return
-        fraction = self.bytes / self.total_bytes
-        decile = int(fraction * 10)
-        if not self.tty and decile <= self.last_decile and self.done != self.splits:
-            return
-        self.last_decile = decile
-        elapsed = max(time.monotonic() - self.start, 1e-9)
-        eta = elapsed * (1 - fraction) / fraction if fraction > 0 else 0
-        line = "dask predict  %3d%%  %d/%d splits  %s rows  %.2fM rows/s  %.0f/%.0f MB  ETA %.0fs" % (
-            100 * fraction, self.done, self.splits, format(self.rows, ","), self.rows / elapsed / 1e6,
-            self.bytes / 1e6, self.total_bytes / 1e6, eta)
-        if self.tty:
-            self.stream.write("\r" + line + "\033[K")
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    def close(self):
-        if self.tty:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
 def _model_of(model):
     """(path for the manifest, _outcore.Model) of a path, a fitted Pipeline or estimator."""
     if isinstance(model, (str, os.PathLike)):
@@ -150,6 +109,24 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB",
     return _run(run, cpp_model, client, retries, progress)
 
 
+class _ProgressLine:
+    """Shows on stderr the progress lines the run gives (redrawn in place on a terminal)."""
+
+    def __init__(self, run, shown, terminal):
+        self.run, self.shown, self.terminal = run, shown, terminal
+
+    def show(self):
+        line = self.run.progress_line("dask predict", self.terminal) if self.shown else ""
+        if line:
+            sys.stderr.write("\r" + line + "\033[K" if self.terminal else line + "\n")
+            sys.stderr.flush()
+
+    def close(self):
+        if self.shown and self.terminal:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 def _run(run, model, client, retries, progress):
     """Submits the run's splits as tasks and hands each reply to the run; returns the manifest."""
     from distributed import as_completed
@@ -158,22 +135,22 @@ def _run(run, model, client, retries, progress):
     output_json = run.worker_output()
     model_text = model.to_json()
     run_id = secrets.token_hex(4)
-    futures, total_bytes = [], 0
+    futures = []
     for split in splits:
         info = json.loads(split)
-        total_bytes += info["end"] - info["begin"]
         futures.append(client.submit(run_split_task, model.fingerprint, model_text, split, output_json,
                                      retries=retries, pure=False,
                                      key="outcore-split-%s-%05d" % (run_id, info["ordinal"])))
-    shown = sys.stderr.isatty() if progress is None else progress
-    bar = DriverProgress(len(splits), total_bytes, shown)
+    terminal = sys.stderr.isatty()
+    shown = terminal if progress is None else progress
+    bar = _ProgressLine(run, shown, terminal)
     try:
         for _, reply in as_completed(futures, with_results=True):
             if not reply["ok"]:
                 run.fail(reply["code"], reply["message"])
                 break
             if run.offer(reply["result"]):
-                bar.update(json.loads(reply["result"]))
+                bar.show()
     except _outcore.Error as e:  # a part that cannot be committed, or a worker's I/O error
         run.fail(e.code, str(e))
     except BaseException:  # e.g. KeyboardInterrupt: raised as it is, once the run is wound up

@@ -244,7 +244,7 @@ class OutcoreEstimator(_OutcoreObject):
 
 
 class OutcoreClassifier(ClassifierMixin, OutcoreEstimator):
-    """A binary classifier: predict gives classes_, predict_proba P(class) per column."""
+    """A classifier: predict gives classes_, predict_proba P(class) per column (classes_ order)."""
 
     _classifier = True
 
@@ -453,8 +453,8 @@ def _label_series(y, n_rows, classifier):
 
 def _classes_of(y):
     values = pd.unique(y.dropna())
-    if len(values) != 2:
-        raise ValueError("y has %d class%s; outcore's classifiers are binary: they need exactly 2 classes"
+    if len(values) < 2:
+        raise ValueError("y has %d class%s; a classifier needs at least 2 classes"
                          % (len(values), "" if len(values) == 1 else "es"))
     try:
         return np.sort(np.asarray(values))
@@ -487,7 +487,8 @@ def _model_output(owner, X, report):
     kinds = [kind for _, kind in owner.input_schema_]
     batches = frames.to_batches(frames.select(frame, names), kinds)
     values, drift = owner.model_.predict(batches, THREADS)
-    _report(owner, len(frame), drift, int(np.isnan(values).sum()), report=report)
+    missing = np.isnan(values if values.ndim == 1 else values[:, 0])
+    _report(owner, len(frame), drift, int(missing.sum()), report=report)
     return values
 
 
@@ -562,8 +563,12 @@ def _predict(owner, X, report="store"):
     values = _model_output(owner, X, report)
     if not hasattr(owner, "classes_"):
         return values
-    labels = owner.classes_[(values > 0.5).astype(np.intp)]
-    missing = np.isnan(values)
+    if values.ndim == 2:  # more than two classes: the most probable (the first on ties)
+        missing = np.isnan(values[:, 0])
+        labels = owner.classes_[np.argmax(np.nan_to_num(values, nan=0.0), axis=1)]
+    else:
+        missing = np.isnan(values)
+        labels = owner.classes_[(values > 0.5).astype(np.intp)]
     if missing.any():
         labels = labels.astype(object)
         labels[missing] = None
@@ -574,9 +579,9 @@ def _predict_proba(owner, X, report="store"):
     _check_fitted(owner, "model_")
     if frames.is_dask_collection(X):
         return X.map_partitions(_on_partition, _predict_proba, owner, report="warn",
-                                meta=np.empty((0, 2), dtype=np.float64))
+                                meta=np.empty((0, len(owner.classes_)), dtype=np.float64))
     p = _model_output(owner, X, report)
-    return np.column_stack([1.0 - p, p])
+    return p if p.ndim == 2 else np.column_stack([1.0 - p, p])
 
 
 def _score(owner, X, y):

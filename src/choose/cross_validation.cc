@@ -94,11 +94,12 @@ bool HigherIsBetter(const std::string& scoring) {
 }
 
 double Score(const std::string& scoring, const std::vector<double>& y,
-             const std::vector<double>& p) {
+             const std::vector<double>& p, int64_t classes) {
   const int64_t n = static_cast<int64_t>(y.size());
-  if (scoring == "roc_auc") return RocAuc(y.data(), p.data(), n);
+  if (scoring == "roc_auc")
+    return classes > 2 ? RocAucOvr(y.data(), p.data(), n, classes) : RocAuc(y.data(), p.data(), n);
   if (scoring == "accuracy" || scoring == "log_loss" || scoring == "rmse" || scoring == "mae") {
-    Metrics m(scoring == "accuracy" || scoring == "log_loss");
+    Metrics m(scoring == "accuracy" || scoring == "log_loss", classes);
     m.Add(y.data(), p.data(), n);
     nlohmann::json j = m.ToJson();
     return j.contains(scoring) ? j[scoring].get<double>() : std::nan("");

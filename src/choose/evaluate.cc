@@ -58,10 +58,11 @@ void EvaluateSplit(const Model& model, const Split& split, const EvaluateOptions
     } catch (const UnknownValueError& e) {
       Fail(e.code(), split.RowPlace(reader->stats().rows_read - batch.num_rows + e.row) + ": " + e.what());
     }
+    const size_t outputs = p.size() / std::max<size_t>(y.size(), 1);
     for (size_t i = 0; i < y.size(); ++i) {
       if (std::isnan(y[i]))
         ++counts->rows_missing_target;
-      else if (std::isnan(p[i]))
+      else if (std::isnan(p[i * outputs]))
         ++counts->rows_missing_features;
     }
     metrics->Add(y.data(), p.data(), static_cast<int64_t>(y.size()));
@@ -94,12 +95,13 @@ EvaluateReport Evaluate(const Model& model, const std::vector<std::string>& raw_
   int threads = ResolveThreads(options.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   const bool classifier = model.pipeline.estimator->is_classifier();
+  const int64_t classes = static_cast<int64_t>(model.target.classes.size());
   struct Accumulator {
     DetailedMetrics metrics;
     EvaluateCounts counts;
   };
   tbb::enumerable_thread_specific<Accumulator> per_thread([&] {
-    return Accumulator{DetailedMetrics(classifier, options.auc_bins), {}};
+    return Accumulator{DetailedMetrics(classifier, options.auc_bins, classes), {}};
   });
   ParallelForFirstError(splits.size(), threads, FirstError::kFirstThrown, [&](size_t i) {
     Accumulator& acc = per_thread.local();
@@ -107,7 +109,7 @@ EvaluateReport Evaluate(const Model& model, const std::vector<std::string>& raw_
   });
 
   EvaluateReport report;
-  DetailedMetrics total(classifier, options.auc_bins);
+  DetailedMetrics total(classifier, options.auc_bins, classes);
   for (const Accumulator& acc : per_thread) {
     total.Merge(acc.metrics);
     report.counts.Merge(acc.counts);

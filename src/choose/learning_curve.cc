@@ -9,30 +9,17 @@
 #include <sstream>
 
 #include "choose/fold_fit.h"
-#include "core/parallel.h"
 #include "choose/svg_plot.h"
+#include "choose/table_text.h"
+#include "core/parallel.h"
 #include "outcore/error.h"
 #include "outcore/tune.h"
 
 namespace outcore {
 namespace {
 
-std::string Number(double v) {
-  if (std::isnan(v)) return "";
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
-std::string Thousands(int64_t n) {
-  std::string s = std::to_string(n), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
+using choose::CsvNumber;
+using choose::Thousands;
 
 // 100, 300, 1000, 3000, ... below `largest`, then `largest`.
 std::vector<int64_t> DefaultSizes(int64_t largest) {
@@ -56,6 +43,7 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
   const int64_t start = choose::NowNs();
   LearningCurve curve;
   curve.scoring = ResolveScoring(options.cv.scoring, data.classifier);
+  const int64_t classes = static_cast<int64_t>(data.model.target.classes.size());
   curve.estimator = spec.model["kind"].get<std::string>();
   curve.rows = data.rows();
   const Folds folds = MakeFolds(data.rows(), options.cv);
@@ -88,19 +76,20 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
       const size_t i = n - 1 - task / k;
       const int f = static_cast<int>(task % k);
       try {
-        choose::PreparedFold fold =
-            choose::PrepareFold(spec, data, folds.TrainMask(f, sizes[i]), folds.ValidMask(f),
-                                fold_limit);
+        choose::PreparedFold fold = choose::PrepareFold(spec, data, folds.TrainMask(f, sizes[i]),
+                                                        folds.ValidMask(f), fold_limit);
         std::unique_ptr<Estimator> estimator =
             MakeEstimator(spec.model["kind"], spec.model["params"]);
+        if (data.classifier) estimator->SetClassCount(classes);
         const int64_t t = choose::NowNs();
         tbb::this_task_arena::isolate([&] { estimator->Fit(fold.train, fold.y_train); });
         secs[i][f] = fold.seconds + choose::SecondsSince(t);
-        std::vector<double> p(fold.train.rows), q(fold.valid.rows);
+        const int64_t outputs = estimator->n_outputs();
+        std::vector<double> p(fold.train.rows * outputs), q(fold.valid.rows * outputs);
         estimator->Predict(fold.train, p.data());
         estimator->Predict(fold.valid, q.data());
-        train[i][f] = Score(curve.scoring, fold.y_train, p);
-        valid[i][f] = Score(curve.scoring, fold.y_valid, q);
+        train[i][f] = Score(curve.scoring, fold.y_train, p, classes);
+        valid[i][f] = Score(curve.scoring, fold.y_valid, q, classes);
       } catch (const Error& e) {
         Fail(e.code(), "fitting on the first " + Thousands(sizes[i]) + " training rows of fold " +
                            std::to_string(f) + ": " + e.what());
@@ -135,10 +124,11 @@ std::string LearningCurveCsv(const LearningCurve& curve) {
   for (int f = 0; f < curve.folds; ++f) out += ",valid_fold_" + std::to_string(f);
   out += "\n";
   for (const auto& p : curve.points) {
-    out += std::to_string(p.size) + "," + Number(p.train_mean()) + "," + Number(p.train_std()) +
-           "," + Number(p.valid_mean()) + "," + Number(p.valid_std()) + "," + Number(p.fit_seconds);
-    for (double s : p.train_scores) out += "," + Number(s);
-    for (double s : p.valid_scores) out += "," + Number(s);
+    out += std::to_string(p.size) + "," + CsvNumber(p.train_mean()) + "," +
+           CsvNumber(p.train_std()) + "," + CsvNumber(p.valid_mean()) + "," +
+           CsvNumber(p.valid_std()) + "," + CsvNumber(p.fit_seconds);
+    for (double s : p.train_scores) out += "," + CsvNumber(s);
+    for (double s : p.valid_scores) out += "," + CsvNumber(s);
     out += "\n";
   }
   return out;

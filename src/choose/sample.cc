@@ -20,7 +20,7 @@
 #include "core/random.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
-#include "outcore/predict.h"
+#include "outcore/source.h"
 
 namespace outcore {
 namespace {

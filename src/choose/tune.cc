@@ -17,12 +17,15 @@
 #include <sstream>
 
 #include "choose/fold_fit.h"
+#include "choose/table_text.h"
 #include "core/parallel.h"
 #include "outcore/error.h"
 
 namespace outcore {
 namespace {
 
+using choose::CsvField;
+using choose::CsvNumber;
 using choose::NowNs;
 using choose::SecondsSince;
 
@@ -31,21 +34,6 @@ struct StepGroup {
   PipelineSpec spec;
   std::vector<size_t> candidates;
 };
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string Number(double v) {
-  if (std::isnan(v)) return "";
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
 
 std::string ValueText(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
@@ -98,6 +86,7 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
   TuneReport report;
   report.read_report = read;
   report.scoring = ResolveScoring(options.cv.scoring, data.classifier);
+  const int64_t classes = static_cast<int64_t>(data.model.target.classes.size());
   report.rows = data.rows();
   const SearchPlan plan = PlanSearch(spec, options);
   const std::vector<Json>& candidates = plan.candidates;
@@ -114,29 +103,31 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
   const int threads = ResolveThreads(options.fit.threads);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
-  const int64_t fold_limit = choose::FoldMemoryLimit(options.fit.memory_limit, threads, groups.size() * k);
+  const int64_t fold_limit =
+      choose::FoldMemoryLimit(options.fit.memory_limit, threads, groups.size() * k);
   arena.execute([&] {
     tbb::parallel_for(size_t{0}, groups.size() * k, [&](size_t task) {
       const StepGroup& group = groups[task / k];
       const int f = static_cast<int>(task % k);
       try {
-        choose::PreparedFold fold =
-            choose::PrepareFold(group.spec, data, folds.TrainMask(f), folds.ValidMask(f), fold_limit);
+        choose::PreparedFold fold = choose::PrepareFold(group.spec, data, folds.TrainMask(f),
+                                                        folds.ValidMask(f), fold_limit);
         const double shared = fold.seconds / static_cast<double>(group.candidates.size());
         tbb::parallel_for(size_t{0}, group.candidates.size(), [&](size_t i) {
           const size_t c = group.candidates[i];
           try {
             const Json& model = models[c];
             std::unique_ptr<Estimator> estimator = MakeEstimator(model["kind"], model["params"]);
+            if (data.classifier) estimator->SetClassCount(classes);
             int64_t t = NowNs();
             // Isolated: while this fit waits for its own parallel loops, its thread must not
             // pick up another candidate's fit (that would stall this one and blur the timings).
             tbb::this_task_arena::isolate([&] { estimator->Fit(fold.train, fold.y_train); });
             fit_s[c][f] = shared + SecondsSince(t);
             t = NowNs();
-            std::vector<double> p(fold.valid.rows);
+            std::vector<double> p(fold.valid.rows * estimator->n_outputs());
             estimator->Predict(fold.valid, p.data());
-            scores[c][f] = Score(report.scoring, fold.y_valid, p);
+            scores[c][f] = Score(report.scoring, fold.y_valid, p, classes);
             score_s[c][f] = SecondsSince(t);
           } catch (const Error& e) {
             Fail(e.code(), "fold " + std::to_string(f) + ", candidate " + candidates[c].dump() +
@@ -232,9 +223,9 @@ std::string TuneTableCsv(const TuneReport& report) {
     out += std::to_string(c.rank);
     for (const auto& key : keys)
       out += "," + (c.params.contains(key) ? CsvField(ValueText(c.params[key])) : "");
-    out += "," + Number(c.mean) + "," + Number(c.std) + "," + Number(c.fit_seconds) + "," +
-           Number(c.score_seconds);
-    for (double s : c.fold_scores) out += "," + Number(s);
+    out += "," + CsvNumber(c.mean) + "," + CsvNumber(c.std) + "," + CsvNumber(c.fit_seconds) + "," +
+           CsvNumber(c.score_seconds);
+    for (double s : c.fold_scores) out += "," + CsvNumber(s);
     out += "\n";
   }
   return out;

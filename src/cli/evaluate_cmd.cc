@@ -45,6 +45,30 @@ void PrintClassifier(const Json& m, const Model& model) {
               Thousands(c[1][1]).c_str());
 }
 
+void PrintMulticlass(const Json& m, const Model& model) {
+  std::printf("accuracy     %.6f\n", Get(m, "accuracy"));
+  std::printf("f1_macro     %.6f\n", Get(m, "f1_macro"));
+  std::printf("f1_weighted  %.6f\n", Get(m, "f1_weighted"));
+  std::printf("log_loss     %.6f\n", Get(m, "log_loss"));
+  std::printf("roc_auc      %.6f   (one-vs-rest, macro; within %.2g: %d score bins per class)\n",
+              Get(m, "roc_auc"), Get(m, "roc_auc_error_bound"), m.value("auc_bins", 0));
+  const auto& classes = model.target.classes;
+  if (classes.size() > 20) return;  // too wide to read: --json has it
+  size_t w = 8;
+  for (const auto& c : classes) w = std::max(w, c.size());
+  std::printf("confusion matrix (rows: actual, columns: predicted, the most probable class)\n");
+  std::printf("  %*s", static_cast<int>(w), "");
+  for (const auto& c : classes) std::printf("  %*s", static_cast<int>(w), c.c_str());
+  std::printf("\n");
+  const Json& matrix = m["confusion_matrix"];
+  for (size_t a = 0; a < classes.size(); ++a) {
+    std::printf("  %*s", static_cast<int>(w), classes[a].c_str());
+    for (size_t p = 0; p < classes.size(); ++p)
+      std::printf("  %*s", static_cast<int>(w), Thousands(matrix[a][p].get<int64_t>()).c_str());
+    std::printf("\n");
+  }
+}
+
 void Run(const EvaluateArgs& a) {
   EvaluateOptions o;
   o.threads = a.threads;
@@ -78,7 +102,9 @@ void Run(const EvaluateArgs& a) {
     std::printf("no rows to score\n");
     return;
   }
-  if (model.pipeline.estimator->is_classifier()) {
+  if (model.pipeline.estimator->n_outputs() > 1) {
+    PrintMulticlass(j, model);
+  } else if (model.pipeline.estimator->is_classifier()) {
     PrintClassifier(j, model);
   } else {
     std::printf("rmse       %.6g\nmae        %.6g\nr2         %.6f\n", Get(j, "rmse"),
@@ -92,15 +118,17 @@ void AddEvaluateCommand(CLI::App& app) {
   auto a = std::make_shared<EvaluateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "evaluate",
-      "Score a model on labelled data of any size, streaming, on all cores.\n"
-      "Inputs are read with the model's read options (its input columns plus its target) and\n"
-      "checked against it first. Classifiers: accuracy, precision, recall, F1 (the positive\n"
-      "class is the model's second class; a row is predicted positive when P > 0.5), log loss,\n"
-      "ROC AUC and the confusion matrix. Regressors: RMSE, MAE and R^2.\n"
-      "ROC AUC out of core: scores are counted in --auc-bins equal-width bins over [0, 1] per\n"
-      "class; pairs in different bins are ordered exactly and pairs sharing a bin count half,\n"
-      "so the error is at most sum_b(pos_b * neg_b) / (2 P N), reported as roc_auc_error_bound.\n"
-      "Example: outcore evaluate model.json data/test.csv --json");
+      R"(Score a model on labelled data of any size, streaming, on all cores.
+Inputs are read with the model's read options (its input columns plus its target) and
+checked against it first. Classifiers: accuracy, precision, recall, F1 (the positive
+class is the model's second class; a row is predicted positive when P > 0.5), log loss,
+ROC AUC and the confusion matrix. More than two classes: accuracy, macro and weighted F1,
+log loss, one-vs-rest ROC AUC (macro) and the k x k confusion matrix (the predicted class
+is the most probable). Regressors: RMSE, MAE and R^2.
+ROC AUC out of core: scores are counted in --auc-bins equal-width bins over [0, 1] per
+class; pairs in different bins are ordered exactly and pairs sharing a bin count half,
+so the error is at most sum_b(pos_b * neg_b) / (2 P N), reported as roc_auc_error_bound.
+Example: outcore evaluate model.json data/test.csv --json)");
   cmd->add_option("model", a->model, "model file written by outcore fit or tune")->required();
   cmd->add_option("inputs", a->inputs, "labelled data: CSV files, directories or quoted globs")
       ->required();
@@ -109,13 +137,13 @@ void AddEvaluateCommand(CLI::App& app) {
                 "f1, log_loss, roc_auc, roc_auc_error_bound, confusion_matrix [[tn, fp], [fn, "
                 "tp]], positive_rate; or rmse, mae, r2; and rows_in, rows_rejected, "
                 "rows_missing_target, rows_missing_features, seconds)");
-  cmd->add_option("--threads", a->threads, "worker threads (0 = all cores)")->capture_default_str();
+  AddThreadsOption(cmd, &a->threads);
   cmd->add_option("--split-size", a->split_size, "input bytes per split, e.g. 64MB")
       ->capture_default_str();
   cmd->add_option("--auc-bins", a->auc_bins,
                   "score bins per class for ROC AUC (memory: 16 bytes per bin per thread)")
       ->capture_default_str();
-  cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
+  AddBadRowsOption(cmd, &a->bad_rows);
   cmd->callback([a] { Run(*a); });
 }
 

@@ -85,12 +85,12 @@ void AddFitCommand(CLI::App& app) {
   auto args = std::make_shared<FitArgs>();
   CLI::App* cmd = app.add_subcommand(
       "fit",
-      "Fit a pipeline spec on training data and save the model file.\n"
-      "Reads the inputs with the spec's [read] options (only the columns the steps need), holds\n"
-      "out --test-size of the rows, fits each step then the model on the rest, prints train and\n"
-      "test scores, and writes one JSON model file that records the fitted pipeline and what it\n"
-      "was trained on (schema, read options, categories, statistics, rows, data fingerprint).\n"
-      "Example: outcore fit examples/taxi_tip.toml data/taxi.csv -o model.json");
+      R"(Fit a pipeline spec on training data and save the model file.
+Reads the inputs with the spec's [read] options (only the columns the steps need), holds
+out --test-size of the rows, fits each step then the model on the rest, prints train and
+test scores, and writes one JSON model file that records the fitted pipeline and what it
+was trained on (schema, read options, categories, statistics, rows, data fingerprint).
+Example: outcore fit examples/taxi_tip.toml data/taxi.csv -o model.json)");
   cmd->add_option("spec", args->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
   cmd->add_option("train", args->inputs, "training data: CSV or Parquet files, directories, quoted globs, or a postgresql:// URI (docs/postgres.md)")->required();
   cmd->add_option("-o,--output", args->output, "model file to write (JSON)")->required();
@@ -98,10 +98,9 @@ void AddFitCommand(CLI::App& app) {
                   "fraction of rows held out for test scores, in [0, 1); 0 fits on all rows")
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "seed choosing the held-out rows")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "threads for reading and fitting (0 = all cores)")
-      ->capture_default_str();
-  cmd->add_option("--on-bad-rows", args->bad_rows, kBadRowsHelp)->capture_default_str();
-  cmd->add_option("--memory-limit", args->memory_limit, kMemoryLimitHelp);
+  AddThreadsOption(cmd, &args->threads, "threads for reading and fitting (0 = all cores)");
+  AddBadRowsOption(cmd, &args->bad_rows);
+  AddMemoryLimitOption(cmd, &args->memory_limit);
   cmd->add_flag("-q,--quiet", args->quiet, "print nothing unless there is an error");
   cmd->add_flag("--json", args->json,
                 "print the report as one JSON object on stdout (keys: rows.read, train.accuracy, "

@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "io/file_util.h"
+#include "outcore/files.h"
 #include "outcore/model.h"
 #include "outcore/pipeline.h"
 
@@ -22,8 +22,13 @@ void Inspect(const std::string& path, bool json) {
               j["format_version"].get<std::string>().c_str(), m.outcore_version.c_str(), m.created.c_str());
   std::printf("fingerprint xxh3:%s\n", m.fingerprint.c_str());
   std::printf("target     %s", m.target.expression.c_str());
-  if (!m.target.classes.empty())
-    std::printf("  (classes %s, %s)", m.target.classes[0].c_str(), m.target.classes[1].c_str());
+  if (!m.target.classes.empty()) {
+    std::string classes;
+    for (size_t c = 0; c < m.target.classes.size() && c < 20; ++c)
+      classes += (c ? ", " : "") + m.target.classes[c];
+    if (m.target.classes.size() > 20) classes += ", ... (" + std::to_string(m.target.classes.size()) + ")";
+    std::printf("  (classes %s)", classes.c_str());
+  }
   std::printf("\ninput      ");
   for (int i = 0; i < m.input_schema.size(); ++i)
     std::printf("%s%s:%s", i ? ", " : "", m.input_schema.field(i).name.c_str(),

@@ -5,8 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/files.h"
 #include "outcore/tune.h"
 
 namespace outcore::cli {
@@ -95,14 +95,14 @@ void AddLearningCurveCommand(CLI::App& app) {
   auto a = std::make_shared<CurveArgs>();
   CLI::App* cmd = app.add_subcommand(
       "learning-curve",
-      "Is more data worth it? Fit the pipeline on growing subsets of the training rows with\n"
-      "k-fold cross-validation, every (size, fold) in parallel, and draw the training and\n"
-      "validation scores against the training size (log x axis, ±1 std bands over folds) as\n"
-      "an SVG. The table is printed and written beside it as CSV (curve.svg -> curve.csv).\n"
-      "For each fold, a size N trains on the first N of the fold's training rows (in input\n"
-      "order, or in shuffled order with --seed); the steps are refitted on them too.\n"
-      "Example: outcore learning-curve examples/taxi_tip.toml train.csv --sizes 1e3,1e4,1e5\n"
-      "         -o curve.svg");
+      R"(Is more data worth it? Fit the pipeline on growing subsets of the training rows with
+k-fold cross-validation, every (size, fold) in parallel, and draw the training and
+validation scores against the training size (log x axis, ±1 std bands over folds) as
+an SVG. The table is printed and written beside it as CSV (curve.svg -> curve.csv).
+For each fold, a size N trains on the first N of the fold's training rows (in input
+order, or in shuffled order with --seed); the steps are refitted on them too.
+Example: outcore learning-curve examples/taxi_tip.toml train.csv --sizes 1e3,1e4,1e5
+         -o curve.svg)");
   cmd->add_option("spec", a->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
   cmd->add_option("inputs", a->inputs, "training data: CSV files, directories or quoted globs")
       ->required();
@@ -118,9 +118,9 @@ void AddLearningCurveCommand(CLI::App& app) {
   cmd->add_option("--scoring", a->scoring,
                   "accuracy (default), log_loss or roc_auc for classifiers; r2 (default), rmse "
                   "or mae for regressors");
-  cmd->add_option("--threads", a->threads, "threads (0 = all cores)")->capture_default_str();
-  cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
-  cmd->add_option("--memory-limit", a->memory_limit, kMemoryLimitHelp);
+  AddThreadsOption(cmd, &a->threads);
+  AddBadRowsOption(cmd, &a->bad_rows);
+  AddMemoryLimitOption(cmd, &a->memory_limit);
   cmd->add_flag("--json", a->json, "print the table as JSON on stdout");
   cmd->callback([a, seed] {
     a->seeded = seed->count() > 0;

@@ -32,4 +32,16 @@ std::string HumanBytes(double bytes) {
   return buf;
 }
 
+CLI::Option* AddThreadsOption(CLI::App* cmd, int* threads, const char* help) {
+  return cmd->add_option("--threads", *threads, help)->capture_default_str();
+}
+
+CLI::Option* AddBadRowsOption(CLI::App* cmd, std::string* text, const char* help) {
+  return cmd->add_option("--on-bad-rows", *text, help)->capture_default_str();
+}
+
+CLI::Option* AddMemoryLimitOption(CLI::App* cmd, std::string* text, const char* help) {
+  return cmd->add_option("--memory-limit", *text, help);
+}
+
 }  // namespace outcore::cli

@@ -1,5 +1,6 @@
 #pragma once
 // Option parsing and output helpers shared by the subcommands.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 
@@ -26,5 +27,15 @@ inline const char* kBadRowsHelp =
     "what to do with a row that cannot be read: stop (default; the error names file, line, "
     "column and value), skip (drop and count it), or reject=FILE (drop it and write file, "
     "line and reason to FILE)";
+
+/// The options most subcommands share, with one help text each.
+/// --threads N (0 = all cores; the default shown).
+CLI::Option* AddThreadsOption(CLI::App* cmd, int* threads,
+                              const char* help = "worker threads (0 = all cores)");
+/// --on-bad-rows stop|skip|reject=FILE (the default shown).
+CLI::Option* AddBadRowsOption(CLI::App* cmd, std::string* text, const char* help = kBadRowsHelp);
+/// --memory-limit SIZE ("" = the default).
+CLI::Option* AddMemoryLimitOption(CLI::App* cmd, std::string* text,
+                                  const char* help = kMemoryLimitHelp);
 
 }  // namespace outcore::cli

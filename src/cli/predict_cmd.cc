@@ -119,25 +119,25 @@ void AddPredictCommand(CLI::App& app) {
   auto a = std::make_shared<PredictArgs>();
   CLI::App* cmd = app.add_subcommand(
       "predict",
-      "Score inputs of any size with a model file, on all cores, in bounded memory.\n"
-      "Inputs are read with the read options stored in the model and checked against its input\n"
-      "schema first. Each split of the input (a row-aligned byte range) becomes one part,\n"
-      "OUTDIR/part-00000.parquet, ... in input order, each written under a temporary name and\n"
-      "renamed into place when complete; OUTDIR/_SUCCESS (a JSON manifest) is written last.\n"
-      "Output columns: yhat (P(positive class), the class with --label, or the regressor's value)\n"
-      "and the --keep columns.\n"
-      "Example: outcore predict model.json 'data/*.csv' -o predictions/");
+      R"(Score inputs of any size with a model file, on all cores, in bounded memory.
+Inputs are read with the read options stored in the model and checked against its input
+schema first. Each split of the input (a row-aligned byte range) becomes one part,
+OUTDIR/part-00000.parquet, ... in input order, each written under a temporary name and
+renamed into place when complete; OUTDIR/_SUCCESS (a JSON manifest) is written last.
+Output columns: yhat (P(positive class), the class with --label, or the regressor's value)
+and the --keep columns.
+Example: outcore predict model.json 'data/*.csv' -o predictions/)");
   cmd->add_option("model", a->model, "model file written by outcore fit")->required();
   cmd->add_option("inputs", a->inputs, "CSV or Parquet files, directories, quoted globs like 'data/*.csv', or postgresql:// URIs")->required();
   cmd->add_option("-o,--output", a->output, "output directory (created if missing), or postgresql://...?table=NAME")->required();
   cmd->add_option("--format", a->format, "output format: parquet or csv")->capture_default_str();
   cmd->add_option("--compression", a->compression, "Parquet compression: zstd, snappy or none")
       ->capture_default_str();
-  cmd->add_option("--threads", a->threads, "worker threads (0 = all cores)")->capture_default_str();
+  AddThreadsOption(cmd, &a->threads);
   cmd->add_option("--split-size", a->split_size,
                   "input bytes per split (and so per part), e.g. 64MB, 256MB, 1G")->capture_default_str();
-  cmd->add_option("--memory-limit", a->memory_limit,
-                  "bound on memory in flight (e.g. 128MB): shrinks batches and row groups to fit");
+  AddMemoryLimitOption(cmd, &a->memory_limit,
+                       "bound on memory in flight (e.g. 128MB): shrinks batches and row groups to fit");
   cmd->add_option("--keep", a->keep, "input columns to copy next to yhat, comma-separated (e.g. id,Fare_Amt)");
   cmd->add_flag("--label", a->label, "write the predicted class instead of the probability");
   cmd->add_flag("--resume", a->resume,
@@ -145,7 +145,7 @@ void AddPredictCommand(CLI::App& app) {
                 "(with the same options; a run a bad row stopped may add --on-bad-rows skip or "
                 "reject=FILE)");
   cmd->add_flag("--overwrite", a->overwrite, "replace outcore output already in OUTDIR");
-  cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
+  AddBadRowsOption(cmd, &a->bad_rows);
   cmd->add_flag("-q,--quiet", a->quiet, "no progress line and no summary");
   cmd->add_flag("--json", a->json, "print the summary (totals, timings, drift) as JSON on stdout");
   cmd->callback([a] { Run(*a); });

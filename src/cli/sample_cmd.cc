@@ -67,16 +67,16 @@ void AddSampleCommand(CLI::App& app) {
   auto a = std::make_shared<SampleArgs>();
   CLI::App* cmd = app.add_subcommand(
       "sample",
-      "Draw a uniform random sample of rows from inputs of any size, in one parallel pass.\n"
-      "-n N keeps exactly N rows (reservoir sampling: every set of N rows is equally likely);\n"
-      "--fraction F keeps each row independently with probability F (Bernoulli sampling).\n"
-      "Memory is bounded by threads x N rows (-n) or a few splits (--fraction), never by the\n"
-      "input size. The same --seed (and --split-size) gives the same sample on any number of\n"
-      "threads. Rows keep their input order. All columns are read, with the types inferred\n"
-      "from the first rows of the first input (or a spec's [read] options with --spec).\n"
-      "Output: CSV, or Parquet when FILE ends in .parquet; written under a temporary name and\n"
-      "renamed into place when complete.\n"
-      "Example: outcore sample 'data/*.csv' -n 10000 --seed 1 -o sample.csv");
+      R"(Draw a uniform random sample of rows from inputs of any size, in one parallel pass.
+-n N keeps exactly N rows (reservoir sampling: every set of N rows is equally likely);
+--fraction F keeps each row independently with probability F (Bernoulli sampling).
+Memory is bounded by threads x N rows (-n) or a few splits (--fraction), never by the
+input size. The same --seed (and --split-size) gives the same sample on any number of
+threads. Rows keep their input order. All columns are read, with the types inferred
+from the first rows of the first input (or a spec's [read] options with --spec).
+Output: CSV, or Parquet when FILE ends in .parquet; written under a temporary name and
+renamed into place when complete.
+Example: outcore sample 'data/*.csv' -n 10000 --seed 1 -o sample.csv)");
   cmd->add_option("inputs", a->inputs, "CSV files, directories or quoted globs")->required();
   cmd->add_option("-n,--rows", a->rows, "sample exactly this many rows (all if there are fewer)");
   cmd->add_option("--fraction", a->fraction, "sample each row with this probability, in (0, 1]");
@@ -87,13 +87,12 @@ void AddSampleCommand(CLI::App& app) {
                   "take the read options (delimiter, na_values, dtype, parse_dates) from this "
                   "pipeline spec");
   cmd->add_option("--columns", a->columns, "keep only these columns, comma-separated, in order");
-  cmd->add_option("--threads", a->threads, "worker threads (0 = all cores)")->capture_default_str();
+  AddThreadsOption(cmd, &a->threads);
   cmd->add_option("--split-size", a->split_size, "input bytes per split, e.g. 32MB, 256MB")
       ->capture_default_str();
-  cmd->add_option("--on-bad-rows", a->bad_rows,
-                  "stop (default: the error names file, line, column and value) or skip (drop "
-                  "and count rows that cannot be read)")
-      ->capture_default_str();
+  AddBadRowsOption(cmd, &a->bad_rows,
+                   "stop (default: the error names file, line, column and value) or skip (drop "
+                   "and count rows that cannot be read)");
   cmd->add_flag("-q,--quiet", a->quiet, "print nothing");
   cmd->add_flag("--json", a->json,
                 "print a summary as JSON on stdout (rows_out, rows_in, rows_rejected, files, "

@@ -5,8 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "io/file_util.h"
 #include "outcore/error.h"
+#include "outcore/files.h"
 #include "outcore/tune.h"
 
 namespace outcore::cli {
@@ -110,20 +110,20 @@ void AddTuneCommand(CLI::App& app) {
   auto a = std::make_shared<TuneArgs>();
   CLI::App* cmd = app.add_subcommand(
       "tune",
-      "Search hyper-parameters by k-fold cross-validation, every (candidate, fold) fit in\n"
-      "parallel. --grid KEY=V1,V2,... sets the values of one parameter: model.PARAM, or\n"
-      "steps.N.PARAM with N the 0-based index of a [[steps]] entry in the spec. Values are\n"
-      "read as numbers, true/false, or text. All combinations are tried (grid search), or\n"
-      "--random N of them; with --random a KEY may also be uniform(A,B), loguniform(A,B) or\n"
-      "randint(A,B). When only model.* parameters vary, the steps are fitted once per fold and\n"
-      "their features reused by every candidate.\n"
-      "Folds: contiguous in input order, as scikit-learn's KFold(n_splits=K, shuffle=False);\n"
-      "with --seed the rows are first shuffled by a documented permutation (docs/choose.md).\n"
-      "Prints the ranked table (mean and std of the fold scores, fit seconds), writes it as\n"
-      "CSV, and with -o refits the best candidate on every row and saves it as a model file,\n"
-      "as outcore fit --test-size 0 would.\n"
-      "Example: outcore tune examples/taxi_tip.toml train.csv --grid 'model.C=0.01,0.1,1,10'\n"
-      "         -o best.json");
+      R"(Search hyper-parameters by k-fold cross-validation, every (candidate, fold) fit in
+parallel. --grid KEY=V1,V2,... sets the values of one parameter: model.PARAM, or
+steps.N.PARAM with N the 0-based index of a [[steps]] entry in the spec. Values are
+read as numbers, true/false, or text. All combinations are tried (grid search), or
+--random N of them; with --random a KEY may also be uniform(A,B), loguniform(A,B) or
+randint(A,B). When only model.* parameters vary, the steps are fitted once per fold and
+their features reused by every candidate.
+Folds: contiguous in input order, as scikit-learn's KFold(n_splits=K, shuffle=False);
+with --seed the rows are first shuffled by a documented permutation (docs/choose.md).
+Prints the ranked table (mean and std of the fold scores, fit seconds), writes it as
+CSV, and with -o refits the best candidate on every row and saves it as a model file,
+as outcore fit --test-size 0 would.
+Example: outcore tune examples/taxi_tip.toml train.csv --grid 'model.C=0.01,0.1,1,10'
+         -o best.json)");
   cmd->add_option("spec", a->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
   cmd->add_option("inputs", a->inputs, "training data: CSV files, directories or quoted globs")
       ->required();
@@ -145,9 +145,9 @@ void AddTuneCommand(CLI::App& app) {
   cmd->add_option("--table", a->table,
                   "where to write the ranked table as CSV (default: MODEL with .tune.csv for "
                   "its extension, or tune.csv)");
-  cmd->add_option("--threads", a->threads, "threads (0 = all cores)")->capture_default_str();
-  cmd->add_option("--on-bad-rows", a->bad_rows, kBadRowsHelp)->capture_default_str();
-  cmd->add_option("--memory-limit", a->memory_limit, kMemoryLimitHelp);
+  AddThreadsOption(cmd, &a->threads);
+  AddBadRowsOption(cmd, &a->bad_rows);
+  AddMemoryLimitOption(cmd, &a->memory_limit);
   cmd->add_flag("--json", a->json,
                 "print the report as JSON (scoring, folds, rows, candidates: [{rank, params, "
                 "mean, std, fold_scores, fit_seconds}], seconds)");

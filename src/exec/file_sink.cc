@@ -10,12 +10,12 @@
 #include <cerrno>
 #include <cstring>
 
-#include "exec/resume.h"
 #include "io/file_util.h"
+#include "io/resume_check.h"
 #include "outcore/error.h"
 #include "outcore/output_names.h"
 #include "outcore/postgres.h"
-#include "outcore/predict.h"
+#include "outcore/sink.h"
 
 namespace outcore {
 namespace {
@@ -231,37 +231,8 @@ class FileSink : public Sink {
 
 }  // namespace
 
-bool MayResume(const Json& before, const Json& now) {
-  if (before == now) return true;
-  auto policy = [](const Json& identity) -> std::string {
-    if (!identity.is_object() || !identity.contains("output")) return "";
-    const Json& output = identity["output"];
-    if (!output.is_object() || !output.contains("on_bad_rows")) return "";
-    const Json& p = output["on_bad_rows"];
-    return p.is_string() ? p.get<std::string>() : "";
-  };
-  if (policy(before) != "stop" || policy(now).empty()) return false;
-  Json relaxed = before;
-  relaxed["output"]["on_bad_rows"] = policy(now);
-  return relaxed == now;
-}
-
-void RefuseResume(const std::string& where, const Json& before, const Json& now) {
-  std::string why = "the model, inputs or output options differ from the interrupted run's";
-  auto inputs = [](const Json& identity) {
-    return identity.is_object() ? identity.value("inputs", Json::array()) : Json::array();
-  };
-  Json was = inputs(before), is = inputs(now);
-  for (size_t i = 0; i < was.size() && i < is.size(); ++i) {
-    if (!was[i].is_object() || !is[i].is_object()) continue;
-    Json a = was[i].value("table", Json()), b = is[i].value("table", Json());
-    if (!a.is_object() || !b.is_object() || a == b || was[i]["path"] != is[i]["path"]) continue;
-    why = "input " + is[i]["path"].get<std::string>() + " changed since the interrupted run (" +
-          (a["rows"] != b["rows"] ? a["rows"].dump() + " rows then, " + b["rows"].dump() + " now"
-                                  : std::string("rows were updated")) +
-          "), so the parts already written no longer match it";
-  }
-  Fail(ErrorCode::kUsage, where + ": cannot resume: " + why + " (use --overwrite to start over)");
+std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt) {
+  return output.dir + "/" + TempPartName(ordinal, output.format, attempt);
 }
 
 std::unique_ptr<Sink> OpenSink(const OutputSpec& output) {

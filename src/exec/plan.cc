@@ -73,19 +73,6 @@ Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, con
           {"output", out}, {"splits", splits}};
 }
 
-std::string InputFormat(const std::string& input) {
-  if (IsPostgresUri(input)) return "postgres";
-  if (input.ends_with(".parquet") || input.ends_with(".pq")) return "parquet";
-  return "csv";
-}
-
-std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions& read) {
-  if (format == "csv") return MakeCsvSource(read);
-  if (format == "parquet") return MakeParquetSource(read);
-  if (format == "postgres") return MakePostgresSource(read);
-  Fail(ErrorCode::kUsage, "input format '" + format + "' is not supported yet (CSV is)");
-}
-
 std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>& inputs,
                               int64_t split_size, Schema* keep) {
   std::vector<Split> splits;

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "core/parallel.h"
+#include "exec/progress.h"
 #include "exec/resume.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
@@ -48,7 +49,8 @@ PredictOptions ParsePredictOptions(const PredictRequest& r) {
 PredictRun::PredictRun(const Model& model, std::string model_path, const std::vector<std::string>& inputs,
                        const std::vector<std::string>& keep, PredictOptions options)
     : model_(model), model_path_(std::move(model_path)), inputs_(ExpandInputs(inputs)), keep_(keep),
-      options_(std::move(options)), output_(options_.output), start_(Now()) {
+      options_(std::move(options)), output_(options_.output), start_(Now()),
+      progress_(std::make_unique<PartProgress>()) {
   threads_ = ResolveThreads(options_.threads);
   if (options_.memory_limit > 0) {
     // Rows in flight per thread: a batch through reader, steps and writer, ~1 KB per row.
@@ -84,6 +86,7 @@ std::vector<Split> PredictRun::Start() {
     ++parts_reused_;
     results_[at->second] = std::move(r);
   }
+  progress_->Start(static_cast<int64_t>(splits_.size()), total_bytes_, parts_reused_, reused_bytes_);
   std::vector<Split> todo;
   for (size_t i = 0; i < splits_.size(); ++i)
     if (!results_[i]) todo.push_back(splits_[i]);
@@ -123,7 +126,13 @@ bool PredictRun::Offer(const SplitResult& result) {
   std::lock_guard<std::mutex> lock(mu_);
   committing_[i] = false;
   results_[i] = result;
+  progress_->Add(result);
   return true;
+}
+
+std::string PredictRun::ProgressLine(const std::string& label, bool terminal) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return progress_->Line(label, terminal);
 }
 
 void PredictRun::Fail(std::exception_ptr error) {

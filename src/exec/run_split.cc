@@ -5,7 +5,7 @@
 
 #include "io/file_util.h"
 #include "outcore/error.h"
-#include "outcore/output_names.h"
+#include "outcore/metrics.h"
 #include "outcore/predict.h"
 
 namespace outcore {
@@ -15,8 +15,8 @@ using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 
-// The output column: P(positive) or the value; with `label`, the class (bool for a
-// comparison target, text for a column's own values).
+// The output of a binary classifier or a regressor: P(positive) or the value; with `label`,
+// the class (bool for a comparison target, text for a column's own values).
 ColumnPtr MakeOutput(const Model& model, const OutputSpec& output, const std::vector<double>& p) {
   bool classifier = model.pipeline.estimator->is_classifier();
   int64_t n = static_cast<int64_t>(p.size());
@@ -45,16 +45,60 @@ ColumnPtr MakeOutput(const Model& model, const OutputSpec& output, const std::ve
   return c;
 }
 
-DataType OutputType(const Model& model, const OutputSpec& output) {
-  if (!output.label || !model.pipeline.estimator->is_classifier()) return DataType::kF64;
-  return model.target.op.empty() ? DataType::kString : DataType::kBool;
+bool Multiclass(const Model& model) { return model.pipeline.estimator->n_outputs() > 1; }
+
+// The output columns: yhat, then with more than two classes p_<class> per class.
+Schema OutputSchema(const Model& model, const OutputSpec& output) {
+  Schema schema;
+  const bool classifier = model.pipeline.estimator->is_classifier();
+  if (Multiclass(model)) {
+    schema.Add({"yhat", DataType::kString});
+    for (const auto& c : model.target.classes) schema.Add({"p_" + c, DataType::kF64});
+  } else if (!output.label || !classifier) {
+    schema.Add({"yhat", DataType::kF64});
+  } else {
+    schema.Add({"yhat", model.target.op.empty() ? DataType::kString : DataType::kBool});
+  }
+  for (const auto& f : output.keep.fields()) {
+    if (schema.IndexOf(f.name) >= 0)
+      Fail(ErrorCode::kUsage, "--keep " + f.name + ": the output already has a column '" + f.name +
+                                  "' (the model's prediction)");
+    schema.Add(f);
+  }
+  return schema;
+}
+
+// Adds the predictions of `rows` rows to `out`: see OutputSchema.
+void AddOutputs(const Model& model, const OutputSpec& output, const std::vector<double>& p,
+                int64_t rows, Batch* out) {
+  if (!Multiclass(model)) return out->Add("yhat", MakeOutput(model, output, p));
+  const auto& classes = model.target.classes;
+  const int64_t k = static_cast<int64_t>(classes.size());
+  auto yhat = std::make_shared<Column>(DataType::kString);
+  yhat->length = rows;
+  yhat->offsets.push_back(0);
+  std::vector<std::shared_ptr<Column>> probs;
+  for (int64_t c = 0; c < k; ++c) {
+    probs.push_back(std::make_shared<Column>(DataType::kF64));
+    probs.back()->length = rows;
+    probs.back()->f64.resize(rows);
+  }
+  for (int64_t i = 0; i < rows; ++i) {
+    const double* row = p.data() + i * k;
+    const bool missing = std::isnan(row[0]);
+    if (!missing) yhat->chars += classes[MostProbable(row, k)];
+    yhat->offsets.push_back(static_cast<int64_t>(yhat->chars.size()));
+    if (missing) yhat->SetNull(i);
+    for (int64_t c = 0; c < k; ++c) {
+      probs[c]->f64[i] = row[c];
+      if (missing) probs[c]->SetNull(i);
+    }
+  }
+  out->Add("yhat", yhat);
+  for (int64_t c = 0; c < k; ++c) out->Add("p_" + classes[c], probs[c]);
 }
 
 }  // namespace
-
-std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt) {
-  return output.dir + "/" + TempPartName(ordinal, output.format, attempt);
-}
 
 SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& output,
                      int64_t attempt, SplitProgress* progress) {
@@ -71,9 +115,7 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
   std::unique_ptr<Source> source = MakeSource(split.format, model.read);
   std::unique_ptr<SplitReader> reader = source->Open(split, scan);
 
-  Schema out_schema;
-  out_schema.Add({"yhat", OutputType(model, output)});
-  for (const auto& f : output.keep.fields()) out_schema.Add(f);
+  const Schema out_schema = OutputSchema(model, output);
   std::unique_ptr<Sink> sink = OpenSink(output);
   std::unique_ptr<PartWriter> writer;
   try {
@@ -101,15 +143,16 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
       r.transform_s += Since(t);
 
       t = Clock::now();
-      std::vector<double> p(x.rows);
+      const int64_t outputs = model.pipeline.estimator->n_outputs();
+      std::vector<double> p(x.rows * outputs);
       model.pipeline.estimator->Predict(x, p.data());
-      for (double v : p) r.rows_missing_features += std::isnan(v);
+      for (int64_t i = 0; i < x.rows; ++i) r.rows_missing_features += std::isnan(p[i * outputs]);
       r.score_s += Since(t);
 
       t = Clock::now();
       Batch out;
       out.num_rows = batch.num_rows;
-      out.Add("yhat", MakeOutput(model, output, p));
+      AddOutputs(model, output, p, batch.num_rows, &out);
       for (const auto& f : output.keep.fields()) out.Add(f.name, batch.Get(f.name));
       writer->Write(out);
       r.write_s += Since(t);

@@ -5,7 +5,7 @@
 
 #include "io/part_file.h"
 #include "outcore/error.h"
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 namespace {

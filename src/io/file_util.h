@@ -1,15 +1,14 @@
 #pragma once
-// File helpers shared by readers, writers and the executor (internal).
+// File helpers shared by readers, writers and the executor (internal); ReadFile and
+// WriteFileAtomically are public, in outcore/files.h.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "outcore/files.h"
+
 namespace outcore {
 
-/// Whole file as bytes; kIO error naming the path on failure.
-std::string ReadFile(const std::string& path);
-/// Writes `path.tmp-PID`, fsyncs, renames over `path`: readers never see a partial file.
-void WriteFileAtomically(const std::string& path, const std::string& contents);
 /// fsync of a directory, so that renames inside it survive a crash.
 void SyncDirectory(const std::string& dir);
 /// XXH3-64 of bytes / of a file's contents, as 16 hex digits.

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "io/parquet/parquet_writer.h"
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 

@@ -1,6 +1,6 @@
 // ReadAll: every row of some inputs in memory, read split by split on a few threads.
 #include "core/parallel.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore {
 

@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "outcore/error.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 #include "outcore/postgres.h"
 
 namespace outcore {

@@ -22,7 +22,7 @@
 #include "outcore/error.h"
 #include "outcore/metrics.h"
 #include "outcore/postgres.h"
-#include "outcore/predict.h"
+#include "outcore/source.h"
 
 namespace outcore {
 namespace {
@@ -237,13 +237,13 @@ void ChooseColumns(const PipelineSpec& spec, const Schema& schema, const std::st
 }
 
 // Labels `batches` (input columns and the target column) into `data`: the classes are learned
-// for a classifier unless the target has two already; rows without a target are left out,
+// for a classifier unless the target has them already; rows without a target are left out,
 // the rest keep their order, and only the input columns stay.
 void LabelRows(const PipelineSpec& spec, std::vector<Batch> batches, TrainingData* data) {
   Model& model = data->model;
   const std::string& target_col = model.target.column;
   data->classifier = spec.Build().estimator->is_classifier();
-  if (data->classifier && model.target.classes.size() != 2) {
+  if (data->classifier && model.target.classes.size() < 2) {
     model.target.classes.clear();
     std::vector<const Column*> targets;
     for (const auto& b : batches) targets.push_back(b.Get(target_col).get());
@@ -358,9 +358,13 @@ void FitStepsInOrder(const std::vector<std::unique_ptr<Step>>& steps, const Esti
   const int64_t limit = memory_limit > 0 ? memory_limit : DefaultMemoryLimit();
   for (size_t i = 0; i < steps.size(); ++i) {
     Step& step = *steps[i];
-    step.Reset();
-    for (const auto& b : *batches) step.PartialFit(b);
-    step.FinishFit();
+    try {
+      step.Reset();
+      for (const auto& b : *batches) step.PartialFit(b);
+      step.FinishFit();
+    } catch (const Error& e) {  // e.g. an expression's type error: name the step
+      Fail(e.code(), "steps[" + std::to_string(i) + "]: " + e.what());
+    }
     CheckFeatureMemory(step, i, *batches, estimator, limit);
     TransformAll(step, batches, drift);
   }
@@ -392,6 +396,17 @@ Model FitModelOnBatches(const PipelineSpec& spec, std::vector<Batch> batches,
   return FitInArena(spec, options, report, [&] {
     return TrainingDataFromBatches(spec, std::move(batches), target, report);
   });
+}
+
+// Every class of the target must have training rows: a model cannot learn one it never saw.
+void CheckEveryClassIsTrained(const Target& target, const std::vector<double>& y_train) {
+  std::vector<int64_t> rows(target.classes.size(), 0);
+  for (double y : y_train) ++rows[static_cast<size_t>(y)];
+  for (size_t c = 0; c < rows.size(); ++c)
+    if (rows[c] == 0 && rows.size() > 2)
+      Fail(ErrorCode::kInvalidInput, "target '" + target.column + "': class '" + target.classes[c] +
+                                         "' has no training rows (it is only in the held-out rows; "
+                                         "use more data or a smaller --test-size)");
 }
 
 Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& options,
@@ -443,6 +458,11 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
   report->rows_test = static_cast<int64_t>(y_test.size());
 
   // Each step learns from the training rows as transformed by the steps before it.
+  const int64_t classes = classifier ? static_cast<int64_t>(model.target.classes.size()) : 0;
+  if (classifier) {
+    pipeline.estimator->SetClassCount(classes);
+    CheckEveryClassIsTrained(model.target, y_train);
+  }
   Features x = FitSteps(&pipeline, &train, &report->drift, options.memory_limit);
   train.clear();
   pipeline.estimator->Fit(x, y_train);
@@ -451,18 +471,19 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
 
   // Scores.
   auto t_score = std::chrono::steady_clock::now();
-  std::vector<double> p(x.rows);
+  const int64_t outputs = pipeline.estimator->n_outputs();
+  std::vector<double> p(x.rows * outputs);
   pipeline.estimator->Predict(x, p.data());
-  Metrics train_metrics(classifier);
+  Metrics train_metrics(classifier, classes);
   train_metrics.Add(y_train.data(), p.data(), x.rows);
   report->train_metrics = train_metrics.ToJson();
   x = Features();
   if (test_rows > 0) {
     TransformStats ignored;
     Features xt = TransformToFeatures(pipeline, std::move(test), &ignored);
-    std::vector<double> pt(xt.rows);
+    std::vector<double> pt(xt.rows * outputs);
     pipeline.estimator->Predict(xt, pt.data());
-    Metrics test_metrics(classifier);
+    Metrics test_metrics(classifier, classes);
     test_metrics.Add(y_test.data(), pt.data(), xt.rows);
     report->test_metrics = test_metrics.ToJson();
   }

@@ -7,9 +7,34 @@
 
 namespace outcore {
 
+int64_t MostProbable(const double* p, int64_t k) {
+  int64_t best = 0;
+  for (int64_t c = 1; c < k; ++c)
+    if (p[c] > p[best]) best = c;
+  return best;
+}
+
 void Metrics::Add(const double* y, const double* p, int64_t n) {
   // Probabilities are clipped to [eps, 1 - eps] as scikit-learn's log_loss does.
   const double eps = std::numeric_limits<double>::epsilon();
+  if (classes_ > 2) {
+    const int64_t k = classes_;
+    for (int64_t i = 0; i < n; ++i) {
+      const double* row = p + i * k;
+      bool missing = std::isnan(y[i]);
+      for (int64_t c = 0; c < k && !missing; ++c) missing = std::isnan(row[c]);
+      if (missing) {
+        ++missing_;
+        continue;
+      }
+      ++n_;
+      const int64_t actual = static_cast<int64_t>(y[i]), predicted = MostProbable(row, k);
+      correct_ += predicted == actual;
+      ++confusion_[actual * k + predicted];
+      log_loss_sum_ -= std::log(std::clamp(row[actual], eps, 1 - eps));
+    }
+    return;
+  }
   for (int64_t i = 0; i < n; ++i) {
     if (std::isnan(y[i]) || std::isnan(p[i])) {
       ++missing_;
@@ -33,6 +58,7 @@ void Metrics::Add(const double* y, const double* p, int64_t n) {
 }
 
 void Metrics::Merge(const Metrics& o) {
+  for (size_t i = 0; i < confusion_.size() && i < o.confusion_.size(); ++i) confusion_[i] += o.confusion_[i];
   n_ += o.n_;
   missing_ += o.missing_;
   correct_ += o.correct_;
@@ -49,7 +75,14 @@ nlohmann::json Metrics::ToJson() const {
   if (missing_) j["rows_missing"] = missing_;
   if (n_ == 0) return j;
   double n = static_cast<double>(n_);
-  if (classifier_) {
+  if (classes_ > 2) {
+    double macro = 0, weighted = 0;
+    MulticlassF1(confusion_, classes_, &macro, &weighted);
+    j["accuracy"] = correct_ / n;
+    j["log_loss"] = log_loss_sum_ / n;
+    j["f1_macro"] = macro;
+    j["f1_weighted"] = weighted;
+  } else if (classifier_) {
     j["accuracy"] = correct_ / n;
     j["log_loss"] = log_loss_sum_ / n;
     j["positive_rate"] = positives_ / n;
@@ -60,6 +93,38 @@ nlohmann::json Metrics::ToJson() const {
     j["r2"] = ss_tot > 0 ? 1 - sq_err_ / ss_tot : 0.0;
   }
   return j;
+}
+
+void MulticlassF1(const std::vector<int64_t>& confusion, int64_t classes, double* macro,
+                  double* weighted) {
+  double sum = 0, weighted_sum = 0;
+  int64_t total = 0;
+  for (int64_t c = 0; c < classes; ++c) {
+    int64_t tp = confusion[c * classes + c], actual = 0, predicted = 0;
+    for (int64_t o = 0; o < classes; ++o) {
+      actual += confusion[c * classes + o];
+      predicted += confusion[o * classes + c];
+    }
+    const double f1 = actual + predicted > 0 ? 2.0 * tp / (actual + predicted) : 0.0;
+    sum += f1;
+    weighted_sum += f1 * actual;
+    total += actual;
+  }
+  *macro = sum / classes;
+  *weighted = total > 0 ? weighted_sum / total : 0.0;
+}
+
+double RocAucOvr(const double* y, const double* p, int64_t n, int64_t k) {
+  std::vector<double> is_class(n), score(n);
+  double sum = 0;
+  for (int64_t c = 0; c < k; ++c) {
+    for (int64_t i = 0; i < n; ++i) {
+      is_class[i] = std::isnan(y[i]) ? y[i] : (y[i] == c ? 1.0 : 0.0);
+      score[i] = p[i * k + c];
+    }
+    sum += RocAuc(is_class.data(), score.data(), n);
+  }
+  return sum / k;
 }
 
 double RocAuc(const double* y, const double* p, int64_t n) {
@@ -150,13 +215,27 @@ double ConfusionMatrix::f1() const {
   return d > 0 ? 2.0 * static_cast<double>(tp) / static_cast<double>(d) : 0.0;
 }
 
-DetailedMetrics::DetailedMetrics(bool classifier, int auc_bins)
-    : classifier_(classifier), basic_(classifier), auc_(classifier ? auc_bins : 1) {}
+DetailedMetrics::DetailedMetrics(bool classifier, int auc_bins, int64_t classes)
+    : classifier_(classifier), classes_(classifier ? classes : 0), basic_(classifier, classes) {
+  if (classes_ > 2) auc_.assign(classes_, BinnedRocAuc(std::max<int>(1024, auc_bins / classes_)));
+  else if (classifier) auc_.emplace_back(auc_bins);
+}
 
 void DetailedMetrics::Add(const double* y, const double* p, int64_t n) {
   basic_.Add(y, p, n);
   if (!classifier_) return;
-  auc_.Add(y, p, n);
+  if (classes_ > 2) {
+    std::vector<double> is_class(n), score(n);
+    for (int64_t c = 0; c < classes_; ++c) {
+      for (int64_t i = 0; i < n; ++i) {
+        is_class[i] = std::isnan(y[i]) ? y[i] : (y[i] == c ? 1.0 : 0.0);
+        score[i] = p[i * classes_ + c];
+      }
+      auc_[c].Add(is_class.data(), score.data(), n);
+    }
+    return;
+  }
+  auc_[0].Add(y, p, n);
   for (int64_t i = 0; i < n; ++i) {
     if (std::isnan(y[i]) || std::isnan(p[i])) continue;
     bool actual = y[i] > 0.5, predicted = p[i] > 0.5;
@@ -168,7 +247,7 @@ void DetailedMetrics::Add(const double* y, const double* p, int64_t n) {
 void DetailedMetrics::Merge(const DetailedMetrics& o) {
   basic_.Merge(o.basic_);
   if (!classifier_) return;
-  auc_.Merge(o.auc_);
+  for (size_t c = 0; c < auc_.size(); ++c) auc_[c].Merge(o.auc_[c]);
   confusion_.tn += o.confusion_.tn;
   confusion_.fp += o.confusion_.fp;
   confusion_.fn += o.confusion_.fn;
@@ -178,15 +257,28 @@ void DetailedMetrics::Merge(const DetailedMetrics& o) {
 nlohmann::json DetailedMetrics::ToJson() const {
   nlohmann::json j = basic_.ToJson();
   if (!classifier_ || basic_.rows() == 0) return j;
+  auto number = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
+  if (classes_ > 2) {
+    double auc = 0, bound = 0;
+    for (const auto& a : auc_) auc += a.Auc() / classes_, bound += a.ErrorBound() / classes_;
+    j["roc_auc"] = number(auc);
+    j["roc_auc_error_bound"] = number(bound);
+    j["auc_bins"] = auc_[0].bins();
+    nlohmann::json matrix = nlohmann::json::array();
+    const auto& counts = basic_.confusion();
+    for (int64_t a = 0; a < classes_; ++a)
+      matrix.push_back(std::vector<int64_t>(counts.begin() + a * classes_,
+                                            counts.begin() + (a + 1) * classes_));
+    j["confusion_matrix"] = matrix;
+    return j;
+  }
   const ConfusionMatrix& c = confusion_;
   j["precision"] = c.precision();
   j["recall"] = c.recall();
   j["f1"] = c.f1();
-  double auc = auc_.Auc();
-  j["roc_auc"] = std::isnan(auc) ? nlohmann::json() : nlohmann::json(auc);
-  double bound = auc_.ErrorBound();
-  j["roc_auc_error_bound"] = std::isnan(bound) ? nlohmann::json() : nlohmann::json(bound);
-  j["auc_bins"] = auc_.bins();
+  j["roc_auc"] = number(auc_[0].Auc());
+  j["roc_auc_error_bound"] = number(auc_[0].ErrorBound());
+  j["auc_bins"] = auc_[0].bins();
   j["confusion_matrix"] = {{c.tn, c.fp}, {c.fn, c.tp}};
   return j;
 }

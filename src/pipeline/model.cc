@@ -270,8 +270,16 @@ void TargetFromJson(const Node& t, Model* m) {
                                                 " but the expression reads " + Quote(m->target.column));
   m->target_field = {m->target.column, TypeOf(t.Get("type", Json::value_t::string))};
   m->target.classes = t.Strings("classes", true);
-  if (!m->target.classes.empty() && m->target.classes.size() != 2)
-    t.Get("classes", Json::value_t::array).Fail("must be empty (a regressor) or two values (a classifier)");
+  const auto& classes = m->target.classes;
+  if (classes.size() == 1 || classes.size() > static_cast<size_t>(Target::kMaxClasses))
+    t.Get("classes", Json::value_t::array)
+        .Fail("must be empty (a regressor) or 2 to " + std::to_string(Target::kMaxClasses) +
+              " values (a classifier)");
+  if (std::set<std::string>(classes.begin(), classes.end()).size() != classes.size())
+    t.Get("classes", Json::value_t::array).Fail("lists a class twice");
+  if (!m->target.op.empty() && !classes.empty() &&
+      classes != std::vector<std::string>{"false", "true"})
+    t.Get("classes", Json::value_t::array).Fail("of a comparison must be [\"false\", \"true\"]");
 }
 
 std::unique_ptr<Step> StepFromJson(const Node& s) {
@@ -348,7 +356,10 @@ void CheckStepsGiveFeatures(const Model& m) {
   Batch out;
   TransformStats probe;
   probe.lenient = true;  // the probe's "x" is no category a step with on_unknown = "error" knows
-  Within("steps: they do not run on input_schema: ", [&] { out = m.pipeline.Transform(ProbeBatch(m.input_schema), &probe); });
+  out = ProbeBatch(m.input_schema);
+  for (size_t i = 0; i < m.pipeline.steps.size(); ++i)  // one at a time, to name the step that fails
+    Within("steps[" + std::to_string(i) + "]: it does not run on input_schema: ",
+           [&] { out = m.pipeline.steps[i]->Transform(out, &probe); });
   const std::vector<std::string>& names = m.pipeline.feature_names;
   for (size_t i = 0; i < std::max(names.size(), static_cast<size_t>(out.schema.size())); ++i) {
     std::string made = i < static_cast<size_t>(out.schema.size()) ? Quote(out.schema.field(static_cast<int>(i)).name) : "nothing";
@@ -410,8 +421,14 @@ Model ModelFromNode(const Node& any) {
   if (state.contains("n_features") && state["n_features"] != m.pipeline.feature_names.size())
     Bad("estimator.state.n_features", "is " + state["n_features"].dump() + " but feature_names lists " +
                                           std::to_string(m.pipeline.feature_names.size()));
-  if (m.pipeline.estimator->is_classifier() && m.target.classes.size() != 2)
-    Bad("target.classes", "a classifier (" + m.pipeline.estimator->kind() + ") needs two classes");
+  const int64_t classes = static_cast<int64_t>(m.target.classes.size());
+  if (m.pipeline.estimator->is_classifier() && classes < 2)
+    Bad("target.classes", "a classifier (" + m.pipeline.estimator->kind() + ") needs two or more classes");
+  const int64_t outputs = m.pipeline.estimator->n_outputs();
+  const bool multiclass = m.pipeline.estimator->is_classifier() && classes > 2;
+  if (multiclass ? outputs != classes : outputs != 1)
+    Bad("estimator.state", "gives " + std::to_string(outputs) + " outputs per row but the target has " +
+                               std::to_string(classes) + " classes");
   if (root.json.contains("training")) CheckTraining(root.Get("training", Json::value_t::object));
   if (root.json.contains("metrics")) root.Get("metrics", Json::value_t::object);
   m.training = root.json.value("training", Json::object());

@@ -113,6 +113,11 @@ Json CheckValue(const std::string& kind, const ParamSpec& spec, const Json& v) {
           if (!e.is_string()) bad("entry '" + key + "' must be a list of strings");
       }
       return v;
+    case ParamType::kStringTable:
+      if (!v.is_object()) bad("must be a table of name = \"string\"");
+      for (auto& [key, value] : v.items())
+        if (!value.is_string()) bad("entry '" + key + "' must be a string");
+      return v;
     case ParamType::kNumberOrString:
       if (!v.is_string() && !(v.is_number() && std::isfinite(v.get<double>())))
         bad("must be a finite number or a string");
@@ -135,6 +140,7 @@ const char* ParamTypeName(ParamType type) {
     case ParamType::kString: return "string";
     case ParamType::kStringList: return "string list";
     case ParamType::kStringListTable: return "table of string lists";
+    case ParamType::kStringTable: return "table of strings";
     case ParamType::kNumberOrString: return "number or string";
     case ParamType::kBoolOrString: return "bool or string";
   }

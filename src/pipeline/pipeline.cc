@@ -34,9 +34,16 @@ Features Pipeline::ToFeatures(const Batch& transformed) const {
   return f;
 }
 
+void Estimator::SetClassCount(int64_t k) {
+  if (k != 2)
+    Fail(ErrorCode::kInvalidInput, kind() + " is a binary classifier and the target has " +
+                                       std::to_string(k) +
+                                       " classes (logistic_regression fits more than two)");
+}
+
 std::vector<double> Pipeline::Predict(const Batch& batch, TransformStats* stats) const {
   Features f = ToFeatures(Transform(batch, stats));
-  std::vector<double> out(f.rows);
+  std::vector<double> out(f.rows * estimator->n_outputs());
   estimator->Predict(f, out.data());
   return out;
 }

@@ -38,6 +38,7 @@ const std::vector<Registration<Step>>& StepRegistry() {
     RegisterCategorySteps(&r);
     RegisterScalerSteps(&r);
     RegisterImputerSteps(&r);
+    RegisterExpressionSteps(&r);
     return r;
   }();
   return registry;

@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
+#include <unordered_map>
 
 #include "outcore/error.h"
 #include "outcore/model.h"
@@ -52,23 +54,38 @@ static bool Compare(double v, const std::string& op, double x) {
   return v != x;
 }
 
-// A column used as a class label: exactly two values, sorted (as scikit-learn's classes_).
+// A column used as class labels: its distinct values, sorted as scikit-learn's classes_ are
+// (numbers by value, text by its bytes), at least 2 and at most kMaxClasses.
 void Target::LearnClasses(const std::vector<const Column*>& columns) {
   if (!op.empty()) return;
-  std::set<std::string> seen;
-  for (const Column* c : columns)
-    for (int64_t i = 0; i < c->length && seen.size() <= 2; ++i)
-      if (!c->IsNull(i)) seen.insert(c->ToString(i));
-  if (seen.size() != 2)
+  std::map<double, std::string> numbers;
+  std::set<std::string> texts;
+  auto too_many = [&] {
+    Fail(ErrorCode::kInvalidInput, "target '" + column + "' has more than " +
+                                       std::to_string(kMaxClasses) +
+                                       " distinct values: too many classes for a classifier (a "
+                                       "regressor, or a comparison like \"" + column + " > 0\"?)");
+  };
+  for (const Column* c : columns) {
+    const bool numeric = IsNumeric(c->type);
+    for (int64_t i = 0; i < c->length; ++i) {
+      if (c->IsNull(i)) continue;
+      if (numeric) numbers.emplace(c->AsDouble(i), c->ToString(i));
+      else texts.insert(c->ToString(i));
+      if (numbers.size() + texts.size() > static_cast<size_t>(kMaxClasses)) too_many();
+    }
+  }
+  classes.clear();
+  for (auto& [value, text] : numbers) classes.push_back(text);
+  classes.insert(classes.end(), texts.begin(), texts.end());
+  if (classes.size() < 2)
     Fail(ErrorCode::kInvalidInput,
-         "target '" + column + "' has " + std::to_string(seen.size()) +
-             (seen.size() > 2 ? " or more" : "") +
-             " distinct values; a binary classifier needs exactly 2 (or write a comparison "
-             "like \"" + column + " > 0\")");
-  classes.assign(seen.begin(), seen.end());
+         "target '" + column + "' has " + std::to_string(classes.size()) +
+             " distinct value" + (classes.size() == 1 ? " ('" + classes[0] + "')" : "s") +
+             "; a classifier needs at least 2 classes");
 }
 
-std::vector<double> Target::Labels(const Column& c, bool classifier) {
+std::vector<double> Target::Labels(const Column& c, bool classifier) const {
   const double kMissing = std::nan("");
   std::vector<double> y(c.length, kMissing);
   if (!op.empty()) {
@@ -87,16 +104,22 @@ std::vector<double> Target::Labels(const Column& c, bool classifier) {
       if (!c.IsNull(i)) y[i] = c.AsDouble(i);
     return y;
   }
-  if (classes.size() != 2)
+  if (classes.size() < 2)
     Fail(ErrorCode::kInternal, "target classes must be learned before labels");
+  std::unordered_map<std::string, int64_t> index;
+  for (size_t k = 0; k < classes.size(); ++k) index.emplace(classes[k], static_cast<int64_t>(k));
   for (int64_t i = 0; i < c.length; ++i) {
     if (c.IsNull(i)) continue;
     std::string v = c.ToString(i);
-    if (v == classes[1]) y[i] = 1;
-    else if (v == classes[0]) y[i] = 0;
-    else
-      Fail(ErrorCode::kInvalidInput, "target '" + column + "' has a third value '" + v +
-                                         "' (classes: " + classes[0] + ", " + classes[1] + ")");
+    auto at = index.find(v);
+    if (at == index.end()) {
+      std::string known;
+      for (size_t j = 0; j < classes.size() && j < 10; ++j) known += (j ? ", " : "") + classes[j];
+      if (classes.size() > 10) known += ", ... (" + std::to_string(classes.size()) + " in all)";
+      Fail(ErrorCode::kInvalidInput, "target '" + column + "' has a value '" + v +
+                                         "' that is not one of its classes (" + known + ")");
+    }
+    y[i] = static_cast<double>(at->second);
   }
   return y;
 }

@@ -58,7 +58,8 @@ std::vector<double> PredictBatches(const Model& model, const std::vector<Batch>&
   tbb::task_arena arena(ResolveThreads(threads));
   std::vector<int64_t> offset(batches.size() + 1, 0);
   for (size_t b = 0; b < batches.size(); ++b) offset[b + 1] = offset[b] + batches[b].num_rows;
-  std::vector<double> out(offset.back());
+  const int64_t outputs = model.pipeline.estimator->n_outputs();
+  std::vector<double> out(offset.back() * outputs);
   std::vector<TransformStats> per(batches.size());
   ParallelFor(arena, batches.size(), [&](size_t b) {
     const Pipeline& p = model.pipeline;
@@ -68,7 +69,7 @@ std::vector<double> PredictBatches(const Model& model, const std::vector<Batch>&
     } catch (const UnknownValueError& e) {
       Fail(e.code(), AtPosition(offset[b] + e.row) + e.what());
     }
-    p.estimator->Predict(x, out.data() + offset[b]);
+    p.estimator->Predict(x, out.data() + offset[b] * outputs);
   });
   for (const auto& s : per) drift->Merge(s);
   return out;

@@ -10,9 +10,9 @@
 #include <fstream>
 
 #include "outcore/error.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 #include "outcore/sample.h"
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 #include "test_util.h"
 
 namespace outcore {

@@ -166,6 +166,30 @@ strategy = "most_frequent"
 [[steps]]
 kind = "one_hot"
 )"},
+      {"expression", R"J(target = "y"
+[model]
+kind = "ridge"
+[[steps]]
+kind = "select"
+columns = ["x", "n", "t", "c", "d"]
+[[steps]]
+kind = "expression"
+[steps.columns]
+x = "coalesce(x, n / 2)"
+ratio = "if(is_null(x), 0, x / nullif(n, 0))"
+late = "coalesce(hour(d) >= 20 or hour(d) < 6, false)"
+long = "coalesce(length(lower(t)) > 4, false)"
+root = "coalesce(sqrt(abs(x)) + log1p(clip(n, 0, 5)), 0)"
+t = "lower(coalesce(t, c, 'none'))"
+[[steps]]
+kind = "drop"
+columns = ["c", "d"]
+[[steps]]
+kind = "imputer"
+columns = ["ratio"]
+[[steps]]
+kind = "one_hot"
+)J"},
       {"logistic_regression", R"(target = "y > 0"
 [model]
 kind = "logistic_regression"

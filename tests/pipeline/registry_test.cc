@@ -24,6 +24,7 @@ Json Example(const ParamSpec& p) {
     case ParamType::kString: return "x";
     case ParamType::kStringList: return Json::array({"x"});
     case ParamType::kStringListTable: return Json{{"x", {"a", "b"}}};
+    case ParamType::kStringTable: return Json{{"x", "1"}};
     case ParamType::kNumberOrString: return 0;
     case ParamType::kBoolOrString: return true;
   }
@@ -55,6 +56,7 @@ Json WrongType(const ParamSpec& p) {
     case ParamType::kString: return 1;
     case ParamType::kStringList: return Json::array({1});
     case ParamType::kStringListTable: return 1;
+    case ParamType::kStringTable: return 1;
     case ParamType::kNumberOrString: return true;
     case ParamType::kBoolOrString: return 1;
   }
@@ -133,6 +135,9 @@ TEST(Registry, DeclaredDefaultsBuildTheObjectAndAreItsOwn) {
     for (const auto& p : specs) {
       if (p.default_value.is_null() || !made.contains(p.name)) continue;
       EXPECT_EQ(made[p.name], p.default_value) << kind << "." << p.name << ": the object's params() differ";
+      // What params() gives is what the model file stores: an int parameter stays an integer.
+      if (p.type == ParamType::kInt)
+        EXPECT_TRUE(made[p.name].is_number_integer()) << kind << "." << p.name << " is saved as " << made[p.name];
     }
     EXPECT_NO_THROW(make(Everything(specs))) << kind;
   });

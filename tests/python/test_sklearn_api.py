@@ -162,6 +162,18 @@ class ParamsTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             pipe.save("never.json")
 
+    def test_expression_step_makes_columns_from_expressions(self):
+        df = pd.DataFrame({"c": ["A", "b", None, "B"], "v": [1.0, 0.0, 3.0, np.nan], "n": [2, 0, 3, 1]})
+        step = outcore.Expression(columns={"ratio": "v / nullif(n, 0)", "c": "lower(c)", "big": "v > 1"})
+        out = step.fit_transform(df)
+        self.assertEqual(list(out.columns), ["c", "v", "n", "big", "ratio"])
+        self.assertEqual(out["c"].tolist()[:2] + out["c"].tolist()[3:], ["a", "b", "b"])
+        np.testing.assert_array_equal(out["ratio"], [0.5, np.nan, 1.0, np.nan])
+        self.assertEqual(out["big"].tolist()[:3], [False, False, True])
+        self.assertTrue(pd.isna(out["big"][3]))
+        with self.assertRaisesRegex(Exception, r"""expression: column 'x': "c \+ 1" at 3: '\+' needs numbers, got string"""):
+            outcore.Expression(columns={"x": "c + 1"}).fit(df)
+
     def test_numpy_estimator_matches_scikit_learn(self):
         from sklearn.linear_model import LogisticRegression, Ridge
         rng = np.random.RandomState(0)

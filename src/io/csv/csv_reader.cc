@@ -11,7 +11,7 @@
 #include <type_traits>
 
 #include "io/bad_rows.h"
-#include "io/csv/convert.h"
+#include "io/convert.h"
 #include "io/csv/file.h"
 #include "io/csv/tokenizer.h"
 #include "outcore/error.h"
@@ -145,7 +145,7 @@ class CsvSplitReader final : public SplitReader {
   }
 
   const std::string path_;
-  File file_;
+  InputFile file_;
   LineLocator lines_;
   const CsvTuning tuning_;
   const BadRowPolicy policy_;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore::csv {
 

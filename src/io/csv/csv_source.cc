@@ -17,7 +17,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "io/csv/convert.h"
+#include "io/convert.h"
 #include "io/csv/csv_reader.h"
 #include "io/csv/file.h"
 #include "io/file_util.h"
@@ -104,7 +104,7 @@ CsvSource::FileInfo& CsvSource::Info(const std::string& path) {
   const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
   FileInfo& info = files_[path];
   if (info.size != st.st_size || info.mtime_ns != mtime_ns) {
-    File file(path);
+    InputFile file(path);
     info = FileInfo{st.st_size, mtime_ns, ReadLayout(file, options_), std::nullopt};
   }
   return info;
@@ -193,7 +193,7 @@ std::vector<Split> CsvSource::Plan(const std::vector<std::string>& inputs, int64
       add(path, layout.data_begin, layout.size);
       continue;
     }
-    File file(path);
+    InputFile file(path);
     RowBoundaryFinder boundaries(file, layout.data_begin, Dialect(options_));
     for (int64_t begin = layout.data_begin; begin < layout.size;) {
       const int64_t nominal_end = begin + split_size;

@@ -10,6 +10,8 @@
 // ("ab"cd is abcd). A field that starts with spaces is unquoted (` "x"` keeps its spaces and
 // quotes), as in Python's csv module and pandas; DuckDB would strip the spaces.
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "outcore/io.h"
 
@@ -78,5 +80,10 @@ struct Dialect {
 inline bool IsInsideQuotes(QuoteState state) {
   return state == QuoteState::kQuoted || state == QuoteState::kEscaped;
 }
+
+/// Content of a field as delimited by the scanner: if it starts with a quote, the quoting is
+/// undone into `scratch` ("" and an escaped byte become data, the closing quote is dropped,
+/// what follows it is kept); otherwise the text is returned as is, without copying.
+std::string_view Unquote(std::string_view field, const Dialect& dialect, std::string* scratch);
 
 }  // namespace outcore::csv

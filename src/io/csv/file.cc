@@ -9,7 +9,7 @@
 #include <cstring>
 #include <unordered_set>
 
-#include "io/csv/convert.h"
+#include "io/convert.h"
 #include "outcore/error.h"
 
 namespace outcore::csv {
@@ -40,10 +40,6 @@ constexpr char kNotTextAdvice[] =
     "; is it a binary or compressed file, or text in another encoding (then convert it to UTF-8, "
     "e.g. iconv -f latin1 -t utf-8)?";
 
-[[noreturn]] void FailIO(const std::string& path, const std::string& what) {
-  Fail(ErrorCode::kIO, path + ": " + what + ": " + std::strerror(errno));
-}
-
 // One row of text starting at `offset`, without its line end; the quoting rule decides which
 // newline ends it. Used for the header only, so a simple byte loop is fast enough.
 struct RowText {
@@ -53,7 +49,7 @@ struct RowText {
   bool too_long = false;      // cut after kMaxHeaderBytes
 };
 
-RowText ReadRowText(const File& file, int64_t offset, const Dialect& dialect) {
+RowText ReadRowText(const InputFile& file, int64_t offset, const Dialect& dialect) {
   RowText row;
   std::string chunk(64 << 10, '\0');
   QuoteState state = QuoteState::kFieldStart;
@@ -97,7 +93,7 @@ bool HasLoneCr(std::string_view text, const Dialect& dialect) {
 
 // Refuses a file that is not CSV text, before its rows are parsed into nonsense: a known
 // binary format, or a start that is mostly not text.
-void CheckLooksLikeText(const File& file) {
+void CheckLooksLikeText(const InputFile& file) {
   std::string head(kSniffBytes, '\0');
   head.resize(file.Read(0, kSniffBytes, head.data()));
   for (const Signature& signature : kNotCsv)
@@ -111,7 +107,7 @@ void CheckLooksLikeText(const File& file) {
 
 // The header (or, without one, the first row) at `pos` fixes the columns: it must be UTF-8
 // text, with LF or CRLF line ends, and complete.
-void CheckFirstRow(const File& file, int64_t pos, const RowText& row, bool header,
+void CheckFirstRow(const InputFile& file, int64_t pos, const RowText& row, bool header,
                    const Dialect& dialect) {
   const std::string what = header ? "the header" : "the first row";
   std::string problem;
@@ -150,45 +146,6 @@ std::vector<std::string> SplitFields(const std::string& text, const Dialect& dia
 
 }  // namespace
 
-File::File(const std::string& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) FailIO(path, "cannot open");
-  struct stat st;
-  if (::fstat(fd_, &st) != 0) {
-    ::close(fd_);
-    FailIO(path, "cannot stat");
-  }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd_);
-    Fail(ErrorCode::kIO, path + ": is a directory");
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd_);
-    Fail(ErrorCode::kIO, path + ": not a regular file (a pipe or a device?): inputs are read in "
-                                "byte ranges, in parallel; save the stream to a file first");
-  }
-  size_ = st.st_size;
-  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
-}
-
-File::~File() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-int64_t File::Read(int64_t offset, int64_t length, char* out) const {
-  int64_t done = 0;
-  while (done < length) {
-    const ssize_t n = ::pread(fd_, out + done, length - done, offset + done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      FailIO(path_, "read failed");
-    }
-    if (n == 0) break;
-    done += n;
-  }
-  return done;
-}
-
 int64_t LineLocator::LineOf(int64_t offset) {
   if (offset < offset_) {
     offset_ = 0;
@@ -209,7 +166,7 @@ std::string RowPrefix(const std::string& path, int64_t line) {
   return path + ":" + std::to_string(line) + ": ";
 }
 
-CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
+CsvLayout ReadLayout(const InputFile& file, const ReadOptions& options) {
   CsvLayout layout;
   layout.size = file.size();
   CheckLooksLikeText(file);
@@ -249,7 +206,7 @@ CsvLayout ReadLayout(const File& file, const ReadOptions& options) {
   return layout;
 }
 
-RowBoundaryFinder::RowBoundaryFinder(const File& file, int64_t begin, const Dialect& dialect)
+RowBoundaryFinder::RowBoundaryFinder(const InputFile& file, int64_t begin, const Dialect& dialect)
     : file_(file), dialect_(dialect), pos_(begin), chunk_(kChunkBytes, '\0') {}
 
 // Moves the quoting state from pos_ over chunk[pos_, stop) without looking at every byte: only

@@ -1,45 +1,26 @@
 #pragma once
-// Low-level file access for the CSV reader: positional reads, physical line numbers, the
-// header row, and the row-boundary search used to cut a file into splits.
+// CSV files below the reader: physical line numbers, the header row, and the row-boundary search used to cut a file into splits.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "io/csv/dialect.h"
+#include "io/input_file.h"
 #include "outcore/io.h"
 
 namespace outcore::csv {
-
-/// A read-only file descriptor read with pread, so several readers can share nothing.
-class File {
- public:
-  explicit File(const std::string& path);
-  ~File();
-  File(const File&) = delete;
-  File& operator=(const File&) = delete;
-
-  const std::string& path() const { return path_; }
-  int64_t size() const { return size_; }
-  /// Reads up to `length` bytes at `offset`; returns the count (less only at end of file).
-  int64_t Read(int64_t offset, int64_t length, char* out) const;
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  int64_t size_ = 0;
-};
 
 /// Physical 1-based line numbers of byte offsets, counted lazily: the fast path never counts
 /// lines; a reader asks only when it reports a bad row. Queries with increasing offsets
 /// (the usual case: bad rows of one split in order) continue from the previous answer.
 class LineLocator {
  public:
-  explicit LineLocator(const File& file) : file_(file) {}
+  explicit LineLocator(const InputFile& file) : file_(file) {}
   int64_t LineOf(int64_t offset);
 
  private:
-  const File& file_;
+  const InputFile& file_;
   int64_t offset_ = 0;    // counted up to here
   int64_t newlines_ = 0;  // '\n' bytes before offset_
 };
@@ -56,14 +37,14 @@ struct CsvLayout {
 
 /// Reads the header row (skipping a UTF-8 BOM and blank lines before it). Errors: empty file,
 /// duplicate column name, unterminated quote in the header.
-CsvLayout ReadLayout(const File& file, const ReadOptions& options);
+CsvLayout ReadLayout(const InputFile& file, const ReadOptions& options);
 
 /// Finds row starts for planning: walks the file once, forward, with the quoting rule
 /// (dialect.h), so a newline inside a quoted field is never taken for a row end.
 class RowBoundaryFinder {
  public:
   /// `begin` must be a row start (outside quotes).
-  RowBoundaryFinder(const File& file, int64_t begin, const Dialect& dialect);
+  RowBoundaryFinder(const InputFile& file, int64_t begin, const Dialect& dialect);
   /// The first row start at or after `offset` (>= the previous answer), or the file size.
   int64_t RowStartAtOrAfter(int64_t offset);
 
@@ -71,7 +52,7 @@ class RowBoundaryFinder {
   bool Load(int64_t offset);  // makes chunk_ hold `offset`; false at end of file
   void SkipTo(const char* chunk, const char* stop);
 
-  const File& file_;
+  const InputFile& file_;
   const Dialect dialect_;
   int64_t pos_;  // the quoting state is known up to here
   QuoteState state_ = QuoteState::kFieldStart;  // the state in front of pos_

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "io/parquet/parquet_format.h"
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 struct ZSTD_CCtx_s;
 

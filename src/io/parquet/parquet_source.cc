@@ -13,12 +13,12 @@
 #include <unordered_map>
 
 #include "io/bad_rows.h"
-#include "io/csv/file.h"
+#include "io/input_file.h"
 #include "io/parquet/reader_column.h"
 #include "io/parquet/reader_metadata.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore::parquet {
 namespace {
@@ -117,7 +117,7 @@ class ParquetSplitReader final : public SplitReader {
   int64_t FileRow(int64_t batch_row) const;
   int64_t GroupOf(int64_t batch_row) const;
 
-  csv::File file_;
+  InputFile file_;
   std::shared_ptr<const FileLayout> layout_;
   std::vector<Output> outputs_;
   std::vector<std::unique_ptr<ColumnReader>> readers_;
@@ -294,7 +294,7 @@ std::shared_ptr<const FileLayout> ParquetSource::Layout(const std::string& path)
   std::lock_guard<std::mutex> lock(mutex_);
   Cached& cached = files_[path];
   if (cached.layout == nullptr || cached.size != st.st_size || cached.mtime_ns != mtime_ns) {
-    csv::File file(path);
+    InputFile file(path);
     cached = Cached{st.st_size, mtime_ns, std::make_shared<const FileLayout>(ReadFileLayout(file))};
   }
   return cached.layout;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "io/parquet/column_writer.h"
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 namespace outcore::parquet {
 

@@ -97,7 +97,7 @@ double DecimalToDouble(__int128 unscaled, int scale) {
   for (int i = n - 1; i >= 0; --i) text += digits[i];
   text += "e-" + std::to_string(scale);
   double value = 0;
-  csv::ParseDouble(text, &value);
+  ParseDouble(text, &value);
   return value;
 }
 
@@ -571,8 +571,8 @@ void ColumnReader::BytesToNatural(Values* out) {
   if (leaf_.kind == ValueKind::kString) {
     const std::vector<std::string_view>& s = out->strings;
     for (int64_t i = 0; i < static_cast<int64_t>(s.size()); ++i)
-      if (!csv::IsUtf8Text(s[i]))
-        out->bad.push_back({i, csv::Printable(s[i], kMaxQuotedValue),
+      if (!IsUtf8Text(s[i]))
+        out->bad.push_back({i, Printable(s[i], kMaxQuotedValue),
                             s[i].find('\0') != std::string_view::npos
                                 ? ": NUL byte in a STRING column"
                                 : ": not UTF-8, though the file declares the column a STRING"});
@@ -768,23 +768,23 @@ bool ColumnReader::PushText(std::string_view text) {
   switch (target_) {
     case DataType::kF64: {
       double v;
-      if (!csv::ParseDouble(csv::TrimSpaces(text), &v)) return false;
+      if (!ParseDouble(TrimSpaces(text), &v)) return false;
       c.f64.push_back(v);
       return true;
     }
     case DataType::kI64:
     case DataType::kTimestamp: {
       int64_t v;
-      const std::string_view trimmed = csv::TrimSpaces(text);
-      if (!(target_ == DataType::kI64 ? csv::ParseInt64(trimmed, &v)
-                                      : csv::ParseTimestamp(trimmed, &v)))
+      const std::string_view trimmed = TrimSpaces(text);
+      if (!(target_ == DataType::kI64 ? ParseInt64(trimmed, &v)
+                                      : ParseTimestamp(trimmed, &v)))
         return false;
       c.i64.push_back(v);
       return true;
     }
     case DataType::kBool: {
       bool v;
-      if (!csv::ParseBool(csv::TrimSpaces(text), &v)) return false;
+      if (!ParseBool(TrimSpaces(text), &v)) return false;
       c.u8.push_back(v);
       return true;
     }

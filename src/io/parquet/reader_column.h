@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "io/csv/convert.h"
+#include "io/convert.h"
 #include "io/parquet/reader_decoding.h"
 #include "io/parquet/reader_metadata.h"
 #include "outcore/column.h"
@@ -89,7 +89,7 @@ class ColumnReader {
 
   const LeafColumn leaf_;
   const DataType target_;
-  const csv::NaMatcher na_;
+  const NaMatcher na_;
 
   // The chunk.
   std::string chunk_;
@@ -115,7 +115,7 @@ class ColumnReader {
 
   // The output column.
   std::shared_ptr<Column> column_;
-  csv::CategoryEncoder categories_;
+  CategoryEncoder categories_;
   std::vector<int32_t> code_of_entry_;   // category code of each dictionary entry, or -1
   std::vector<uint32_t> coded_entries_;  // entries with a code, to reset them cheaply
   std::vector<BadCell> bad_;

@@ -7,7 +7,7 @@
 #include <limits>
 #include <set>
 
-#include "io/csv/file.h"
+#include "io/input_file.h"
 #include "io/parquet/thrift_decoder.h"
 #include "outcore/error.h"
 
@@ -543,7 +543,7 @@ FileLayout ParseFileMetaData(std::string_view footer, int64_t data_end, const st
   return layout;
 }
 
-FileLayout ReadFileLayout(const csv::File& file) {
+FileLayout ReadFileLayout(const InputFile& file) {
   const std::string& path = file.path();
   const int64_t size = file.size();
   if (size < 12)

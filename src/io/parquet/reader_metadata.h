@@ -11,8 +11,8 @@
 #include "io/parquet/parquet_format.h"
 #include "outcore/column.h"
 
-namespace outcore::csv {
-class File;
+namespace outcore {
+class InputFile;
 }
 
 namespace outcore::parquet {
@@ -76,7 +76,7 @@ struct FileLayout {
 };
 
 /// Reads and validates the footer of `file`. Errors name the file and what is wrong.
-FileLayout ReadFileLayout(const csv::File& file);
+FileLayout ReadFileLayout(const InputFile& file);
 /// Parses a footer's FileMetaData (exposed for tests).
 FileLayout ParseFileMetaData(std::string_view footer, int64_t data_end, const std::string& path);
 

@@ -26,10 +26,10 @@
 #include <cmath>
 #include <map>
 
-#include "exec/resume.h"
 #include "io/file_util.h"
 #include "io/part_file.h"
 #include "io/postgres/connection.h"
+#include "io/resume_check.h"
 #include "outcore/error.h"
 #include "outcore/output_names.h"
 #include "outcore/postgres.h"

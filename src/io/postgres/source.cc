@@ -10,7 +10,7 @@
 #include <cmath>
 
 #include "io/bad_rows.h"
-#include "io/csv/convert.h"
+#include "io/convert.h"
 #include "io/postgres/connection.h"
 #include "outcore/error.h"
 #include "outcore/postgres.h"
@@ -128,22 +128,22 @@ struct Cell {
 bool Convert(DataType type, std::string_view text, Cell* cell) {
   switch (type) {
     case DataType::kI64:
-      return csv::ParseInt64(text, &cell->i);
+      return ParseInt64(text, &cell->i);
     case DataType::kF64:
       if (text == "NaN") return cell->null = true;
-      return csv::ParseDouble(text, &cell->d) && !std::isinf(cell->d);
+      return ParseDouble(text, &cell->d) && !std::isinf(cell->d);
     case DataType::kBool: {
       bool b = false;
       if (text == "t" || text == "f") {
         b = text == "t";
-      } else if (!csv::ParseBool(text, &b)) {
+      } else if (!ParseBool(text, &b)) {
         return false;
       }
       cell->i = b;
       return true;
     }
     case DataType::kTimestamp:
-      return csv::ParseTimestamp(text, &cell->i);
+      return ParseTimestamp(text, &cell->i);
     case DataType::kString:
     case DataType::kCategory:
       cell->text = text;
@@ -171,7 +171,7 @@ class PostgresSplitReader final : public SplitReader {
   bool done_ = false;
   ReadStats stats_;
   std::vector<std::shared_ptr<Column>> columns_;
-  std::vector<csv::CategoryEncoder> encoders_;
+  std::vector<CategoryEncoder> encoders_;
   std::vector<std::string_view> fields_;
   std::vector<std::string> unescaped_;
   std::vector<Cell> cells_;
@@ -226,7 +226,7 @@ bool PostgresSplitReader::Next(Batch* batch) {
   if (done_) return false;
   int n = schema_.size();
   columns_.clear();
-  encoders_.assign(n, csv::CategoryEncoder());
+  encoders_.assign(n, CategoryEncoder());
   for (int c = 0; c < n; ++c) {
     columns_.push_back(std::make_shared<Column>(schema_.field(c).type));
     if (columns_.back()->type == DataType::kString) columns_.back()->offsets.push_back(0);

@@ -87,4 +87,25 @@ void CheckFitInputs(const std::string& kind, const Features& X, const std::vecto
   }
 }
 
+void CheckClassLabels(const std::string& kind, const std::vector<double>& y, int64_t classes) {
+  std::vector<int64_t> rows(classes, 0);
+  for (size_t i = 0; i < y.size(); ++i) {
+    if (!(y[i] >= 0 && y[i] < classes && y[i] == std::floor(y[i])))
+      Fail(ErrorCode::kInvalidInput, kind + ": the target must be a class index from 0 to " +
+                                         std::to_string(classes - 1) + ", got " +
+                                         std::to_string(y[i]) + " at row " + std::to_string(i));
+    ++rows[static_cast<int64_t>(y[i])];
+  }
+  for (int64_t c = 0; c < classes; ++c) {
+    if (rows[c] > 0) continue;
+    if (classes == 2)
+      Fail(ErrorCode::kInvalidInput, kind + ": the target has only one class (all " +
+                                         std::to_string(y.size()) + " rows are " +
+                                         (c == 0 ? "1" : "0") +
+                                         "); a classifier needs rows of both 0 and 1");
+    Fail(ErrorCode::kInvalidInput, kind + ": class " + std::to_string(c) + " of " +
+                                       std::to_string(classes) + " has no training rows");
+  }
+}
+
 }  // namespace outcore

@@ -31,4 +31,8 @@ void PredictLinear(const std::string& kind, const LinearState& state, const Feat
 /// message names the feature and the count, and suggests an imputer step).
 void CheckFitInputs(const std::string& kind, const Features& X, const std::vector<double>& y);
 
+/// A classifier's labels, kInvalidInput on failure: each is a class index 0..classes-1 and
+/// every class has at least one row (the message names the class index and the row count).
+void CheckClassLabels(const std::string& kind, const std::vector<double>& y, int64_t classes);
+
 }  // namespace outcore

@@ -9,6 +9,7 @@
 
 #include "outcore/error.h"
 #include "pipeline/estimators/linear_model.h"
+#include "pipeline/estimators/multinomial.h"
 #include "pipeline/estimators/row_blocks.h"
 
 namespace outcore {
@@ -169,6 +170,7 @@ class LogisticRegression final : public Estimator {
     max_iter_ = params.at("max_iter").get<int64_t>();
     fit_intercept_ = params.at("fit_intercept").get<bool>();
     intercept_scaling_ = params.at("intercept_scaling").get<double>();
+    multi_class_ = params.at("multi_class").get<std::string>();
   }
 
   std::string kind() const override { return kKind; }
@@ -177,21 +179,49 @@ class LogisticRegression final : public Estimator {
             {"tol", tol_},
             {"max_iter", max_iter_},
             {"fit_intercept", fit_intercept_},
-            {"intercept_scaling", intercept_scaling_}};
+            {"intercept_scaling", intercept_scaling_},
+            {"multi_class", multi_class_}};
   }
   bool is_classifier() const override { return true; }
+  void SetClassCount(int64_t k) override { classes_ = k; }
+  int64_t n_outputs() const override { return classes_ > 2 ? classes_ : 1; }
 
   void Fit(const Features& X, const std::vector<double>& y) override {
     CheckFitInputs(kKind, X, y);
-    CheckLabels(y);
+    CheckClassLabels(kKind, y, classes_);
+    softmax_ = SoftmaxState();
+    ovr_.clear();
+    if (Multinomial()) {
+      SoftmaxFitOptions options{c_, fit_intercept_, tol_, max_iter_};
+      softmax_ = FitSoftmax(X, y, classes_, options, &fit_info_);
+      return;
+    }
+    if (classes_ > 2) {  // one-vs-rest: class c against the others, with the binary solver
+      Json infos = Json::array();
+      std::vector<double> is_class(y.size());
+      for (int64_t c = 0; c < classes_; ++c) {
+        for (size_t i = 0; i < y.size(); ++i) is_class[i] = y[i] == c ? 1.0 : 0.0;
+        ovr_.push_back(FitBinary(X, is_class));
+        infos.push_back(fit_info_);
+      }
+      fit_info_ = {{"solver", "newton"}, {"multi_class", "ovr"}, {"classes", infos}};
+      return;
+    }
+    state_ = FitBinary(X, y);
+  }
+
+  // The binary model of 0/1 labels y (liblinear's objective).
+  LinearState FitBinary(const Features& X, const std::vector<double>& y) {
     const Problem problem{X, y, c_, fit_intercept_, intercept_scaling_};
     const Eigen::VectorXd start = WarmStart(X, y);
     const Json warm_info = fit_info_;
     const Eigen::VectorXd w = Solve(problem, start);
     if (!warm_info.empty()) fit_info_["warm_start"] = warm_info;
-    state_.coef.assign(w.data(), w.data() + problem.p());
-    state_.intercept = fit_intercept_ ? intercept_scaling_ * w[problem.p()] : 0.0;
-    state_.fitted = true;
+    LinearState fitted;
+    fitted.coef.assign(w.data(), w.data() + problem.p());
+    fitted.intercept = fit_intercept_ ? intercept_scaling_ * w[problem.p()] : 0.0;
+    fitted.fitted = true;
+    return fitted;
   }
 
   // The warm start's copy of every kStride-th row, a few vectors of one value per row, and
@@ -203,31 +233,95 @@ class LogisticRegression final : public Estimator {
   }
 
   void Predict(const Features& X, double* out) const override {
+    if (Multinomial()) {
+      if (softmax_.classes == 0) Fail(ErrorCode::kModel, std::string(kKind) + " is not fitted");
+      if (classes_ > 2) return PredictSoftmax(softmax_, X, out);
+      std::vector<double> both(2 * X.rows);  // binary: P(class 1) of the two-class softmax
+      PredictSoftmax(softmax_, X, both.data());
+      for (int64_t i = 0; i < X.rows; ++i) out[i] = both[2 * i + 1];
+      return;
+    }
+    if (classes_ > 2) {  // one-vs-rest: each class's sigmoid, normalised over the classes
+      if (ovr_.empty()) Fail(ErrorCode::kModel, std::string(kKind) + " is not fitted");
+      std::vector<double> p(X.rows);
+      for (int64_t c = 0; c < classes_; ++c) {
+        PredictLinear(kKind, ovr_[c], X, p.data());
+        for (int64_t i = 0; i < X.rows; ++i) out[i * classes_ + c] = Sigmoid(p[i]);
+      }
+      for (int64_t i = 0; i < X.rows; ++i) {
+        double total = 0;
+        for (int64_t c = 0; c < classes_; ++c) total += out[i * classes_ + c];
+        for (int64_t c = 0; c < classes_; ++c) out[i * classes_ + c] /= total;
+      }
+      return;
+    }
     PredictLinear(kKind, state_, X, out);
     for (int64_t i = 0; i < X.rows; ++i) out[i] = Sigmoid(out[i]);
   }
 
-  Json SaveState() const override { return SaveLinearState(state_); }
-  void LoadState(const Json& state) override { state_ = LoadLinearState(kKind, state); }
+  // A binary model keeps the state of earlier versions; more classes, or multinomial, say so.
+  Json SaveState() const override {
+    if (!Multinomial() && classes_ == 2) return SaveLinearState(state_);
+    Json state = {{"multi_class", Multinomial() ? "multinomial" : "ovr"}, {"classes", classes_}};
+    if (Multinomial()) {
+      state.update(SaveSoftmaxState(softmax_));
+    } else {
+      state["models"] = Json::array();
+      for (const auto& m : ovr_) state["models"].push_back(SaveLinearState(m));
+    }
+    return state;
+  }
+  void LoadState(const Json& state) override {
+    if (!state.is_object() || !state.contains("multi_class")) {
+      if (multi_class_ == "multinomial")
+        Fail(ErrorCode::kModel, std::string(kKind) + " state: multi_class 'multinomial' needs "
+                                "a multinomial state (its 'multi_class' key)");
+      classes_ = 2;
+      state_ = LoadLinearState(kKind, state);
+      return;
+    }
+    const Json& kind = state["multi_class"];
+    const bool multinomial = kind == "multinomial";
+    if (!multinomial && kind != "ovr")
+      Fail(ErrorCode::kModel, std::string(kKind) + " state: 'multi_class' must be multinomial or ovr");
+    if (multinomial != Multinomial(classes_ = ClassCount(state)))
+      Fail(ErrorCode::kModel, std::string(kKind) + " state: a " + kind.get<std::string>() +
+                                  " state does not match multi_class '" + multi_class_ + "'");
+    if (multinomial) {
+      Json rest = state;
+      rest.erase("multi_class");
+      rest.erase("classes");
+      softmax_ = LoadSoftmaxState(kKind, rest, classes_);
+      return;
+    }
+    for (auto& [key, value] : state.items())
+      if (key != "multi_class" && key != "classes" && key != "models")
+        Fail(ErrorCode::kModel, std::string(kKind) + " state: unknown key '" + key + "'");
+    const Json& models = state.contains("models") ? state["models"] : Json();
+    if (!models.is_array() || static_cast<int64_t>(models.size()) != classes_)
+      Fail(ErrorCode::kModel, std::string(kKind) + " state: 'models' must hold one binary model "
+                              "per class (" + std::to_string(classes_) + ")");
+    ovr_.clear();
+    for (const auto& m : models) ovr_.push_back(LoadLinearState(kKind, m));
+    for (const auto& m : ovr_)
+      if (m.coef.size() != ovr_[0].coef.size())
+        Fail(ErrorCode::kModel, std::string(kKind) + " state: the per-class models differ in features");
+  }
   Json FitInfo() const override { return fit_info_; }
   void LoadFitInfo(const Json& info) override { fit_info_ = info; }
 
  private:
-  static void CheckLabels(const std::vector<double>& y) {
-    int64_t positives = 0;
-    for (size_t i = 0; i < y.size(); ++i) {
-      if (y[i] != 0.0 && y[i] != 1.0) {
-        Fail(ErrorCode::kInvalidInput, std::string(kKind) + ": the target must be 0 or 1, got " +
-                                           std::to_string(y[i]) + " at row " + std::to_string(i));
-      }
-      positives += y[i] == 1.0;
-    }
-    if (positives == 0 || positives == static_cast<int64_t>(y.size())) {
-      Fail(ErrorCode::kInvalidInput, std::string(kKind) + ": the target has only one class (all " +
-                                         std::to_string(y.size()) + " rows are " +
-                                         (positives == 0 ? "0" : "1") +
-                                         "); a classifier needs rows of both 0 and 1");
-    }
+  bool Multinomial() const { return Multinomial(classes_); }
+  bool Multinomial(int64_t classes) const {
+    return multi_class_ == "multinomial" || (multi_class_ == "auto" && classes > 2);
+  }
+
+  static int64_t ClassCount(const Json& state) {
+    const Json& k = state.contains("classes") ? state["classes"] : Json();
+    if (!k.is_number_integer() || k.get<int64_t>() < 2 || k.get<int64_t>() > kMaxClasses)
+      Fail(ErrorCode::kModel, std::string(kKind) + " state: 'classes' must be a whole number from 2 to " +
+                                  std::to_string(kMaxClasses));
+    return k.get<int64_t>();
   }
 
   // A starting point for large problems: every kStride-th row, with C scaled by kStride, has
@@ -335,7 +429,11 @@ class LogisticRegression final : public Estimator {
   int64_t max_iter_ = 100;
   bool fit_intercept_ = true;
   double intercept_scaling_ = 1.0;
-  LinearState state_;
+  std::string multi_class_ = "auto";
+  int64_t classes_ = 2;
+  LinearState state_;             // binary, not multinomial
+  SoftmaxState softmax_;          // multinomial
+  std::vector<LinearState> ovr_;  // one-vs-rest: one binary model per class
   Json fit_info_ = Json::object();
 };
 

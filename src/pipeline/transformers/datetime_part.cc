@@ -1,55 +1,13 @@
 // datetime_part: replaces a timestamp column by a calendar part (hour, day of week, ...).
 #include "core/batch_ops.h"
+#include "pipeline/calendar.h"
 #include "pipeline/transformers/transformers.h"
 
 namespace outcore {
 namespace {
 
-enum class Part { kHour, kMinute, kDayOfWeek, kDay, kMonth, kYear, kDayOfYear };
+using Part = CalendarPart;
 const char* kPartNames[] = {"hour", "minute", "day_of_week", "day", "month", "year", "day_of_year"};
-
-struct Civil {
-  int64_t year;
-  int month, day;
-};
-
-// Proleptic Gregorian date of a day count since 1970-01-01 (the era-based method of
-// H. Hinnant's date algorithms).
-Civil CivilFromDays(int64_t z) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {yoe + era * 400 + (m <= 2), m, d};
-}
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int64_t PartOf(int64_t micros, Part part) {
-  constexpr int64_t kDay = 86400LL * 1000000;
-  // Floor division by remainders, which cannot overflow even at INT64_MIN.
-  int64_t days = micros / kDay, rest = micros % kDay;
-  if (rest < 0) --days, rest += kDay;
-  const int64_t in_day = rest / 1000000;  // seconds into the day
-  switch (part) {
-    case Part::kHour: return in_day / 3600;
-    case Part::kMinute: return in_day / 60 % 60;
-    case Part::kDayOfWeek: return ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; Monday = 0
-    case Part::kDay: return CivilFromDays(days).day;
-    case Part::kMonth: return CivilFromDays(days).month;
-    case Part::kYear: return CivilFromDays(days).year;
-    case Part::kDayOfYear: {
-      static const int kBefore[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-      Civil c = CivilFromDays(days);
-      return kBefore[c.month - 1] + c.day + (c.month > 2 && IsLeap(c.year));
-    }
-  }
-  return 0;
-}
 
 class DatetimePartStep : public Step {
  public:
@@ -82,7 +40,7 @@ class DatetimePartStep : public Step {
         auto c = std::make_shared<Column>(DataType::kI64);
         c->length = in.length;
         c->i64.resize(in.length);
-        for (int64_t i = 0; i < in.length; ++i) c->i64[i] = PartOf(in.i64[i], part);
+        for (int64_t i = 0; i < in.length; ++i) c->i64[i] = CalendarPartOf(in.i64[i], part);
         CopyValidity(in, c.get());
         out.Set(in_place ? name : name + "_" + kPartNames[static_cast<int>(part)], c);
       }

@@ -12,7 +12,7 @@ class StandardScalerStep : public Step {
  public:
   explicit StandardScalerStep(const Json& params) {
     columns_ = params.at("columns").get<std::vector<std::string>>();
-    ddof_ = params.at("ddof").get<double>();
+    ddof_ = params.at("ddof").get<int64_t>();
     with_mean_ = params.at("with_mean").get<bool>();
     with_std_ = params.at("with_std").get<bool>();
   }
@@ -50,7 +50,8 @@ class StandardScalerStep : public Step {
     scale_.clear();
     count_.clear();
     for (const Moments& m : moments_) {
-      double var = m.n - ddof_ > 0 ? m.m2 / (m.n - ddof_) : 0;
+      double dof = m.n - static_cast<double>(ddof_);
+      double var = dof > 0 ? m.m2 / dof : 0;
       double sd = std::sqrt(var);
       mean_.push_back(with_mean_ ? m.mean : 0.0);
       // A constant column is left unscaled, as scikit-learn does.
@@ -105,7 +106,7 @@ class StandardScalerStep : public Step {
   }
 
   std::vector<std::string> columns_;
-  double ddof_ = 0;
+  int64_t ddof_ = 0;
   bool with_mean_ = true, with_std_ = true;
   std::vector<Moments> moments_;
   std::vector<double> mean_, scale_, count_;

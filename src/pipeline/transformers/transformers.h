@@ -14,6 +14,7 @@ void RegisterTextSteps(std::vector<Registration<Step>>* registry);       // lowe
 void RegisterCategorySteps(std::vector<Registration<Step>>* registry);   // categories, one_hot
 void RegisterScalerSteps(std::vector<Registration<Step>>* registry);     // standard_scaler
 void RegisterImputerSteps(std::vector<Registration<Step>>* registry);    // imputer
+void RegisterExpressionSteps(std::vector<Registration<Step>>* registry); // expression
 
 /// The batch's column `name`, or a kSchema error naming the step and what the batch has.
 const ColumnPtr& RequireColumn(const Batch& batch, const std::string& name,

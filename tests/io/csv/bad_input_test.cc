@@ -10,10 +10,10 @@
 #include <fstream>
 #include <random>
 
-#include "io/csv/convert.h"
+#include "io/convert.h"
 #include "io/csv/csv_reader.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
+#include "outcore/source.h"
 
 namespace outcore {
 namespace {
@@ -234,17 +234,17 @@ TEST(BadInput, Utf8Validation) {
                                "h\xC3\xA9"s, "\xE2\x82\xAC"s, "\xF0\x9F\x98\x80"s,
                                "\xF4\x8F\xBF\xBF"s, "\xEF\xBB\xBF"s, "abcdefg\xC3\xA9xyz"s,
                                std::string(40, 'a') + "\xC3\xA9" + std::string(40, 'b')})
-    EXPECT_TRUE(csv::IsUtf8Text(ok)) << csv::Printable(ok, 100);
+    EXPECT_TRUE(IsUtf8Text(ok)) << Printable(ok, 100);
   for (const std::string& bad :
        {"\0"s, "abcdefgh\0"s, "\x80"s, "\xC3"s, "\xC0\xAF"s /* overlong '/' */,
         "\xE0\x80\xAF"s /* overlong */, "\xED\xA0\x80"s /* surrogate */,
         "\xF4\x90\x80\x80"s /* past U+10FFFF */, "\xF5\x80\x80\x80"s, "\xC3\xA9\xC3"s /* cut */,
         "abcdefgh\xFF"s, std::string(40, 'a') + "\xFF", std::string(33, 'a') + "\0"s + "bbbbbbbb"})
-    EXPECT_FALSE(csv::IsUtf8Text(bad)) << csv::Printable(bad, 100);
+    EXPECT_FALSE(IsUtf8Text(bad)) << Printable(bad, 100);
   // Messages escape what a terminal would not show, and cut long values at a character.
-  EXPECT_EQ(csv::Printable("a\0b\x01\x7F\xE9\xEF\xBB\xBF\xC3\xA9\n"s, 100),
+  EXPECT_EQ(Printable("a\0b\x01\x7F\xE9\xEF\xBB\xBF\xC3\xA9\n"s, 100),
             "a\\x00b\\x01\\x7F\\xE9\\uFEFF\xC3\xA9\n");
-  EXPECT_EQ(csv::Printable("ab\xC3\xA9", 3), "ab...");
+  EXPECT_EQ(Printable("ab\xC3\xA9", 3), "ab...");
 }
 
 TEST(BadInput, BinaryGarbage) {

@@ -11,11 +11,11 @@
 #include <random>
 #include <sstream>
 
-#include "io/csv/convert.h"
+#include "io/convert.h"
 #include "io/csv/csv_reader.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
-#include "outcore/sink.h"
+#include "outcore/source.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 namespace {
@@ -379,14 +379,14 @@ TEST(CsvTypes, FloatsAreCorrectlyRounded) {
     for (int k = 0; k < fraction_digits || (int_digits == 0 && k == 0); ++k)
       text += static_cast<char>('0' + rng() % 10);
     double parsed = 0;
-    ASSERT_TRUE(csv::ParseDouble(text, &parsed)) << text;
+    ASSERT_TRUE(ParseDouble(text, &parsed)) << text;
     EXPECT_EQ(parsed, std::strtod(text.c_str(), nullptr)) << text;
     EXPECT_EQ(std::signbit(parsed), std::signbit(std::strtod(text.c_str(), nullptr))) << text;
   }
   for (const char* text : {"0.1", "2.6299999999999999", "9007199254740993", "123456789012345.6",
                            "1e-320", "4.9406564584124654e-324", "1.7976931348623157e308"}) {
     double parsed = 0;
-    ASSERT_TRUE(csv::ParseDouble(text, &parsed)) << text;
+    ASSERT_TRUE(ParseDouble(text, &parsed)) << text;
     EXPECT_EQ(parsed, std::strtod(text, nullptr)) << text;
   }
 }
@@ -450,24 +450,24 @@ TEST(CsvTypes, Bools) {
 
 TEST(CsvTypes, TimestampParser) {
   int64_t t = 0;
-  ASSERT_TRUE(csv::ParseTimestamp("1970-01-01", &t));
+  ASSERT_TRUE(ParseTimestamp("1970-01-01", &t));
   EXPECT_EQ(t, 0);
-  ASSERT_TRUE(csv::ParseTimestamp("2009-01-04 02:52:00", &t));
+  ASSERT_TRUE(ParseTimestamp("2009-01-04 02:52:00", &t));
   EXPECT_EQ(t, 1231037520LL * 1000000);
-  ASSERT_TRUE(csv::ParseTimestamp("2009-01-04T02:52:00", &t));
+  ASSERT_TRUE(ParseTimestamp("2009-01-04T02:52:00", &t));
   EXPECT_EQ(t, 1231037520LL * 1000000);
-  ASSERT_TRUE(csv::ParseTimestamp("2009-01-04 02:52:00.5", &t));
+  ASSERT_TRUE(ParseTimestamp("2009-01-04 02:52:00.5", &t));
   EXPECT_EQ(t, 1231037520LL * 1000000 + 500000);
-  ASSERT_TRUE(csv::ParseTimestamp("2009-01-04 02:52:00.000001", &t));
+  ASSERT_TRUE(ParseTimestamp("2009-01-04 02:52:00.000001", &t));
   EXPECT_EQ(t, 1231037520LL * 1000000 + 1);
-  ASSERT_TRUE(csv::ParseTimestamp("2009-01-04 02:52:00.123", &t));
+  ASSERT_TRUE(ParseTimestamp("2009-01-04 02:52:00.123", &t));
   EXPECT_EQ(t, 1231037520LL * 1000000 + 123000);
-  ASSERT_TRUE(csv::ParseTimestamp("1969-12-31 23:59:59", &t));
+  ASSERT_TRUE(ParseTimestamp("1969-12-31 23:59:59", &t));
   EXPECT_EQ(t, -1000000);
-  ASSERT_TRUE(csv::ParseTimestamp("2000-02-29", &t));  // divisible by 400: leap
+  ASSERT_TRUE(ParseTimestamp("2000-02-29", &t));  // divisible by 400: leap
   EXPECT_EQ(t, 951782400LL * 1000000);
-  ASSERT_TRUE(csv::ParseTimestamp("2008-02-29 23:59:59", &t));
-  ASSERT_TRUE(csv::ParseTimestamp("2009-12-31 00:00:00", &t));
+  ASSERT_TRUE(ParseTimestamp("2008-02-29 23:59:59", &t));
+  ASSERT_TRUE(ParseTimestamp("2009-12-31 00:00:00", &t));
   EXPECT_EQ(t, 1262217600LL * 1000000);
   for (const char* bad : {"2009-02-29",
                           "1900-02-29",
@@ -491,7 +491,7 @@ TEST(CsvTypes, TimestampParser) {
                           "2009-01-04 02:52:00.12a",
                           "abc",
                           ""}) {
-    EXPECT_FALSE(csv::ParseTimestamp(bad, &t)) << bad;
+    EXPECT_FALSE(ParseTimestamp(bad, &t)) << bad;
   }
 }
 

@@ -22,8 +22,8 @@
 
 #include "io/parquet/thrift_compact.h"
 #include "outcore/error.h"
-#include "outcore/io.h"
-#include "outcore/sink.h"
+#include "outcore/source.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 namespace {

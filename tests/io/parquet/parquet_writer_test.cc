@@ -26,7 +26,7 @@
 #include "io/parquet/encoding.h"
 #include "io/parquet/thrift_compact.h"
 #include "outcore/error.h"
-#include "outcore/sink.h"
+#include "outcore/part_writer.h"
 
 namespace outcore {
 namespace {

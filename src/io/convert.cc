@@ -1,4 +1,4 @@
-#include "io/csv/convert.h"
+#include "io/convert.h"
 
 #include <fast_float/fast_float.h>
 
@@ -10,7 +10,7 @@
 
 #include "io/bad_rows.h"
 
-namespace outcore::csv {
+namespace outcore {
 
 bool ParseInt64(std::string_view text, int64_t* out) {
   const char* p = text.data();
@@ -179,28 +179,6 @@ bool ParseTimestamp(std::string_view text, int64_t* out) {
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   *out = seconds * 1000000 + micros;
   return true;
-}
-
-std::string_view Unquote(std::string_view field, const Dialect& dialect, std::string* scratch) {
-  if (!dialect.IsQuoted(field.data(), field.size())) return field;
-  scratch->clear();
-  size_t i = 1;
-  for (; i < field.size(); ++i) {
-    const char c = field[i];
-    if (c == dialect.quote) {
-      if (i + 1 < field.size() && field[i + 1] == dialect.quote) {
-        scratch->push_back(c);  // "" is a quote
-        ++i;
-        continue;
-      }
-      ++i;  // the closing quote: what follows it, up to the delimiter, is data
-      break;
-    }
-    if (dialect.escaping && c == dialect.escape && i + 1 < field.size()) ++i;
-    scratch->push_back(field[i]);
-  }
-  scratch->append(field.substr(std::min(i, field.size())));
-  return *scratch;
 }
 
 namespace {
@@ -384,4 +362,4 @@ DictionaryPtr CategoryEncoder::TakeDictionary() {
   return dict;
 }
 
-}  // namespace outcore::csv
+}  // namespace outcore

@@ -1,6 +1,8 @@
 #pragma once
-// Text-to-value converters for CSV fields. Each returns false when the whole field is not a
-// valid value of its type; none of them allocates.
+// Text-to-value converters shared by every source (CSV fields, Parquet strings read as a
+// declared type, PostgreSQL COPY text). Each returns false when the whole field is not a valid
+// value of its type; none of them allocates. Also the text checks and the missing-value and
+// category helpers the sources share.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -8,10 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "io/csv/dialect.h"
 #include "outcore/column.h"
 
-namespace outcore::csv {
+namespace outcore {
 
 /// Decimal int64 with an optional sign; overflow is a failure.
 bool ParseInt64(std::string_view text, int64_t* out);
@@ -50,11 +51,6 @@ inline std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
 }
-
-/// Content of a field as delimited by the scanner: if it starts with a quote, the quoting is
-/// undone into `scratch` ("" and an escaped byte become data, the closing quote is dropped,
-/// what follows it is kept); otherwise the text is returned as is, without copying.
-std::string_view Unquote(std::string_view field, const Dialect& dialect, std::string* scratch);
 
 /// Decides whether a field is one of the missing-value spellings.
 class NaMatcher {
@@ -114,4 +110,4 @@ class CategoryEncoder {
   std::vector<std::string> values_;
 };
 
-}  // namespace outcore::csv
+}  // namespace outcore
