@@ -20,10 +20,11 @@ enum class ParamType {
   kStringListTable,  // a table of name = [strings]
   kStringTable,      // a table of name = "string"
   kNumberOrString,   // a finite number or a string
+  kBoolOrString,     // true, false or a string (choices, if any, apply to the string)
 };
 
 /// "float", "int", "bool", "string", "string list", "table of string lists", "table of strings",
-/// "number or string".
+/// "number or string", "bool or string".
 const char* ParamTypeName(ParamType type);
 
 /// One parameter. Built in the style of XGBoost's DMLC_DECLARE_FIELD:
@@ -49,6 +50,7 @@ struct ParamSpec {
   static ParamSpec StringListTable(std::string name) { return Of(std::move(name), ParamType::kStringListTable); }
   static ParamSpec StringTable(std::string name) { return Of(std::move(name), ParamType::kStringTable); }
   static ParamSpec NumberOrString(std::string name) { return Of(std::move(name), ParamType::kNumberOrString); }
+  static ParamSpec BoolOrString(std::string name) { return Of(std::move(name), ParamType::kBoolOrString); }
 
   ParamSpec& Default(Json value) { default_value = std::move(value); return *this; }
   ParamSpec& Required() { required = true; return *this; }

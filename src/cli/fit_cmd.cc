@@ -62,9 +62,13 @@ void Run(const FitArgs& a) {
     std::printf("       %s rows without a target were left out\n", Thousands(report.rows_missing_target).c_str());
   const Json& info = report.fit_info;
   std::string how = model.pipeline.estimator->kind();
-  if (info.contains("iterations"))
-    how += ", " + info["iterations"].dump() + " iterations" +
-           (info.value("converged", true) ? ", converged" : ", NOT converged (raise max_iter)");
+  if (info.contains("iterations")) {
+    how += ", " + info["iterations"].dump() + " iterations";
+    // Solvers say whether they converged; boosting whether early stopping ended it.
+    if (info.contains("converged"))
+      how += info["converged"] == true ? ", converged" : ", NOT converged (raise max_iter)";
+    if (info.value("stopped_early", false)) how += ", stopped early (no gain on the held-out rows)";
+  }
   std::printf("fit    %s rows, %zu features, %s   %.2f s\n", Thousands(report.rows_train).c_str(),
               model.pipeline.feature_names.size(), how.c_str(), report.seconds_fit);
   std::printf("train  %s\n", Scores(report.train_metrics).c_str());

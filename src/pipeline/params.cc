@@ -122,6 +122,10 @@ Json CheckValue(const std::string& kind, const ParamSpec& spec, const Json& v) {
       if (!v.is_string() && !(v.is_number() && std::isfinite(v.get<double>())))
         bad("must be a finite number or a string");
       return v;
+    case ParamType::kBoolOrString:
+      if (!v.is_boolean() && !v.is_string()) bad("must be true, false or a string");
+      if (v.is_string()) CheckChoice(kind, spec, v);
+      return v;
   }
   return v;
 }
@@ -138,6 +142,7 @@ const char* ParamTypeName(ParamType type) {
     case ParamType::kStringListTable: return "table of string lists";
     case ParamType::kStringTable: return "table of strings";
     case ParamType::kNumberOrString: return "number or string";
+    case ParamType::kBoolOrString: return "bool or string";
   }
   return "?";
 }

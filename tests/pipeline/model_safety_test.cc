@@ -86,6 +86,22 @@ std::string Expansion(const std::string& name) {
   if (name == "deep_nesting") return repeat("[", 100000) + repeat("]", 100000);
   if (name == "array_10M") return "[" + repeat("0,", 10000000) + "0]";
   if (name == "string_60MB") return "\"" + std::string(60u << 20, 'a') + "\"";
+  if (name == "tree_depth_10000") {  // a gradient boosting estimator whose one tree is a chain of splits
+    constexpr int kDepth = 10000;
+    Json tree = {{"group", 0}, {"feature", Json::array()}, {"threshold", Json::array()}, {"left", Json::array()},
+                 {"right", Json::array()}, {"missing_left", Json::array()}, {"value", Json::array()}};
+    auto node = [&](int feature, int left, int right) {
+      tree["feature"].push_back(feature), tree["threshold"].push_back(0.5), tree["left"].push_back(left);
+      tree["right"].push_back(right), tree["missing_left"].push_back(false), tree["value"].push_back(0.0);
+    };
+    for (int i = 0; i < kDepth; ++i) node(0, i + 1, kDepth + 1 + i);  // splits 0..kDepth-1
+    for (int i = 0; i <= kDepth; ++i) node(-1, -1, -1);                 // the leaves
+    return Json{{"kind", "gradient_boosting_classifier"},
+                {"params", Json::object()},
+                {"state", {{"n_features", 12}, {"n_outputs", 1}, {"link", "sigmoid"}, {"compare", "x <= threshold"},
+                           {"base_score", {0.0}}, {"trees", {tree}}}}}
+        .dump();
+  }
   if (name == "values_5M") return "[" + repeat("[" + repeat("0,", 499999) + "0],", 9) + "[0]]";
   ADD_FAILURE() << "unknown expansion " << name;
   return "";

@@ -218,6 +218,34 @@ columns = ["x"]
 [[steps]]
 kind = "one_hot"
 )"},
+      // Trees take missing values (x) as they are: no imputer.
+      {"gradient_boosting_classifier", R"(target = "y > 0"
+[model]
+kind = "gradient_boosting_classifier"
+max_iter = 20
+max_leaf_nodes = 7
+min_samples_leaf = 10
+[[steps]]
+kind = "select"
+columns = ["x", "n", "c"]
+[[steps]]
+kind = "one_hot"
+)"},
+      {"gradient_boosting_regressor", R"(target = "y"
+[model]
+kind = "gradient_boosting_regressor"
+max_iter = 30
+max_depth = 3
+early_stopping = true
+random_state = 3
+[[steps]]
+kind = "select"
+columns = ["x", "n", "d"]
+[[steps]]
+kind = "datetime_part"
+columns = ["d"]
+part = "hour"
+)"},
       {"ridge", R"(target = "y"
 [model]
 kind = "ridge"

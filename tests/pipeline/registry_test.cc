@@ -26,6 +26,7 @@ Json Example(const ParamSpec& p) {
     case ParamType::kStringListTable: return Json{{"x", {"a", "b"}}};
     case ParamType::kStringTable: return Json{{"x", "1"}};
     case ParamType::kNumberOrString: return 0;
+    case ParamType::kBoolOrString: return true;
   }
   return nullptr;
 }
@@ -57,6 +58,7 @@ Json WrongType(const ParamSpec& p) {
     case ParamType::kStringListTable: return 1;
     case ParamType::kStringTable: return 1;
     case ParamType::kNumberOrString: return true;
+    case ParamType::kBoolOrString: return 1;
   }
   return nullptr;
 }
@@ -65,12 +67,12 @@ Json WrongType(const ParamSpec& p) {
 std::vector<Json> OutOfBounds(const ParamSpec& p) {
   std::vector<Json> out;
   if (p.has_min()) out.push_back(p.min_exclusive ? p.min : p.min - 1);
-  if (p.has_max()) out.push_back(p.max + 1);
+  if (p.has_max()) out.push_back(p.max_exclusive ? p.max : p.max + 1);
   if (p.type == ParamType::kFloat) out.push_back(std::nan(""));
   if (p.type == ParamType::kInt) out.push_back((p.has_min() ? p.min : 0) + 1.5);  // not whole
   if (!p.choices.empty()) {
     if (p.type == ParamType::kInt) out.push_back(p.choices.back().get<int64_t>() + 1);
-    else if (p.type == ParamType::kString) out.push_back("no_such_choice");
+    else if (p.type == ParamType::kString || p.type == ParamType::kBoolOrString) out.push_back("no_such_choice");
     else out.push_back(Json::array({p.choices[0], "no_such_choice"}));
   }
   return out;
@@ -80,7 +82,7 @@ std::vector<Json> OutOfBounds(const ParamSpec& p) {
 std::vector<Json> InBounds(const ParamSpec& p) {
   std::vector<Json> out;
   if (p.has_min()) out.push_back(p.min_exclusive ? p.min + 1e-9 : p.min);
-  if (p.has_max()) out.push_back(p.max);
+  if (p.has_max()) out.push_back(p.max_exclusive ? p.max - 1e-9 : p.max);
   for (const auto& c : p.choices) out.push_back(p.type == ParamType::kStringList ? Json::array({c}) : c);
   return out;
 }

@@ -1,5 +1,6 @@
 #include "pipeline/estimators/register.h"
 
+#include "pipeline/estimators/gradient_boosting.h"
 #include "pipeline/estimators/linear_regression.h"
 #include "pipeline/estimators/logistic_regression.h"
 
@@ -40,6 +41,43 @@ void RegisterEstimators(std::vector<Registration<Estimator>>* registry) {
            "strength of the L2 penalty (0 = linear_regression)"),
        fit_intercept},
       MakeRidge));
+  RegisterGradientBoosting(registry);
+}
+
+// scikit-learn 1.2's HistGradientBoostingRegressor / Classifier parameters and defaults.
+void RegisterGradientBoosting(std::vector<Registration<Estimator>>* registry) {
+  ParamSpec validation_fraction = ParamSpec::Float("validation_fraction").Default(0.1).Above(0).Doc(
+      "the fraction of the rows held out to decide early stopping");
+  validation_fraction.max = 1, validation_fraction.max_exclusive = true;
+  const std::vector<ParamSpec> params = {
+      ParamSpec::Float("learning_rate").Default(0.1).Above(0).Doc("the shrinkage of each tree's leaf values"),
+      ParamSpec::Int("max_iter").Default(100).AtLeast(1).Doc("the most boosting iterations (trees)"),
+      ParamSpec::Int("max_leaf_nodes").Default(31).AtLeast(2).Doc("the most leaves of a tree"),
+      ParamSpec::Int("max_depth").AtLeast(1).Doc(
+          "the deepest a tree may grow (root at depth 0); unset: no limit but the cap of 256"),
+      ParamSpec::Int("min_samples_leaf").Default(20).AtLeast(1).Doc("the fewest training rows of a leaf"),
+      ParamSpec::Float("l2_regularization").Default(0.0).AtLeast(0).Doc("the L2 penalty on leaf values"),
+      ParamSpec::Int("max_bins").Default(255).AtLeast(2).AtMost(255).Doc(
+          "the most bins of a feature's values (missing values get one more)"),
+      ParamSpec::BoolOrString("early_stopping")
+          .Default("auto")
+          .OneOf({"auto"})
+          .Doc("stop when the held-out loss stops improving; \"auto\": when there are more than 10000 rows"),
+      validation_fraction,
+      ParamSpec::Int("n_iter_no_change").Default(10).AtLeast(1).Doc(
+          "early stopping: stop after this many iterations without an improvement above tol"),
+      ParamSpec::Float("tol").Default(1e-7).AtLeast(0).Doc("early stopping: the smallest improvement of the loss"),
+      ParamSpec::Int("random_state").AtLeast(0).Doc(
+          "seed of the bin subsample and the early-stopping rows; unset: 0 (always the same model)")};
+  registry->push_back(Registration<Estimator>::Declare(
+      "gradient_boosting_regressor",
+      "Histogram gradient-boosted trees, squared error (scikit-learn's HistGradientBoostingRegressor).", params,
+      MakeGradientBoostingRegressor));
+  registry->push_back(Registration<Estimator>::Declare(
+      "gradient_boosting_classifier",
+      "Binary classifier, histogram gradient-boosted trees on the log loss (scikit-learn's "
+      "HistGradientBoostingClassifier); predicts P(y=1).",
+      params, MakeGradientBoostingClassifier));
 }
 
 }  // namespace outcore

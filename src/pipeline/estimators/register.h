@@ -1,5 +1,6 @@
 #pragma once
-// The built-in estimators: logistic_regression, linear_regression, ridge, each registered with
+// The built-in estimators: logistic_regression, linear_regression, ridge,
+// gradient_boosting_regressor and gradient_boosting_classifier, each registered with
 // its declared parameters (register.cc).
 #include <vector>
 
@@ -8,5 +9,7 @@
 namespace outcore {
 
 void RegisterEstimators(std::vector<Registration<Estimator>>* registry);
+/// gradient_boosting_regressor and gradient_boosting_classifier.
+void RegisterGradientBoosting(std::vector<Registration<Estimator>>* registry);
 
 }  // namespace outcore

@@ -1,0 +1,628 @@
+#include "pipeline/estimators/gradient_boosting.h"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "core/random.h"
+#include "outcore/error.h"
+#include "pipeline/estimators/row_blocks.h"
+#include "pipeline/estimators/tree_ensemble.h"
+
+namespace outcore {
+
+namespace {
+
+// scikit-learn's fixed settings of HistGradientBoosting: the rows the bin edges are computed
+// from, the least hessian a child may have, the largest finite threshold, and the number of
+// training rows above which early_stopping = "auto" turns on.
+constexpr int64_t kBinSubsample = 200000;
+constexpr double kMinHessianToSplit = 1e-3;
+constexpr double kAlmostInf = 1e300;
+constexpr int64_t kAutoEarlyStoppingRows = 10000;
+// A node's rows are split in chunks of this many for its histogram: each chunk's histogram is
+// built on its own (in parallel) and the chunks are summed in order, so the sums do not depend
+// on the number of threads.
+constexpr int64_t kHistChunk = int64_t{1} << 16;
+// Bins per feature in a histogram: up to 255 for values and the last for missing values.
+constexpr int kHistBins = 256;
+constexpr uint8_t kMissingBin = 255;
+
+enum class Loss { kSquaredError, kLogLoss };
+
+// The bin edges of each feature, learned at fit: a value x falls in bin b = the number of
+// edges below x (so x <= edges[b] for bins <= b); a missing value in kMissingBin.
+struct Binner {
+  std::vector<std::vector<double>> edges;
+  std::vector<char> has_missing;  // the feature had missing values at fit
+
+  int bins(size_t f) const { return static_cast<int>(edges[f].size()) + 1; }  // not counting missing
+
+  uint8_t Bin(size_t f, double x) const {
+    if (std::isnan(x)) return kMissingBin;
+    const auto& e = edges[f];
+    return static_cast<uint8_t>(std::lower_bound(e.begin(), e.end(), x) - e.begin());
+  }
+};
+
+// scikit-learn's _find_binning_thresholds: midpoints between distinct values when there are at
+// most max_bins of them, else max_bins - 1 quantiles (numpy's "midpoint" percentiles).
+std::vector<double> BinEdges(std::vector<double> values, int max_bins) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return std::isnan(x); }), values.end());
+  std::sort(values.begin(), values.end());
+  std::vector<double> distinct = values;
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<double> edges;
+  if (static_cast<int>(distinct.size()) <= max_bins) {
+    for (size_t i = 0; i + 1 < distinct.size(); ++i) edges.push_back((distinct[i] + distinct[i + 1]) * 0.5);
+  } else {
+    const double last = static_cast<double>(values.size() - 1);
+    for (int q = 1; q < max_bins; ++q) {
+      const double at = static_cast<double>(q) / max_bins * last;
+      const size_t lo = static_cast<size_t>(std::floor(at)), hi = static_cast<size_t>(std::ceil(at));
+      edges.push_back((values[lo] + values[hi]) * 0.5);
+    }
+  }
+  for (double& e : edges) e = std::isnan(e) ? 0.0 : std::clamp(e, -kAlmostInf, kAlmostInf);
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
+}
+
+// The rows the edges are learned from: all, or kBinSubsample of them drawn without replacement.
+std::vector<int64_t> BinningRows(int64_t rows, uint64_t seed) {
+  std::vector<int64_t> all(rows);
+  std::iota(all.begin(), all.end(), 0);
+  if (rows <= kBinSubsample) return all;
+  uint64_t state = seed ^ 0xB1A5ULL;
+  for (int64_t i = 0; i < kBinSubsample; ++i) {  // a partial Fisher-Yates shuffle
+    const int64_t j = i + static_cast<int64_t>(SplitMix64(&state) % static_cast<uint64_t>(rows - i));
+    std::swap(all[i], all[j]);
+  }
+  all.resize(kBinSubsample);
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+struct HistBin {
+  double g = 0, h = 0;
+  int64_t count = 0;
+};
+
+// One histogram per feature, kHistBins each.
+using Histogram = std::vector<HistBin>;
+
+// The best split of a node.
+struct Split {
+  bool valid = false;
+  double gain = 0;
+  int32_t feature = -1;
+  int bin = 0;  // bins <= bin go left
+  bool missing_left = false;
+  double g_left = 0, h_left = 0;
+  int64_t n_left = 0;
+};
+
+// A leaf that may still be split: its rows are order[begin, end).
+struct OpenNode {
+  int32_t id;
+  int64_t begin, end;
+  double g, h;
+  int depth;
+  Histogram hist;
+  Split split;
+};
+
+struct GrowSettings {
+  double learning_rate, l2;
+  int64_t max_leaf_nodes, max_depth, min_samples_leaf;  // max_depth < 0: none
+};
+
+class TreeGrower {
+ public:
+  TreeGrower(const Binner& binner, const std::vector<uint8_t>& bins, int64_t rows, const GrowSettings& s)
+      : binner_(binner), bins_(bins), rows_(rows), p_(binner.edges.size()), s_(s) {}
+
+  // Grows one tree on the gradients g and hessians h of the training rows, and adds its leaf
+  // values to `raw`.
+  Tree Grow(const std::vector<double>& g, const std::vector<double>& h, std::vector<double>* raw) {
+    g_ = &g;
+    h_ = &h;
+    order_.resize(rows_);
+    std::iota(order_.begin(), order_.end(), 0u);
+    tree_ = Tree();
+    tree_.nodes.emplace_back();
+    leaves_.clear();
+    OpenNode root{0, 0, rows_, 0, 0, 0, Histogram(), Split()};
+    root.hist = Build(0, rows_);
+    const std::vector<double> sums = SumRowBlocks(rows_, 2, [&](int64_t begin, int64_t end, double* acc) {
+      for (int64_t i = begin; i < end; ++i) acc[0] += g[i], acc[1] += h[i];
+    });
+    root.g = sums[0], root.h = sums[1];
+    std::vector<OpenNode> open;
+    Consider(std::move(root), &open);
+    int64_t n_leaves = 1;
+    while (!open.empty()) {
+      // The open node of largest gain (the first made on a tie).
+      auto best = std::max_element(open.begin(), open.end(), [](const OpenNode& a, const OpenNode& b) {
+        return a.split.gain < b.split.gain || (a.split.gain == b.split.gain && a.id > b.id);
+      });
+      OpenNode node = std::move(*best);
+      open.erase(best);
+      // The split that makes the last leaf allowed needs no histograms for its children.
+      SplitNode(std::move(node), ++n_leaves >= s_.max_leaf_nodes, &open);
+      if (n_leaves >= s_.max_leaf_nodes) {
+        for (auto& n : open) Finish(n);
+        open.clear();
+      }
+    }
+    for (const auto& [begin, end, value] : leaves_)
+      for (int64_t k = begin; k < end; ++k) (*raw)[order_[k]] += value;
+    return std::move(tree_);
+  }
+
+ private:
+  // The histograms of rows order[begin, end).
+  Histogram Build(int64_t begin, int64_t end) const {
+    const int64_t chunks = std::max<int64_t>(1, (end - begin + kHistChunk - 1) / kHistChunk);
+    const size_t p = p_;
+    Histogram out(p * kHistBins);
+    std::vector<HistBin> scratch(chunks > 1 ? chunks * p * kHistBins : 0);
+    const double* g = g_->data();
+    const double* h = h_->data();
+    const uint32_t* order = order_.data();
+    using Range = tbb::blocked_range<int64_t>;
+    tbb::parallel_for(Range(0, chunks * static_cast<int64_t>(p), 1), [&](const Range& r) {
+      for (int64_t t = r.begin(); t < r.end(); ++t) {
+        const int64_t c = t / static_cast<int64_t>(p);
+        const size_t f = static_cast<size_t>(t % static_cast<int64_t>(p));
+        HistBin* hist = chunks > 1 ? scratch.data() + (c * p + f) * kHistBins : out.data() + f * kHistBins;
+        const uint8_t* col = bins_.data() + f * rows_;
+        const int64_t from = begin + c * kHistChunk, to = std::min(end, from + kHistChunk);
+        for (int64_t k = from; k < to; ++k) {
+          const uint32_t i = order[k];
+          HistBin& b = hist[col[i]];
+          b.g += g[i];
+          b.h += h[i];
+          b.count += 1;
+        }
+      }
+    });
+    for (int64_t c = 0; c < chunks && chunks > 1; ++c)
+      for (size_t i = 0; i < out.size(); ++i) {
+        const HistBin& s = scratch[c * p * kHistBins + i];
+        out[i].g += s.g, out[i].h += s.h, out[i].count += s.count;
+      }
+    return out;
+  }
+
+  double Value(double g, double h) const { return h + s_.l2 > 0 ? -g / (h + s_.l2) : 0.0; }
+  // What a node of these sums contributes to the gain: G^2 / (H + l2).
+  double Score(double g, double h) const { return -g * Value(g, h); }
+
+  // The best split of one feature, scanning bins left to right with missing values going
+  // right, then (if the feature had missing values) right to left with them going left.
+  Split BestSplitOf(const OpenNode& node, size_t f) const {
+    const HistBin* hist = node.hist.data() + f * kHistBins;
+    int64_t count = 0;
+    for (int b = 0; b < kHistBins; ++b) count += hist[b].count;
+    const double parent = Score(node.g, node.h);
+    const int bins = binner_.bins(f);
+    const bool missing = binner_.has_missing[f];
+    const int64_t msl = s_.min_samples_leaf;
+    Split best;
+    auto consider = [&](double gl, double hl, int64_t nl, int bin, bool missing_left) {
+      const double gr = node.g - gl, hr = node.h - hl;
+      const int64_t nr = count - nl;
+      if (nl < msl || nr < msl || hl < kMinHessianToSplit || hr < kMinHessianToSplit) return;
+      const double gain = Score(gl, hl) + Score(gr, hr) - parent;
+      if (gain > 0 && (!best.valid || gain > best.gain)) {
+        best = {true, gain, static_cast<int32_t>(f), bin, missing_left, gl, hl, nl};
+      }
+    };
+    double gl = 0, hl = 0;
+    int64_t nl = 0;
+    for (int b = 0; b < bins - 1 + (missing ? 1 : 0); ++b) {
+      gl += hist[b].g, hl += hist[b].h, nl += hist[b].count;
+      consider(gl, hl, nl, b, false);
+    }
+    if (missing) {
+      double gr = 0, hr = 0;
+      int64_t nr = 0;
+      for (int b = bins - 1; b >= 1; --b) {
+        gr += hist[b].g, hr += hist[b].h, nr += hist[b].count;
+        consider(node.g - gr, node.h - hr, count - nr, b - 1, true);
+      }
+    }
+    // Without missing values at fit, a missing value goes where most training rows went.
+    if (best.valid && !missing) best.missing_left = best.n_left > count - best.n_left;
+    return best;
+  }
+
+  Split BestSplit(const OpenNode& node) const {
+    std::vector<Split> per_feature(p_);
+    using Range = tbb::blocked_range<size_t>;
+    tbb::parallel_for(Range(0, p_, 1), [&](const Range& r) {
+      for (size_t f = r.begin(); f < r.end(); ++f) per_feature[f] = BestSplitOf(node, f);
+    });
+    Split best;
+    for (const Split& s : per_feature)
+      if (s.valid && (!best.valid || s.gain > best.gain)) best = s;
+    return best;
+  }
+
+  // Makes `node` a leaf of the tree.
+  void Finish(OpenNode& node) {
+    const double value = s_.learning_rate * Value(node.g, node.h);
+    tree_.nodes[node.id].value = value;
+    leaves_.push_back({node.begin, node.end, value});
+    node.hist = Histogram();
+  }
+
+  // Opens `node` if it may be split and has a split with positive gain, else finishes it.
+  void Consider(OpenNode node, std::vector<OpenNode>* open) {
+    const int64_t n = node.end - node.begin;
+    const bool may_split = n >= 2 * s_.min_samples_leaf && node.h >= 2 * kMinHessianToSplit &&
+                           (s_.max_depth < 0 || node.depth < s_.max_depth) && node.depth < kMaxTreeDepth;
+    if (may_split) node.split = BestSplit(node);
+    if (!node.split.valid) {
+      Finish(node);
+      return;
+    }
+    open->push_back(std::move(node));
+  }
+
+  // Splits `node` as its split says; its children become leaves if `last`, else are considered.
+  void SplitNode(OpenNode node, bool last, std::vector<OpenNode>* open) {
+    const Split& s = node.split;
+    const size_t f = static_cast<size_t>(s.feature);
+    // Partition the node's rows, keeping their order on each side.
+    const uint8_t* col = bins_.data() + f * rows_;
+    std::vector<uint32_t> right;
+    right.reserve(node.end - node.begin - s.n_left);
+    int64_t mid = node.begin;
+    for (int64_t k = node.begin; k < node.end; ++k) {
+      const uint32_t i = order_[k];
+      const uint8_t b = col[i];
+      const bool left = b == kMissingBin ? s.missing_left : b <= s.bin;
+      if (left) {
+        order_[mid++] = i;
+      } else {
+        right.push_back(i);
+      }
+    }
+    std::copy(right.begin(), right.end(), order_.begin() + mid);
+
+    const int32_t left_id = static_cast<int32_t>(tree_.nodes.size());
+    tree_.nodes.emplace_back();
+    tree_.nodes.emplace_back();
+    TreeNode& t = tree_.nodes[node.id];
+    t.feature = s.feature;
+    t.missing_left = s.missing_left;
+    // The last bin of values: every value goes left, only missing values right.
+    t.threshold = s.bin == binner_.bins(f) - 1 ? std::numeric_limits<double>::max() : binner_.edges[f][s.bin];
+    t.left = left_id;
+    t.right = left_id + 1;
+
+    OpenNode left{left_id, node.begin, mid, s.g_left, s.h_left, node.depth + 1, Histogram(), Split()};
+    OpenNode right_node{left_id + 1, mid, node.end, node.g - s.g_left, node.h - s.h_left, node.depth + 1,
+                        Histogram(), Split()};
+    if (last) {
+      Finish(left);
+      Finish(right_node);
+      return;
+    }
+    // The subtraction trick: build the smaller child's histograms, the sibling's are the
+    // parent's minus those.
+    OpenNode& small = mid - node.begin <= node.end - mid ? left : right_node;
+    OpenNode& large = &small == &left ? right_node : left;
+    small.hist = Build(small.begin, small.end);
+    large.hist = std::move(node.hist);
+    for (size_t i = 0; i < large.hist.size(); ++i) {
+      large.hist[i].g -= small.hist[i].g;
+      large.hist[i].h -= small.hist[i].h;
+      large.hist[i].count -= small.hist[i].count;
+    }
+    Consider(std::move(left), open);
+    Consider(std::move(right_node), open);
+  }
+
+  struct LeafRows {
+    int64_t begin, end;
+    double value;
+  };
+
+  const Binner& binner_;
+  const std::vector<uint8_t>& bins_;  // column-major, rows_ per feature
+  int64_t rows_;
+  size_t p_;
+  GrowSettings s_;
+  const std::vector<double>* g_ = nullptr;
+  const std::vector<double>* h_ = nullptr;
+  std::vector<uint32_t> order_;
+  Tree tree_;
+  std::vector<LeafRows> leaves_;
+};
+
+inline double Sigmoid(double z) {
+  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);
+}
+
+// The mean loss of raw scores: half squared error, or log loss.
+double MeanLoss(Loss loss, const std::vector<double>& y, const std::vector<double>& raw) {
+  double sum = 0;
+  for (size_t i = 0; i < y.size(); ++i) {
+    if (loss == Loss::kSquaredError) {
+      sum += 0.5 * (y[i] - raw[i]) * (y[i] - raw[i]);
+    } else {  // log(1 + exp(-m)) for the margin m = (2y - 1) raw
+      const double m = (y[i] > 0.5 ? 1.0 : -1.0) * raw[i];
+      sum += (m >= 0 ? 0.0 : -m) + std::log1p(std::exp(-std::abs(m)));
+    }
+  }
+  return y.empty() ? 0.0 : sum / static_cast<double>(y.size());
+}
+
+class GradientBoosting final : public Estimator {
+ public:
+  GradientBoosting(const Json& params, bool classifier)
+      : params_(params), classifier_(classifier), loss_(classifier ? Loss::kLogLoss : Loss::kSquaredError) {}
+
+  std::string kind() const override {
+    return classifier_ ? "gradient_boosting_classifier" : "gradient_boosting_regressor";
+  }
+  Json params() const override { return params_; }
+  bool is_classifier() const override { return classifier_; }
+
+  void Fit(const Features& X, const std::vector<double>& y) override {
+    CheckInputs(X, y);
+    const uint64_t seed = params_.contains("random_state") ? params_["random_state"].get<uint64_t>() : 0;
+    const bool early_stopping = EarlyStopping(X.rows);
+    // Held-out rows for early stopping (stratified for a classifier), the rest to train on.
+    std::vector<int64_t> train_rows, validation_rows;
+    SplitRows(y, early_stopping, seed, &train_rows, &validation_rows);
+    const int64_t n = static_cast<int64_t>(train_rows.size());
+    const size_t p = X.names.size();
+    std::vector<double> y_train(n);
+    for (int64_t k = 0; k < n; ++k) y_train[k] = y[train_rows[k]];
+
+    Binner binner;
+    binner.edges.resize(p);
+    binner.has_missing.resize(p);
+    std::vector<uint8_t> bins(static_cast<size_t>(n) * p);
+    const std::vector<int64_t> binning = BinningRows(n, seed);
+    using Range = tbb::blocked_range<size_t>;
+    const int max_bins = params_["max_bins"].get<int>();
+    tbb::parallel_for(Range(0, p, 1), [&](const Range& r) {
+      for (size_t f = r.begin(); f < r.end(); ++f) {
+        const double* x = X.col(f);
+        std::vector<double> sample(binning.size());
+        for (size_t k = 0; k < binning.size(); ++k) sample[k] = x[train_rows[binning[k]]];
+        binner.edges[f] = BinEdges(std::move(sample), max_bins);
+        uint8_t* col = bins.data() + f * n;
+        bool missing = false;
+        for (int64_t k = 0; k < n; ++k) missing |= (col[k] = binner.Bin(f, x[train_rows[k]])) == kMissingBin;
+        binner.has_missing[f] = missing;
+      }
+    });
+
+    // The baseline: the mean, or the log-odds of the positive class.
+    double mean = 0;
+    for (double v : y_train) mean += v;
+    mean /= static_cast<double>(n);
+    const double eps = std::numeric_limits<double>::epsilon();
+    const double baseline =
+        loss_ == Loss::kSquaredError ? mean : std::log(std::clamp(mean, eps, 1 - eps) / (1 - std::clamp(mean, eps, 1 - eps)));
+
+    TreeEnsemble ensemble;
+    ensemble.n_features = static_cast<int64_t>(p);
+    ensemble.n_outputs = 1;
+    ensemble.base_score = {baseline};
+    ensemble.link = classifier_ ? TreeLink::kSigmoid : TreeLink::kIdentity;
+    ensemble.compare = SplitCompare::kLessEqual;
+
+    Features validation;
+    std::vector<double> y_validation, raw_validation;
+    if (early_stopping) {
+      validation.rows = static_cast<int64_t>(validation_rows.size());
+      validation.names = X.names;
+      validation.values.resize(validation_rows.size() * p);
+      for (size_t f = 0; f < p; ++f)
+        for (int64_t k = 0; k < validation.rows; ++k) validation.col(f)[k] = X.col(f)[validation_rows[k]];
+      for (int64_t i : validation_rows) y_validation.push_back(y[i]);
+      raw_validation.assign(validation.rows, baseline);
+    }
+
+    GrowSettings settings{params_["learning_rate"].get<double>(), params_["l2_regularization"].get<double>(),
+                          params_["max_leaf_nodes"].get<int64_t>(),
+                          params_.contains("max_depth") ? params_["max_depth"].get<int64_t>() : -1,
+                          params_["min_samples_leaf"].get<int64_t>()};
+    TreeGrower grower(binner, bins, n, settings);
+    std::vector<double> raw(n, baseline), g(n), h(n);
+    const int64_t max_iter = params_["max_iter"].get<int64_t>();
+    const int64_t n_iter_no_change = params_["n_iter_no_change"].get<int64_t>();
+    const double tol = params_["tol"].get<double>();
+    std::vector<double> scores;  // minus the validation loss, from the baseline on
+    if (early_stopping) scores.push_back(-MeanLoss(loss_, y_validation, raw_validation));
+    int64_t iterations = 0, leaves = 0;
+    bool stopped_early = false;
+    while (iterations < max_iter) {
+      Gradients(y_train, raw, &g, &h);
+      ensemble.trees.push_back(grower.Grow(g, h, &raw));
+      ++iterations;
+      for (const TreeNode& node : ensemble.trees.back().nodes) leaves += node.is_leaf();
+      if (!early_stopping) continue;
+      TreeEnsemble last;
+      last.n_features = ensemble.n_features;
+      last.base_score = {0.0};
+      last.trees = {ensemble.trees.back()};
+      std::vector<double> added(validation.rows);
+      last.RawScores(validation, added.data());
+      for (int64_t k = 0; k < validation.rows; ++k) raw_validation[k] += added[k];
+      scores.push_back(-MeanLoss(loss_, y_validation, raw_validation));
+      if (ShouldStop(scores, n_iter_no_change, tol)) {
+        stopped_early = true;
+        break;
+      }
+    }
+    ensemble_ = std::move(ensemble);
+    fitted_ = true;
+    fit_info_ = {{"iterations", iterations},
+                 {"trees", ensemble_.trees.size()},
+                 {"leaves", leaves},
+                 {"early_stopping", early_stopping},
+                 {"stopped_early", stopped_early},
+                 {"train_rows", n},
+                 {"train_loss", MeanLoss(loss_, y_train, raw)}};
+    if (early_stopping) {
+      fit_info_["validation_rows"] = validation.rows;
+      fit_info_["validation_loss"] = -scores.back();
+    }
+  }
+
+  // The binned features, the gradients, hessians, raw scores and row order, the histograms of
+  // the open leaves and the parallel chunks', and the early-stopping rows' copy.
+  int64_t FitBytes(int64_t rows, int64_t features) const override {
+    const int64_t leaves = params_["max_leaf_nodes"].get<int64_t>() + 1;
+    const int64_t hist = features * kHistBins * static_cast<int64_t>(sizeof(HistBin));
+    const int64_t chunks = (rows + kHistChunk - 1) / kHistChunk;
+    return rows * features + rows * (5 * 8 + 2 * 4) + (leaves + chunks) * hist + rows * features * 8 / 10;
+  }
+
+  void Predict(const Features& X, double* out) const override {
+    if (!fitted_) Fail(ErrorCode::kModel, kind() + ": Predict called before Fit or LoadState");
+    ensemble_.Predict(X, out, 1);
+  }
+
+  Json SaveState() const override { return TreeEnsembleToJson(ensemble_); }
+
+  void LoadState(const Json& state) override {
+    TreeEnsemble e = TreeEnsembleFromJson(kind(), state);
+    const TreeLink link = classifier_ ? TreeLink::kSigmoid : TreeLink::kIdentity;
+    if (e.n_outputs != 1 || e.link != link || e.compare != SplitCompare::kLessEqual) {
+      Fail(ErrorCode::kModel, "state: " + kind() + " has one output, link \"" + LinkName(link) + "\" and compare \"" +
+                                  CompareName(SplitCompare::kLessEqual) + "\"; the file gives " +
+                                  std::to_string(e.n_outputs) + ", \"" + LinkName(e.link) + "\" and \"" +
+                                  CompareName(e.compare) + "\"");
+    }
+    ensemble_ = std::move(e);
+    fitted_ = true;
+  }
+
+  Json FitInfo() const override { return fit_info_; }
+  void LoadFitInfo(const Json& info) override { fit_info_ = info; }
+
+ private:
+  // NaN features are allowed (they get a bin of their own); the target must be finite, and
+  // 0 or 1 with both present for a classifier.
+  void CheckInputs(const Features& X, const std::vector<double>& y) const {
+    const size_t p = X.names.size();
+    if (X.rows < 0 || X.values.size() != static_cast<size_t>(X.rows) * p)
+      Fail(ErrorCode::kInvalidInput, kind() + ": features hold " + std::to_string(X.values.size()) +
+                                         " values, expected rows x features = " + std::to_string(X.rows) +
+                                         " x " + std::to_string(p));
+    if (X.rows == 0) Fail(ErrorCode::kInvalidInput, kind() + ": cannot fit on zero rows");
+    if (X.rows >= (int64_t{1} << 32))
+      Fail(ErrorCode::kInvalidInput, kind() + ": cannot fit on 2^32 rows or more, got " + std::to_string(X.rows));
+    if (y.size() != static_cast<size_t>(X.rows))
+      Fail(ErrorCode::kInvalidInput,
+           kind() + ": " + std::to_string(y.size()) + " target values for " + std::to_string(X.rows) + " rows");
+    int64_t positives = 0;
+    for (size_t i = 0; i < y.size(); ++i) {
+      if (!std::isfinite(y[i]))
+        Fail(ErrorCode::kInvalidInput,
+             kind() + ": the target is missing or infinite at row " + std::to_string(i) + "; drop or fill those rows");
+      if (classifier_ && y[i] != 0.0 && y[i] != 1.0)
+        Fail(ErrorCode::kInvalidInput,
+             kind() + ": the target must be 0 or 1, got " + std::to_string(y[i]) + " at row " + std::to_string(i));
+      positives += y[i] == 1.0;
+    }
+    if (classifier_ && (positives == 0 || positives == X.rows))
+      Fail(ErrorCode::kInvalidInput, kind() + ": the target has only one class (all " + std::to_string(y.size()) +
+                                         " rows are " + (positives == 0 ? "0" : "1") +
+                                         "); a classifier needs rows of both 0 and 1");
+  }
+
+  bool EarlyStopping(int64_t rows) const {
+    const Json& e = params_["early_stopping"];
+    return e.is_boolean() ? e.get<bool>() : rows > kAutoEarlyStoppingRows;
+  }
+
+  // With early stopping, validation_fraction of the rows (rounded up; of each class for a
+  // classifier) drawn at random are held out; the rest, in their order, are trained on.
+  void SplitRows(const std::vector<double>& y, bool early_stopping, uint64_t seed, std::vector<int64_t>* train,
+                 std::vector<int64_t>* validation) const {
+    const int64_t rows = static_cast<int64_t>(y.size());
+    std::vector<char> held(rows, 0);
+    if (early_stopping) {
+      const double fraction = params_["validation_fraction"].get<double>();
+      uint64_t state = seed ^ 0x5EEDULL;
+      std::vector<std::vector<int64_t>> groups(classifier_ ? 2 : 1);
+      for (int64_t i = 0; i < rows; ++i) groups[classifier_ ? (y[i] == 1.0) : 0].push_back(i);
+      for (auto& group : groups) {
+        const int64_t take = std::min<int64_t>(static_cast<int64_t>(group.size()) - 1,
+                                               static_cast<int64_t>(std::ceil(fraction * group.size())));
+        for (int64_t k = 0; k < take; ++k) {
+          const int64_t j = k + static_cast<int64_t>(SplitMix64(&state) % static_cast<uint64_t>(group.size() - k));
+          std::swap(group[k], group[j]);
+          held[group[k]] = 1;
+        }
+      }
+    }
+    for (int64_t i = 0; i < rows; ++i) (held[i] ? validation : train)->push_back(i);
+  }
+
+  void Gradients(const std::vector<double>& y, const std::vector<double>& raw, std::vector<double>* g,
+                 std::vector<double>* h) const {
+    const int64_t n = static_cast<int64_t>(y.size());
+    ForEachRowBlock(n, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        if (loss_ == Loss::kSquaredError) {
+          (*g)[i] = raw[i] - y[i];
+          (*h)[i] = 1.0;
+        } else {
+          const double prob = Sigmoid(raw[i]);
+          (*g)[i] = prob - y[i];
+          (*h)[i] = prob * (1 - prob);
+        }
+      }
+    });
+  }
+
+  // scikit-learn's rule: stop when none of the last n_iter_no_change scores beats the one
+  // before them by more than tol.
+  static bool ShouldStop(const std::vector<double>& scores, int64_t n_iter_no_change, double tol) {
+    const int64_t reference = n_iter_no_change + 1;
+    if (static_cast<int64_t>(scores.size()) < reference) return false;
+    const double reference_score = scores[scores.size() - reference] + tol;
+    for (size_t i = scores.size() - reference + 1; i < scores.size(); ++i)
+      if (scores[i] > reference_score) return false;
+    return true;
+  }
+
+  Json params_;
+  bool classifier_;
+  Loss loss_;
+  TreeEnsemble ensemble_;
+  bool fitted_ = false;
+  Json fit_info_ = Json::object();
+};
+
+}  // namespace
+
+std::unique_ptr<Estimator> MakeGradientBoostingRegressor(const Json& params) {
+  return std::make_unique<GradientBoosting>(params, false);
+}
+
+std::unique_ptr<Estimator> MakeGradientBoostingClassifier(const Json& params) {
+  return std::make_unique<GradientBoosting>(params, true);
+}
+
+}  // namespace outcore

@@ -1,0 +1,86 @@
+#pragma once
+// The one tree-ensemble representation and scorer every tree model shares (gradient boosting
+// now; random forests and imported XGBoost / LightGBM models later): trees as flat arrays of
+// nodes, a base score per output, and a link from raw scores to predictions.
+//
+// Decision rule at an internal node: a missing value (NaN) goes to the side `missing_left`
+// says; otherwise, with SplitCompare::kLessEqual (scikit-learn's HistGradientBoosting),
+// x <= threshold goes left, compared in double; with SplitCompare::kLessFloat32 (XGBoost),
+// float(x) < float(threshold) goes left. A tree adds its leaf value to one output (its
+// `group`, as XGBoost's multiclass trees do), so k outputs take k trees per boosting round.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "outcore/pipeline.h"
+
+namespace outcore {
+
+/// The deepest a tree may be (root at depth 0): the loader refuses deeper trees and the
+/// growers stop splitting there. Scoring walks at most this many nodes per row and tree.
+inline constexpr int kMaxTreeDepth = 256;
+
+/// One node. A leaf has feature = -1 (and left = right = -1); an internal node has feature
+/// >= 0 and two children.
+struct TreeNode {
+  double threshold = 0;  // internal nodes: the split value
+  double value = 0;      // leaves: what the tree adds to its output
+  int32_t feature = -1;
+  int32_t left = -1, right = -1;
+  bool missing_left = false;
+  bool is_leaf() const { return feature < 0; }
+};
+
+/// A tree: nodes[0] is the root; it adds to output `group`.
+struct Tree {
+  std::vector<TreeNode> nodes;
+  int32_t group = 0;
+};
+
+/// How raw scores (base_score + the sum of each output's trees) become predictions.
+enum class TreeLink {
+  kIdentity,  // regression: the raw score
+  kSigmoid,   // binary classification: P(class 1) = 1 / (1 + exp(-raw))
+  kSoftmax,   // k classes: P(class j) = exp(raw_j) / sum exp(raw)
+  kAverage,   // random forests: base_score + the mean of the output's trees
+};
+
+enum class SplitCompare {
+  kLessEqual,    // x <= threshold goes left (double)
+  kLessFloat32,  // float(x) < float(threshold) goes left (XGBoost)
+};
+
+struct TreeEnsemble {
+  int64_t n_features = 0;
+  int32_t n_outputs = 1;
+  std::vector<double> base_score;  // one per output
+  TreeLink link = TreeLink::kIdentity;
+  SplitCompare compare = SplitCompare::kLessEqual;
+  std::vector<Tree> trees;
+
+  /// Writes X.rows x n_outputs predictions (row-major: the outputs of row i at out[i * k])
+  /// after the link. Rows are scored in blocks, each block through one tree after another.
+  /// With threads > 1 the blocks are shared among that many threads (for a large in-memory
+  /// matrix; Pipeline::Predict is already called from many threads and passes 1). Throws
+  /// kSchema if X does not have n_features features.
+  void Predict(const Features& X, double* out, int threads = 1) const;
+  /// The same without the link: base_score + the sum of the trees (the mean for kAverage).
+  void RawScores(const Features& X, double* out, int threads = 1) const;
+};
+
+const char* LinkName(TreeLink link);
+const char* CompareName(SplitCompare compare);
+
+/// {"n_features", "n_outputs", "link", "compare", "base_score": [k], "trees": [{"group",
+/// "feature": [...], "threshold", "left", "right", "missing_left", "value"}]}: one array per
+/// node field (docs/model-format.md).
+Json TreeEnsembleToJson(const TreeEnsemble& ensemble);
+
+/// Parses TreeEnsembleToJson's output, checking everything scoring relies on: every child
+/// index in range, every node reached from the root exactly once (no cycle, no shared or
+/// orphan node), depth at most kMaxTreeDepth, features below n_features, thresholds and
+/// values finite, groups below n_outputs. Errors are kModel "state.trees[3].left[7]: ... (KIND)",
+/// so that the model loader names the JSON path.
+TreeEnsemble TreeEnsembleFromJson(const std::string& kind, const Json& state);
+
+}  // namespace outcore
