@@ -204,7 +204,7 @@ class LogisticRegression final : public Estimator {
         ovr_.push_back(FitBinary(X, is_class));
         infos.push_back(fit_info_);
       }
-      fit_info_ = {{"solver", "newton"}, {"multi_class", "ovr"}, {"classes", infos}};
+      fit_info_ = {{"solver", "newton"}, {"multi_class", "ovr"}, {"per_class", infos}};
       return;
     }
     state_ = FitBinary(X, y);
@@ -262,7 +262,7 @@ class LogisticRegression final : public Estimator {
   // A binary model keeps the state of earlier versions; more classes, or multinomial, say so.
   Json SaveState() const override {
     if (!Multinomial() && classes_ == 2) return SaveLinearState(state_);
-    Json state = {{"multi_class", Multinomial() ? "multinomial" : "ovr"}, {"classes", classes_}};
+    Json state = {{"multi_class", Multinomial() ? "multinomial" : "ovr"}, {"n_classes", classes_}};
     if (Multinomial()) {
       state.update(SaveSoftmaxState(softmax_));
     } else {
@@ -290,12 +290,12 @@ class LogisticRegression final : public Estimator {
     if (multinomial) {
       Json rest = state;
       rest.erase("multi_class");
-      rest.erase("classes");
+      rest.erase("n_classes");
       softmax_ = LoadSoftmaxState(kKind, rest, classes_);
       return;
     }
     for (auto& [key, value] : state.items())
-      if (key != "multi_class" && key != "classes" && key != "models")
+      if (key != "multi_class" && key != "n_classes" && key != "models")
         Fail(ErrorCode::kModel, std::string(kKind) + " state: unknown key '" + key + "'");
     const Json& models = state.contains("models") ? state["models"] : Json();
     if (!models.is_array() || static_cast<int64_t>(models.size()) != classes_)
@@ -317,9 +317,9 @@ class LogisticRegression final : public Estimator {
   }
 
   static int64_t ClassCount(const Json& state) {
-    const Json& k = state.contains("classes") ? state["classes"] : Json();
+    const Json& k = state.contains("n_classes") ? state["n_classes"] : Json();
     if (!k.is_number_integer() || k.get<int64_t>() < 2 || k.get<int64_t>() > kMaxClasses)
-      Fail(ErrorCode::kModel, std::string(kKind) + " state: 'classes' must be a whole number from 2 to " +
+      Fail(ErrorCode::kModel, std::string(kKind) + " state: 'n_classes' must be a whole number from 2 to " +
                                   std::to_string(kMaxClasses));
     return k.get<int64_t>();
   }

@@ -257,7 +257,7 @@ SoftmaxState LoadSoftmaxState(const std::string& kind, const Json& state, int64_
   };
   if (!state.is_object()) bad("must be an object");
   for (auto& [key, value] : state.items())
-    if (key != "coef" && key != "intercept" && key != "n_features" && key != "multi_class")
+    if (key != "coef" && key != "intercept" && key != "n_features")
       bad("unknown key '" + key + "'");
   if (!state.contains("n_features") || !state["n_features"].is_number_integer() ||
       state["n_features"].get<int64_t>() < 0 || state["n_features"].get<int64_t>() > (1 << 24))
