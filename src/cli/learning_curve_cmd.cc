@@ -12,13 +12,10 @@
 namespace outcore::cli {
 namespace {
 
-struct CurveArgs {
-  std::string memory_limit;  // --memory-limit, "" = the default
-  std::string spec, output, sizes, scoring, bad_rows = "stop";
+struct CurveArgs : CrossValidationArgs {
+  std::string spec, output, sizes;
   std::vector<std::string> inputs;
-  int folds = 5, threads = 0;
-  uint64_t seed = 0;
-  bool seeded = false, json = false;
+  bool json = false;
 };
 
 std::vector<int64_t> ParseSizes(const std::string& text) {
@@ -52,12 +49,7 @@ void Run(const CurveArgs& a) {
     Fail(ErrorCode::kUsage, "-o " + a.output + ": the picture is SVG: name it like curve.svg");
   LearningCurveOptions o;
   if (!a.sizes.empty()) o.sizes = ParseSizes(a.sizes);
-  o.cv.folds = a.folds;
-  if (a.seeded) o.cv.shuffle_seed = a.seed;
-  o.cv.scoring = a.scoring;
-  o.fit.threads = a.threads;
-  o.fit.memory_limit = ParseMemoryLimit(a.memory_limit);
-  ParseBadRows(a.bad_rows, &o.fit.on_bad_rows, &o.fit.reject_path);
+  a.Apply(&o.cv, &o.fit);
   PipelineSpec spec = LoadSpec(a.spec);
   LearningCurve curve = ComputeLearningCurve(spec, a.inputs, o);
   const std::string csv = CsvPathFor(a.output);
@@ -110,14 +102,11 @@ Example: outcore learning-curve examples/taxi_tip.toml train.csv --sizes 1e3,1e4
   cmd->add_option("--sizes", a->sizes,
                   "training rows per point, comma-separated (default: 100, 300, 1000, 3000, ... "
                   "up to a fold's training rows)");
-  cmd->add_option("--cv", a->folds, "number of folds")->capture_default_str();
+  AddCrossValidationOptions(cmd, a.get());
   CLI::Option* seed = cmd->add_option(
       "--seed", a->seed,
       "shuffle the rows with this seed before dealing folds (default: contiguous folds in "
       "input order)");
-  cmd->add_option("--scoring", a->scoring,
-                  "accuracy (default), log_loss or roc_auc for classifiers; r2 (default), rmse "
-                  "or mae for regressors");
   AddThreadsOption(cmd, &a->threads);
   AddBadRowsOption(cmd, &a->bad_rows);
   AddMemoryLimitOption(cmd, &a->memory_limit);

@@ -44,4 +44,21 @@ CLI::Option* AddMemoryLimitOption(CLI::App* cmd, std::string* text, const char* 
   return cmd->add_option("--memory-limit", *text, help);
 }
 
+void CrossValidationArgs::Apply(CvOptions* cv, FitOptions* fit) const {
+  cv->folds = folds;
+  if (seeded) cv->shuffle_seed = seed;
+  cv->scoring = scoring;
+  fit->threads = threads;
+  fit->memory_limit = ParseMemoryLimit(memory_limit);
+  ParseBadRows(bad_rows, &fit->on_bad_rows, &fit->reject_path);
+}
+
+void AddCrossValidationOptions(CLI::App* cmd, CrossValidationArgs* args) {
+  cmd->add_option("--cv", args->folds, "number of folds")->capture_default_str();
+  cmd->add_option("--scoring", args->scoring,
+                  "accuracy (default), log_loss or roc_auc for classifiers (with more than two "
+                  "classes roc_auc is one-vs-rest, macro); r2 (default), rmse or mae for "
+                  "regressors");
+}
+
 }  // namespace outcore::cli

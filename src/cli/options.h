@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <string>
 
+#include "outcore/fit.h"
 #include "outcore/io.h"
 #include "outcore/option_text.h"
+#include "outcore/tune.h"
 
 namespace outcore::cli {
 
@@ -37,5 +39,18 @@ CLI::Option* AddBadRowsOption(CLI::App* cmd, std::string* text, const char* help
 /// --memory-limit SIZE ("" = the default).
 CLI::Option* AddMemoryLimitOption(CLI::App* cmd, std::string* text,
                                   const char* help = kMemoryLimitHelp);
+
+/// The flags tune and learning-curve share: folds, scoring, the shuffle seed, and how the
+/// rows are read and fitted.
+struct CrossValidationArgs {
+  int folds = 5, threads = 0;
+  std::string scoring, memory_limit, bad_rows = "stop";
+  uint64_t seed = 0;
+  bool seeded = false;  // --seed given
+  /// Sets `cv` and `fit` from the flags (errors name the flag).
+  void Apply(CvOptions* cv, FitOptions* fit) const;
+};
+/// --cv K and --scoring NAME into `args`.
+void AddCrossValidationOptions(CLI::App* cmd, CrossValidationArgs* args);
 
 }  // namespace outcore::cli

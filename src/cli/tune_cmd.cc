@@ -12,14 +12,11 @@
 namespace outcore::cli {
 namespace {
 
-struct TuneArgs {
-  std::string memory_limit;  // --memory-limit, "" = the default
+struct TuneArgs : CrossValidationArgs {
   std::string spec;
   std::vector<std::string> inputs, grid;
-  std::string output, table, scoring, bad_rows = "stop";
-  int random = 0, folds = 5, threads = 0;
-  uint64_t seed = 0;
-  bool seeded = false;  // --seed given
+  std::string output, table;
+  int random = 0;
   bool json = false;
 };
 
@@ -64,12 +61,7 @@ void Run(const TuneArgs& a) {
   o.random = a.random;
   if (a.random < 0) Fail(ErrorCode::kUsage, "--random must be at least 1");
   o.seed = a.seed;
-  o.cv.folds = a.folds;
-  if (a.seeded) o.cv.shuffle_seed = a.seed;
-  o.cv.scoring = a.scoring;
-  o.fit.threads = a.threads;
-  o.fit.memory_limit = ParseMemoryLimit(a.memory_limit);
-  ParseBadRows(a.bad_rows, &o.fit.on_bad_rows, &o.fit.reject_path);
+  a.Apply(&o.cv, &o.fit);
   o.refit = !a.output.empty();
   PipelineSpec spec = LoadSpec(a.spec);
   TuneReport r = Tune(spec, a.inputs, o);
@@ -132,10 +124,7 @@ Example: outcore tune examples/taxi_tip.toml train.csv --grid 'model.C=0.01,0.1,
                   "without any, the spec alone is cross-validated")
       ->allow_extra_args(false);  // one KEY=VALUES per --grid: later words stay inputs
   cmd->add_option("--random", a->random, "try N random candidates instead of the whole grid");
-  cmd->add_option("--cv", a->folds, "number of folds")->capture_default_str();
-  cmd->add_option("--scoring", a->scoring,
-                  "accuracy (default), log_loss or roc_auc for classifiers; r2 (default), rmse "
-                  "or mae for regressors");
+  AddCrossValidationOptions(cmd, a.get());
   CLI::Option* seed =
       cmd->add_option("--seed", a->seed,
                       "shuffle the rows with this seed before dealing folds, and seed --random "
