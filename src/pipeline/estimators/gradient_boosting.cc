@@ -2,6 +2,7 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +35,8 @@ constexpr int64_t kHistChunk = int64_t{1} << 16;
 // Bins per feature in a histogram: up to 255 for values and the last for missing values.
 constexpr int kHistBins = 256;
 constexpr uint8_t kMissingBin = 255;
+// Rows above which Predict scores on several threads (predict's batches are at most 65,536).
+constexpr int64_t kParallelScoreRows = 1 << 17;
 
 enum class Loss { kSquaredError, kLogLoss };
 
@@ -174,10 +177,23 @@ class TreeGrower {
     const size_t p = p_;
     Histogram out(p * kHistBins);
     std::vector<HistBin> scratch(chunks > 1 ? chunks * p * kHistBins : 0);
-    const double* g = g_->data();
-    const double* h = h_->data();
     const uint32_t* order = order_.data();
     using Range = tbb::blocked_range<int64_t>;
+    // The node's gradients and hessians in its row order, gathered once (as scikit-learn's
+    // ordered gradients): each feature's pass then reads them in sequence. The root's rows are
+    // in their own order already.
+    const bool in_order = begin == 0 && end == rows_;
+    std::vector<double> ordered(in_order ? 0 : 2 * (end - begin));
+    if (!in_order) {
+      tbb::parallel_for(Range(begin, end, kHistChunk), [&](const Range& r) {
+        for (int64_t k = r.begin(); k < r.end(); ++k) {
+          ordered[2 * (k - begin)] = (*g_)[order[k]];
+          ordered[2 * (k - begin) + 1] = (*h_)[order[k]];
+        }
+      });
+    }
+    const double* g = g_->data();
+    const double* h = h_->data();
     tbb::parallel_for(Range(0, chunks * static_cast<int64_t>(p), 1), [&](const Range& r) {
       for (int64_t t = r.begin(); t < r.end(); ++t) {
         const int64_t c = t / static_cast<int64_t>(p);
@@ -185,11 +201,20 @@ class TreeGrower {
         HistBin* hist = chunks > 1 ? scratch.data() + (c * p + f) * kHistBins : out.data() + f * kHistBins;
         const uint8_t* col = bins_.data() + f * rows_;
         const int64_t from = begin + c * kHistChunk, to = std::min(end, from + kHistChunk);
-        for (int64_t k = from; k < to; ++k) {
-          const uint32_t i = order[k];
-          HistBin& b = hist[col[i]];
-          b.g += g[i];
-          b.h += h[i];
+        if (in_order) {
+          for (int64_t i = from; i < to; ++i) {
+            HistBin& b = hist[col[i]];
+            b.g += g[i];
+            b.h += h[i];
+            b.count += 1;
+          }
+          continue;
+        }
+        const double* gh = ordered.data() + 2 * (from - begin);
+        for (int64_t k = from; k < to; ++k, gh += 2) {
+          HistBin& b = hist[col[order[k]]];
+          b.g += gh[0];
+          b.h += gh[1];
           b.count += 1;
         }
       }
@@ -498,7 +523,11 @@ class GradientBoosting final : public Estimator {
 
   void Predict(const Features& X, double* out) const override {
     if (!fitted_) Fail(ErrorCode::kModel, kind() + ": Predict called before Fit or LoadState");
-    ensemble_.Predict(X, out, 1);
+    // A matrix larger than a predict batch (fit's own scores, a big in-memory frame) is scored
+    // on the threads of the task arena it is called in (fit's --threads); a predict batch, on
+    // the calling thread, since predict already runs one batch per thread.
+    const int threads = X.rows > kParallelScoreRows ? tbb::this_task_arena::max_concurrency() : 1;
+    ensemble_.Predict(X, out, threads);
   }
 
   Json SaveState() const override { return TreeEnsembleToJson(ensemble_); }
