@@ -58,7 +58,7 @@ void EvaluateSplit(const Model& model, const Split& split, const EvaluateOptions
     } catch (const UnknownValueError& e) {
       Fail(e.code(), split.RowPlace(reader->stats().rows_read - batch.num_rows + e.row) + ": " + e.what());
     }
-    const size_t outputs = p.size() / std::max<size_t>(y.size(), 1);
+    const size_t outputs = static_cast<size_t>(model.pipeline.estimator->n_outputs());
     for (size_t i = 0; i < y.size(); ++i) {
       if (std::isnan(y[i]))
         ++counts->rows_missing_target;

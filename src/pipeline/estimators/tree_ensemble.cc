@@ -143,7 +143,7 @@ int64_t IndexAt(const StateReader& r, const Json& v, const std::string& path, in
   if (!v.is_number_integer()) r.Bad(path, "must be a whole number, not " + (v.is_number() ? v.dump() : std::string(v.type_name())));
   const int64_t x = v.get<int64_t>();
   if (x < lo || x >= hi)
-    r.Bad(path, "is " + std::to_string(x) + ", " + what + " (from " + std::to_string(lo) + " to " + std::to_string(hi - 1) + ")");
+    r.Bad(path, "is " + std::to_string(x) + ", " + what + " (" + std::to_string(lo) + " to " + std::to_string(hi - 1) + ")");
   return x;
 }
 
@@ -162,12 +162,7 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
       bad(key, "is not a key of a tree (known: group, feature, threshold, left, right, missing_left, value)");
   }
   auto index = [&](const Json& v, const std::string& path, int64_t lo, int64_t hi, const std::string& what) {
-    if (!v.is_number_integer())
-      bad(path, "must be a whole number, not " + (v.is_number() ? v.dump() : std::string(v.type_name())));
-    const int64_t x = v.get<int64_t>();
-    if (x < lo || x >= hi)
-      bad(path, "is " + std::to_string(x) + ", " + what + " (" + std::to_string(lo) + " to " + std::to_string(hi - 1) + ")");
-    return x;
+    return IndexAt(r, v, where + "." + path, lo, hi, what);
   };
   Tree tree;
   tree.group = static_cast<int32_t>(index(j["group"], "group", 0, n_outputs, "not an output of the model"));
