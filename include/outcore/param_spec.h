@@ -21,10 +21,11 @@ enum class ParamType {
   kStringTable,      // a table of name = "string"
   kNumberOrString,   // a finite number or a string
   kBoolOrString,     // true, false or a string (choices, if any, apply to the string)
+  kStringOrNumberTable,  // a string (choices apply) or a table of name = number (bounds apply)
 };
 
 /// "float", "int", "bool", "string", "string list", "table of string lists", "table of strings",
-/// "number or string", "bool or string".
+/// "number or string", "bool or string", "string or table of numbers".
 const char* ParamTypeName(ParamType type);
 
 /// One parameter. Built in the style of XGBoost's DMLC_DECLARE_FIELD:
@@ -51,6 +52,9 @@ struct ParamSpec {
   static ParamSpec StringTable(std::string name) { return Of(std::move(name), ParamType::kStringTable); }
   static ParamSpec NumberOrString(std::string name) { return Of(std::move(name), ParamType::kNumberOrString); }
   static ParamSpec BoolOrString(std::string name) { return Of(std::move(name), ParamType::kBoolOrString); }
+  static ParamSpec StringOrNumberTable(std::string name) {
+    return Of(std::move(name), ParamType::kStringOrNumberTable);
+  }
 
   ParamSpec& Default(Json value) { default_value = std::move(value); return *this; }
   ParamSpec& Required() { required = true; return *this; }

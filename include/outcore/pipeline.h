@@ -77,8 +77,8 @@ struct Features {
 inline constexpr int64_t kMaxClasses = 1000;
 
 /// A model: `Fit` on features and targets, then `Predict`.
-/// Classifiers: y holds class indices 0..k-1, k given by SetClassCount before Fit (2 unless
-/// set). With 2 classes Predict gives P(class 1) per row; with k > 2 the k class
+/// Classifiers: y holds class indices 0..k-1 of the k classes given by SetClasses before Fit
+/// (two unless set). With 2 classes Predict gives P(class 1) per row; with k > 2 the k class
 /// probabilities of each row, row after row (n_outputs() = k). Regressors predict y.
 class Estimator {
  public:
@@ -86,10 +86,11 @@ class Estimator {
   virtual std::string kind() const = 0;
   virtual Json params() const = 0;
   virtual bool is_classifier() const = 0;
-  /// `weights` may be empty (all 1).
   virtual void Fit(const Features& X, const std::vector<double>& y) = 0;
-  /// A classifier's number of classes (>= 2), before Fit. The default accepts only 2.
-  virtual void SetClassCount(int64_t k);
+  /// A classifier's classes (two or more, as text, in the order of the indices in y), before
+  /// Fit: their number sets the outputs, their names key class_weight. The default accepts
+  /// only two.
+  virtual void SetClasses(const std::vector<std::string>& classes);
   /// Values Predict writes per row: 1, or k for a classifier of k > 2 classes.
   virtual int64_t n_outputs() const { return 1; }
   /// Writes X.rows * n_outputs() predictions to out.

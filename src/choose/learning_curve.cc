@@ -80,7 +80,7 @@ LearningCurve LearningCurveOnData(const PipelineSpec& spec, const TrainingData& 
                                                         folds.ValidMask(f), fold_limit);
         std::unique_ptr<Estimator> estimator =
             MakeEstimator(spec.model["kind"], spec.model["params"]);
-        if (data.classifier) estimator->SetClassCount(classes);
+        if (data.classifier) estimator->SetClasses(data.model.target.classes);
         const int64_t t = choose::NowNs();
         tbb::this_task_arena::isolate([&] { estimator->Fit(fold.train, fold.y_train); });
         secs[i][f] = fold.seconds + choose::SecondsSince(t);

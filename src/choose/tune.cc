@@ -118,7 +118,7 @@ TuneReport TuneImpl(const PipelineSpec& spec, TrainingData data, const TuneOptio
           try {
             const Json& model = models[c];
             std::unique_ptr<Estimator> estimator = MakeEstimator(model["kind"], model["params"]);
-            if (data.classifier) estimator->SetClassCount(classes);
+            if (data.classifier) estimator->SetClasses(data.model.target.classes);
             int64_t t = NowNs();
             // Isolated: while this fit waits for its own parallel loops, its thread must not
             // pick up another candidate's fit (that would stall this one and blur the timings).

@@ -460,7 +460,7 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
   // Each step learns from the training rows as transformed by the steps before it.
   const int64_t classes = classifier ? static_cast<int64_t>(model.target.classes.size()) : 0;
   if (classifier) {
-    pipeline.estimator->SetClassCount(classes);
+    pipeline.estimator->SetClasses(model.target.classes);
     CheckEveryClassIsTrained(model.target, y_train);
   }
   Features x = FitSteps(&pipeline, &train, &report->drift, options.memory_limit);

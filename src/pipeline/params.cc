@@ -126,6 +126,18 @@ Json CheckValue(const std::string& kind, const ParamSpec& spec, const Json& v) {
       if (!v.is_boolean() && !v.is_string()) bad("must be true, false or a string");
       if (v.is_string()) CheckChoice(kind, spec, v);
       return v;
+    case ParamType::kStringOrNumberTable:
+      if (v.is_string()) {
+        CheckChoice(kind, spec, v);
+        return v;
+      }
+      if (!v.is_object()) bad("must be a string or a table of name = number");
+      for (auto& [key, value] : v.items()) {
+        const double x = value.is_number() ? value.get<double>() : std::nan("");
+        if (!std::isfinite(x) || !InBounds(spec, x))
+          bad("entry '" + key + "' must be a finite number" + BoundsWords(spec) + ", got " + value.dump());
+      }
+      return v;
   }
   return v;
 }
@@ -143,6 +155,7 @@ const char* ParamTypeName(ParamType type) {
     case ParamType::kStringTable: return "table of strings";
     case ParamType::kNumberOrString: return "number or string";
     case ParamType::kBoolOrString: return "bool or string";
+    case ParamType::kStringOrNumberTable: return "string or table of numbers";
   }
   return "?";
 }

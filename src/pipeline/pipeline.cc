@@ -34,7 +34,8 @@ Features Pipeline::ToFeatures(const Batch& transformed) const {
   return f;
 }
 
-void Estimator::SetClassCount(int64_t k) {
+void Estimator::SetClasses(const std::vector<std::string>& classes) {
+  const size_t k = classes.size();
   if (k != 2)
     Fail(ErrorCode::kInvalidInput, kind() + " is a binary classifier and the target has " +
                                        std::to_string(k) +

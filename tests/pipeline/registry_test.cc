@@ -27,6 +27,7 @@ Json Example(const ParamSpec& p) {
     case ParamType::kStringTable: return Json{{"x", "1"}};
     case ParamType::kNumberOrString: return 0;
     case ParamType::kBoolOrString: return true;
+    case ParamType::kStringOrNumberTable: return Json{{"x", p.has_min() ? p.min + 1 : 1.0}};
   }
   return nullptr;
 }
@@ -59,6 +60,7 @@ Json WrongType(const ParamSpec& p) {
     case ParamType::kStringTable: return 1;
     case ParamType::kNumberOrString: return true;
     case ParamType::kBoolOrString: return 1;
+    case ParamType::kStringOrNumberTable: return Json::array({1});
   }
   return nullptr;
 }
@@ -66,13 +68,18 @@ Json WrongType(const ParamSpec& p) {
 // Values out of bounds or not among the choices.
 std::vector<Json> OutOfBounds(const ParamSpec& p) {
   std::vector<Json> out;
-  if (p.has_min()) out.push_back(p.min_exclusive ? p.min : p.min - 1);
-  if (p.has_max()) out.push_back(p.max_exclusive ? p.max : p.max + 1);
+  // A table's bounds apply to its entries.
+  auto value = [&](double x) { return p.type == ParamType::kStringOrNumberTable ? Json{{"x", x}} : Json(x); };
+  if (p.has_min()) out.push_back(value(p.min_exclusive ? p.min : p.min - 1));
+  if (p.has_max()) out.push_back(value(p.max_exclusive ? p.max : p.max + 1));
+  if (p.type == ParamType::kStringOrNumberTable) out.push_back(Json{{"x", "1"}});
   if (p.type == ParamType::kFloat) out.push_back(std::nan(""));
   if (p.type == ParamType::kInt) out.push_back((p.has_min() ? p.min : 0) + 1.5);  // not whole
   if (!p.choices.empty()) {
     if (p.type == ParamType::kInt) out.push_back(p.choices.back().get<int64_t>() + 1);
-    else if (p.type == ParamType::kString || p.type == ParamType::kBoolOrString) out.push_back("no_such_choice");
+    else if (p.type == ParamType::kString || p.type == ParamType::kBoolOrString ||
+             p.type == ParamType::kStringOrNumberTable)
+      out.push_back("no_such_choice");
     else out.push_back(Json::array({p.choices[0], "no_such_choice"}));
   }
   return out;

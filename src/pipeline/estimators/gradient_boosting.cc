@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/random.h"
+#include "pipeline/estimators/binning.h"
 #include "outcore/error.h"
 #include "pipeline/estimators/row_blocks.h"
 #include "pipeline/estimators/tree_ensemble.h"
@@ -21,77 +22,18 @@ namespace outcore {
 
 namespace {
 
-// scikit-learn's fixed settings of HistGradientBoosting: the rows the bin edges are computed
-// from, the least hessian a child may have, the largest finite threshold, and the number of
-// training rows above which early_stopping = "auto" turns on.
-constexpr int64_t kBinSubsample = 200000;
+// scikit-learn's fixed settings of HistGradientBoosting: the least hessian a child may have,
+// and the number of training rows above which early_stopping = "auto" turns on.
 constexpr double kMinHessianToSplit = 1e-3;
-constexpr double kAlmostInf = 1e300;
 constexpr int64_t kAutoEarlyStoppingRows = 10000;
 // A node's rows are split in chunks of this many for its histogram: each chunk's histogram is
 // built on its own (in parallel) and the chunks are summed in order, so the sums do not depend
 // on the number of threads.
 constexpr int64_t kHistChunk = int64_t{1} << 16;
-// Bins per feature in a histogram: up to 255 for values and the last for missing values.
-constexpr int kHistBins = 256;
-constexpr uint8_t kMissingBin = 255;
 // Rows above which Predict scores on several threads (predict's batches are at most 65,536).
 constexpr int64_t kParallelScoreRows = 1 << 17;
 
 enum class Loss { kSquaredError, kLogLoss };
-
-// The bin edges of each feature, learned at fit: a value x falls in bin b = the number of
-// edges below x (so x <= edges[b] for bins <= b); a missing value in kMissingBin.
-struct Binner {
-  std::vector<std::vector<double>> edges;
-  std::vector<char> has_missing;  // the feature had missing values at fit
-
-  int bins(size_t f) const { return static_cast<int>(edges[f].size()) + 1; }  // not counting missing
-
-  uint8_t Bin(size_t f, double x) const {
-    if (std::isnan(x)) return kMissingBin;
-    const auto& e = edges[f];
-    return static_cast<uint8_t>(std::lower_bound(e.begin(), e.end(), x) - e.begin());
-  }
-};
-
-// scikit-learn's _find_binning_thresholds: midpoints between distinct values when there are at
-// most max_bins of them, else max_bins - 1 quantiles (numpy's "midpoint" percentiles).
-std::vector<double> BinEdges(std::vector<double> values, int max_bins) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return std::isnan(x); }), values.end());
-  std::sort(values.begin(), values.end());
-  std::vector<double> distinct = values;
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  std::vector<double> edges;
-  if (static_cast<int>(distinct.size()) <= max_bins) {
-    for (size_t i = 0; i + 1 < distinct.size(); ++i) edges.push_back((distinct[i] + distinct[i + 1]) * 0.5);
-  } else {
-    const double last = static_cast<double>(values.size() - 1);
-    for (int q = 1; q < max_bins; ++q) {
-      const double at = static_cast<double>(q) / max_bins * last;
-      const size_t lo = static_cast<size_t>(std::floor(at)), hi = static_cast<size_t>(std::ceil(at));
-      edges.push_back((values[lo] + values[hi]) * 0.5);
-    }
-  }
-  for (double& e : edges) e = std::isnan(e) ? 0.0 : std::clamp(e, -kAlmostInf, kAlmostInf);
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  return edges;
-}
-
-// The rows the edges are learned from: all, or kBinSubsample of them drawn without replacement.
-std::vector<int64_t> BinningRows(int64_t rows, uint64_t seed) {
-  std::vector<int64_t> all(rows);
-  std::iota(all.begin(), all.end(), 0);
-  if (rows <= kBinSubsample) return all;
-  uint64_t state = seed ^ 0xB1A5ULL;
-  for (int64_t i = 0; i < kBinSubsample; ++i) {  // a partial Fisher-Yates shuffle
-    const int64_t j = i + static_cast<int64_t>(SplitMix64(&state) % static_cast<uint64_t>(rows - i));
-    std::swap(all[i], all[j]);
-  }
-  all.resize(kBinSubsample);
-  std::sort(all.begin(), all.end());
-  return all;
-}
 
 struct HistBin {
   double g = 0, h = 0;
@@ -330,8 +272,7 @@ class TreeGrower {
     TreeNode& t = tree_.nodes[node.id];
     t.feature = s.feature;
     t.missing_left = s.missing_left;
-    // The last bin of values: every value goes left, only missing values right.
-    t.threshold = s.bin == binner_.bins(f) - 1 ? std::numeric_limits<double>::max() : binner_.edges[f][s.bin];
+    t.threshold = binner_.Threshold(f, s.bin);
     t.left = left_id;
     t.right = left_id + 1;
 
@@ -418,25 +359,8 @@ class GradientBoosting final : public Estimator {
     std::vector<double> y_train(n);
     for (int64_t k = 0; k < n; ++k) y_train[k] = y[train_rows[k]];
 
-    Binner binner;
-    binner.edges.resize(p);
-    binner.has_missing.resize(p);
-    std::vector<uint8_t> bins(static_cast<size_t>(n) * p);
-    const std::vector<int64_t> binning = BinningRows(n, seed);
-    using Range = tbb::blocked_range<size_t>;
-    const int max_bins = params_["max_bins"].get<int>();
-    tbb::parallel_for(Range(0, p, 1), [&](const Range& r) {
-      for (size_t f = r.begin(); f < r.end(); ++f) {
-        const double* x = X.col(f);
-        std::vector<double> sample(binning.size());
-        for (size_t k = 0; k < binning.size(); ++k) sample[k] = x[train_rows[binning[k]]];
-        binner.edges[f] = BinEdges(std::move(sample), max_bins);
-        uint8_t* col = bins.data() + f * n;
-        bool missing = false;
-        for (int64_t k = 0; k < n; ++k) missing |= (col[k] = binner.Bin(f, x[train_rows[k]])) == kMissingBin;
-        binner.has_missing[f] = missing;
-      }
-    });
+    std::vector<uint8_t> bins;
+    const Binner binner = BinFeatures(X, train_rows, params_["max_bins"].get<int>(), seed, &bins);
 
     // The baseline: the mean, or the log-odds of the positive class.
     double mean = 0;

@@ -183,7 +183,7 @@ class LogisticRegression final : public Estimator {
             {"multi_class", multi_class_}};
   }
   bool is_classifier() const override { return true; }
-  void SetClassCount(int64_t k) override { classes_ = k; }
+  void SetClasses(const std::vector<std::string>& classes) override { classes_ = static_cast<int64_t>(classes.size()); }
   int64_t n_outputs() const override { return classes_ > 2 ? classes_ : 1; }
 
   void Fit(const Features& X, const std::vector<double>& y) override {
