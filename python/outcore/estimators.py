@@ -32,14 +32,21 @@ THREADS = 0  # threads of fit/predict in this process; 0 = all cores
 
 # ---- Parameters ----------------------------------------------------------------------------
 
+def _key_text(key):
+    """A table key as text: booleans as "true"/"false" (the class names of a boolean target)."""
+    if isinstance(key, (bool, np.bool_)):
+        return "true" if key else "false"
+    return str(key.item() if isinstance(key, np.generic) else key)
+
+
 def _json_value(value):
     """A parameter value as JSON can hold it (NumPy scalars and arrays, tuples)."""
     if isinstance(value, np.ndarray):
         return [_json_value(v) for v in value.tolist()]
     if isinstance(value, (list, tuple)):
         return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, dict):  # e.g. class_weight={True: 5}: keys as outcore writes classes
+        return {_key_text(k): _json_value(v) for k, v in value.items()}
     if isinstance(value, np.generic):
         return value.item()
     return value
@@ -218,6 +225,7 @@ class OutcoreEstimator(_OutcoreObject):
     Standalone, it is a pipeline without steps: fit(X, y) reads every column of X."""
 
     _classifier = False
+    _multiclass = False  # a classifier of more than two classes (the registry's "multiclass")
 
     def fit(self, X, y):
         fitted = _FittedModel.fit([], self, X, y, target=None, read_options=None)
@@ -240,7 +248,7 @@ class OutcoreEstimator(_OutcoreObject):
         return hasattr(self, "model_")
 
     def _more_tags(self):
-        return _estimator_tags(self._classifier)
+        return _estimator_tags(self._classifier, self._multiclass)
 
 
 class OutcoreClassifier(ClassifierMixin, OutcoreEstimator):
@@ -268,9 +276,9 @@ _PIPELINE_XFAIL = {
 }
 
 
-def _estimator_tags(classifier, has_steps=False):
+def _estimator_tags(classifier, multiclass=True, has_steps=False):
     tags = {"allow_nan": False, "requires_y": True, "_xfail_checks": {"check_estimators_nan_inf": _NAN_AT_PREDICT}}
-    if classifier:
+    if classifier and not multiclass:
         tags["binary_only"] = True
     if has_steps:
         tags["X_types"] = ["2darray", "string"]
@@ -792,7 +800,8 @@ class Pipeline(_LastReport, BaseEstimator):
 
     def _more_tags(self):
         if _final_is_estimator(self):
-            tags = _estimator_tags(self.steps[-1][1]._classifier, has_steps=len(self.steps) > 1)
+            final = self.steps[-1][1]
+            tags = _estimator_tags(final._classifier, final._multiclass, has_steps=len(self.steps) > 1)
         else:
             tags = dict(_STEP_TAGS)
         tags["_xfail_checks"] = dict(tags.get("_xfail_checks", {}), **_PIPELINE_XFAIL)
@@ -916,7 +925,8 @@ def _make_class(entry, base):
     doc = "%s\n\noutcore kind '%s'. Parameters (None = outcore's default):\n%s" % (
         entry["doc"][:1].upper() + entry["doc"][1:], kind, "".join(_parameter_line(p) for p in declared))
     return type(class_name(kind), (base,), {
-        "__init__": __init__, "__doc__": doc, "__module__": "outcore", "kind": kind, "_param_names": tuple(names)})
+        "__init__": __init__, "__doc__": doc, "__module__": "outcore", "kind": kind, "_param_names": tuple(names),
+        "_multiclass": bool(entry.get("multiclass"))})
 
 
 def _generate_classes():

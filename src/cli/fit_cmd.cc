@@ -22,15 +22,21 @@ struct FitArgs {
 };
 
 std::string Scores(const Json& m) {
-  char buf[160];
-  if (m.contains("accuracy"))
-    std::snprintf(buf, sizeof buf, "accuracy %.6f  log_loss %.6f  (%s rows)", m["accuracy"].get<double>(),
-                  m["log_loss"].get<double>(), Thousands(m["rows"].get<int64_t>()).c_str());
-  else if (m.contains("rmse"))
+  char buf[320];
+  if (m.contains("accuracy")) {
+    // A classifier's accuracy beside what always answering the majority class scores.
+    char auc[32] = "";
+    if (m.contains("roc_auc")) std::snprintf(auc, sizeof auc, "  roc_auc %.6f", m["roc_auc"].get<double>());
+    std::snprintf(buf, sizeof buf, "accuracy %.6f (majority class '%s': %.6f)  log_loss %.6f%s  (%s rows)",
+                  m["accuracy"].get<double>(), m.value("majority_class", std::string("?")).c_str(),
+                  m.value("majority_accuracy", 0.0), m["log_loss"].get<double>(), auc,
+                  Thousands(m["rows"].get<int64_t>()).c_str());
+  } else if (m.contains("rmse")) {
     std::snprintf(buf, sizeof buf, "rmse %.6g  mae %.6g  r2 %.6f  (%s rows)", m["rmse"].get<double>(),
                   m["mae"].get<double>(), m["r2"].get<double>(), Thousands(m["rows"].get<int64_t>()).c_str());
-  else
+  } else {
     return "no rows";
+  }
   return buf;
 }
 
@@ -88,7 +94,8 @@ void AddFitCommand(CLI::App& app) {
       R"(Fit a pipeline spec on training data and save the model file.
 Reads the inputs with the spec's [read] options (only the columns the steps need), holds
 out --test-size of the rows, fits each step then the model on the rest, prints train and
-test scores, and writes one JSON model file that records the fitted pipeline and what it
+test scores (a classifier's accuracy beside ROC AUC and the accuracy of always answering the
+majority class), and writes one JSON model file that records the fitted pipeline and what it
 was trained on (schema, read options, categories, statistics, rows, data fingerprint).
 Example: outcore fit examples/taxi_tip.toml data/taxi.csv -o model.json)");
   cmd->add_option("spec", args->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
@@ -104,7 +111,7 @@ Example: outcore fit examples/taxi_tip.toml data/taxi.csv -o model.json)");
   cmd->add_flag("-q,--quiet", args->quiet, "print nothing unless there is an error");
   cmd->add_flag("--json", args->json,
                 "print the report as one JSON object on stdout (keys: rows.read, train.accuracy, "
-                "train.log_loss, test.accuracy, seconds.read, ...)");
+                "train.log_loss, train.roc_auc, train.majority_accuracy, test.accuracy, seconds.read, ...)");
   cmd->callback([args] { Run(*args); });
 }
 

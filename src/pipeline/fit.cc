@@ -398,6 +398,32 @@ Model FitModelOnBatches(const PipelineSpec& spec, std::vector<Batch> batches,
   });
 }
 
+namespace {
+
+// The most frequent class of the training labels (the first in class order on ties, as
+// scikit-learn's DummyClassifier).
+int64_t MajorityClass(const std::vector<double>& y, int64_t classes) {
+  std::vector<int64_t> counts(classes, 0);
+  for (double label : y) counts[static_cast<int64_t>(label)] += 1;
+  return std::max_element(counts.begin(), counts.end()) - counts.begin();
+}
+
+// What a classifier's accuracy should be read against: its ROC AUC (exact; one-vs-rest macro
+// with more than two classes) and the accuracy of always answering the training majority class.
+void AddClassifierContext(const std::vector<double>& y, const std::vector<double>& p, int64_t classes,
+                          int64_t majority, const Target& target, Json* metrics) {
+  const int64_t n = static_cast<int64_t>(y.size());
+  if (n == 0) return;
+  const double auc = classes > 2 ? RocAucOvr(y.data(), p.data(), n, classes) : RocAuc(y.data(), p.data(), n);
+  if (std::isfinite(auc)) (*metrics)["roc_auc"] = auc;
+  int64_t hits = 0;
+  for (double label : y) hits += static_cast<int64_t>(label) == majority;
+  (*metrics)["majority_class"] = target.classes[majority];
+  (*metrics)["majority_accuracy"] = static_cast<double>(hits) / static_cast<double>(n);
+}
+
+}  // namespace
+
 // Every class of the target must have training rows: a model cannot learn one it never saw.
 void CheckEveryClassIsTrained(const Target& target, const std::vector<double>& y_train) {
   std::vector<int64_t> rows(target.classes.size(), 0);
@@ -477,6 +503,8 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
   Metrics train_metrics(classifier, classes);
   train_metrics.Add(y_train.data(), p.data(), x.rows);
   report->train_metrics = train_metrics.ToJson();
+  const int64_t majority = classifier ? MajorityClass(y_train, classes) : -1;
+  if (classifier) AddClassifierContext(y_train, p, classes, majority, model.target, &report->train_metrics);
   x = Features();
   if (test_rows > 0) {
     TransformStats ignored;
@@ -486,6 +514,7 @@ Model FitOnData(const PipelineSpec& spec, TrainingData data, const FitOptions& o
     Metrics test_metrics(classifier, classes);
     test_metrics.Add(y_test.data(), pt.data(), xt.rows);
     report->test_metrics = test_metrics.ToJson();
+    if (classifier) AddClassifierContext(y_test, pt, classes, majority, model.target, &report->test_metrics);
   }
   report->seconds_score = Seconds(t_score);
 

@@ -61,12 +61,30 @@ std::unique_ptr<Estimator> MakeEstimator(const std::string& kind, const Json& pa
   return Make(EstimatorRegistry(), "model", kind, params);
 }
 
+namespace {
+
+// Whether a classifier fits `k` classes (SetClasses refuses what it cannot).
+bool AcceptsClasses(Estimator* e, int k) {
+  std::vector<std::string> classes;
+  for (int c = 0; c < k; ++c) classes.push_back(std::to_string(c));
+  try {
+    e->SetClasses(classes);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 Json RegistryJson() {
   Json steps = Json::array(), estimators = Json::array();
   for (const auto& r : StepRegistry()) steps.push_back(Describe(r));
   for (const auto& r : EstimatorRegistry()) {
     Json entry = Describe(r);
-    entry["classifier"] = r.make(Json::object())->is_classifier();  // every estimator has all defaults
+    const std::unique_ptr<Estimator> e = r.make(Json::object());  // every estimator has all defaults
+    entry["classifier"] = e->is_classifier();
+    if (e->is_classifier()) entry["multiclass"] = AcceptsClasses(e.get(), 3);
     estimators.push_back(entry);
   }
   return {{"steps", steps}, {"estimators", estimators}};

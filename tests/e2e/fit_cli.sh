@@ -131,7 +131,7 @@ for e in entries:
     for p, line in zip(e["parameters"], block):
         assert {"name", "type", "default", "required", "doc"} <= set(p), p
         assert p["type"] in ("float", "int", "bool", "string", "string list", "table of string lists", "table of strings",
-                             "number or string", "bool or string"), p
+                             "number or string", "bool or string", "string or table of numbers"), p
         assert p["required"] == (p["default"] is None and "(required)" in line), (p, line)
         assert line.split()[0] == p["name"] and p["doc"] in line and p["type"] in line, (p, line)
         if p["default"] is not None:

@@ -62,7 +62,7 @@ class RegistryTest(unittest.TestCase):
         self.assertEqual(outcore.OneHot.__name__, "OneHot")
         self.assertEqual(outcore.LogisticRegression().get_params(),
                          {"C": 1.0, "tol": 1e-10, "max_iter": 100, "fit_intercept": True, "intercept_scaling": 1.0,
-                          "multi_class": "auto"})
+                          "multi_class": "auto", "class_weight": None})
         self.assertEqual(outcore.StandardScaler().get_params(),
                          {"columns": None, "ddof": 0, "with_mean": True, "with_std": True})
         with self.assertRaises(TypeError):
@@ -189,6 +189,33 @@ class ParamsTest(unittest.TestCase):
         theirs = LogisticRegression(multi_class="multinomial", tol=1e-12, max_iter=10000).fit(X, y)
         np.testing.assert_allclose(p, theirs.predict_proba(X), atol=1e-4)
         self.assertGreater(ours.score(X, y), 0.6)
+
+    def test_binary_only_tag_says_which_classifiers_refuse_three_classes(self):
+        rng = np.random.RandomState(2)
+        X = rng.normal(size=(300, 2))
+        y = np.array(["a", "b", "c"])[rng.randint(0, 3, size=300)]
+        from outcore.estimators import ESTIMATOR_CLASSES
+        classifiers = [c for c in ESTIMATOR_CLASSES if is_classifier(c())]
+        self.assertFalse(outcore.LogisticRegression()._get_tags()["binary_only"])
+        for cls in classifiers:
+            with self.subTest(cls.__name__):
+                if cls()._get_tags()["binary_only"]:
+                    with self.assertRaisesRegex(Exception, "binary classifier and the target has 3 classes"):
+                        cls().fit(X, y)
+                else:
+                    self.assertEqual(cls().fit(X, y).predict_proba(X).shape, (300, 3))
+
+    def test_class_weight_table_keys_are_class_names(self):
+        rng = np.random.RandomState(3)
+        X = rng.normal(size=(400, 2))
+        y = X[:, 0] + rng.normal(size=400) > 1.2
+        plain = outcore.LogisticRegression().fit(X, y).predict_proba(X)[:, 1].mean()
+        weighted = outcore.LogisticRegression(class_weight={True: 5.0}).fit(X, y).predict_proba(X)[:, 1].mean()
+        balanced = outcore.LogisticRegression(class_weight="balanced").fit(X, y).predict_proba(X)[:, 1].mean()
+        self.assertGreater(weighted, plain + 0.05)
+        self.assertGreater(balanced, plain + 0.05)
+        with self.assertRaisesRegex(Exception, "class_weight names 'maybe', which is not a class"):
+            outcore.LogisticRegression(class_weight={"maybe": 2.0}).fit(X, y)
 
     def test_numpy_estimator_matches_scikit_learn(self):
         from sklearn.linear_model import LogisticRegression, Ridge

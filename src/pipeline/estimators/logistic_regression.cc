@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "outcore/error.h"
+#include "pipeline/estimators/class_weight.h"
 #include "pipeline/estimators/linear_model.h"
 #include "pipeline/estimators/multinomial.h"
 #include "pipeline/estimators/row_blocks.h"
@@ -53,10 +54,12 @@ inline double Sigmoid(double z) {
 }
 
 // liblinear's problem: rows x_ext = [x, scaling] (no scaling column without an intercept),
-// labels ±1; minimise 0.5 |w|^2 + C sum_i log(1 + exp(-y_i w . x_ext_i)).
+// labels ±1, row weights v_i (1 without class_weight; liblinear's per-class C is C v_i);
+// minimise 0.5 |w|^2 + C sum_i v_i log(1 + exp(-y_i w . x_ext_i)).
 struct Problem {
   const Features& X;
   const std::vector<double>& y;  // 0/1
+  const std::vector<double>& v;  // row weights; empty: every row weighs 1
   double c;
   bool intercept;
   double scaling;
@@ -64,12 +67,13 @@ struct Problem {
   int64_t p() const { return static_cast<int64_t>(X.names.size()); }
   int64_t dims() const { return p() + (intercept ? 1 : 0); }
   static double Sign(double label) { return label > 0.5 ? 1.0 : -1.0; }
+  double Weight(int64_t i) const { return v.empty() ? 1.0 : v[i]; }
 
   // |gradient| at w = 0, where every row has slope -sign/2: the scale of the stopping rule,
   // whatever the starting point.
   double GradientNormAtZero() const {
     std::vector<double> half_signs(X.rows);
-    for (int64_t i = 0; i < X.rows; ++i) half_signs[i] = -0.5 * Sign(y[i]);
+    for (int64_t i = 0; i < X.rows; ++i) half_signs[i] = -0.5 * Sign(y[i]) * Weight(i);
     std::vector<double> sums = SumRowBlocks(X.rows, dims(), [&](int64_t begin, int64_t end, double* acc) {
       const int64_t len = end - begin;
       for (int64_t j = 0; j < p(); ++j) acc[j] += Dot(half_signs.data() + begin, X.col(j) + begin, len);
@@ -101,7 +105,7 @@ struct Problem {
     std::vector<double> loss =
         SumRowBlocks(X.rows, 1, [&](int64_t begin, int64_t end, double* acc) {
           double sum = 0;
-          for (int64_t i = begin; i < end; ++i) sum += LossAt(Sign(y[i]) * (z[i] + t * dz[i]));
+          for (int64_t i = begin; i < end; ++i) sum += Weight(i) * LossAt(Sign(y[i]) * (z[i] + t * dz[i]));
           acc[0] += sum;
         });
     return 0.5 * (w + t * step).squaredNorm() + c * loss[0];
@@ -124,14 +128,15 @@ struct Problem {
                        for (int64_t i = 0; i < len; ++i) {
                          const double sign = Sign(y[begin + i]);
                          const RowSlope row = SlopeAt(sign * z[begin + i]);
-                         slope[i] = -sign * row.p_wrong;  // d loss / d z
-                         curvature[i] = row.curvature;
+                         const double weight = Weight(begin + i);
+                         slope[i] = -sign * row.p_wrong * weight;  // d loss / d z
+                         curvature[i] = row.curvature * weight;
                          slope_sum += slope[i];
                          curvature_sum += curvature[i];
                        }
                        if (objective) {
                          for (int64_t i = 0; i < len; ++i)
-                           loss += LossAt(Sign(y[begin + i]) * z[begin + i]);
+                           loss += Weight(begin + i) * LossAt(Sign(y[begin + i]) * z[begin + i]);
                          acc[0] += loss;
                        }
                        for (int64_t j = 0; j < p(); ++j) {
@@ -171,49 +176,67 @@ class LogisticRegression final : public Estimator {
     fit_intercept_ = params.at("fit_intercept").get<bool>();
     intercept_scaling_ = params.at("intercept_scaling").get<double>();
     multi_class_ = params.at("multi_class").get<std::string>();
+    if (params.contains("class_weight")) class_weight_ = params["class_weight"];
   }
 
   std::string kind() const override { return kKind; }
   Json params() const override {
-    return {{"C", c_},
+    Json out = {{"C", c_},
             {"tol", tol_},
             {"max_iter", max_iter_},
             {"fit_intercept", fit_intercept_},
             {"intercept_scaling", intercept_scaling_},
             {"multi_class", multi_class_}};
+    if (!class_weight_.is_null()) out["class_weight"] = class_weight_;
+    return out;
   }
   bool is_classifier() const override { return true; }
-  void SetClasses(const std::vector<std::string>& classes) override { classes_ = static_cast<int64_t>(classes.size()); }
+  void SetClasses(const std::vector<std::string>& classes) override {
+    classes_ = static_cast<int64_t>(classes.size());
+    class_names_ = classes;
+  }
   int64_t n_outputs() const override { return classes_ > 2 ? classes_ : 1; }
 
   void Fit(const Features& X, const std::vector<double>& y) override {
     CheckFitInputs(kKind, X, y);
     CheckClassLabels(kKind, y, classes_);
+    if (static_cast<int64_t>(class_names_.size()) != classes_) {  // SetClasses was not called
+      class_names_.clear();
+      for (int64_t c = 0; c < classes_; ++c) class_names_.push_back(std::to_string(c));
+    }
+    const std::vector<double> class_weights = ClassWeights(kKind, class_weight_, class_names_, y);
     softmax_ = SoftmaxState();
     ovr_.clear();
     if (Multinomial()) {
       SoftmaxFitOptions options{c_, fit_intercept_, tol_, max_iter_};
-      softmax_ = FitSoftmax(X, y, classes_, options, &fit_info_);
+      softmax_ = FitSoftmax(X, y, RowWeights(class_weights, y), classes_, options, &fit_info_);
       return;
     }
     if (classes_ > 2) {  // one-vs-rest: class c against the others, with the binary solver
       Json infos = Json::array();
-      std::vector<double> is_class(y.size());
+      std::vector<double> is_class(y.size()), v;
       for (int64_t c = 0; c < classes_; ++c) {
         for (size_t i = 0; i < y.size(); ++i) is_class[i] = y[i] == c ? 1.0 : 0.0;
-        ovr_.push_back(FitBinary(X, is_class));
+        // As liblinear's one-vs-rest (scikit-learn's liblinear solver): class c's rows weigh
+        // its class weight, the rest 1.
+        if (!class_weights.empty()) {
+          v.assign(y.size(), 1.0);
+          for (size_t i = 0; i < y.size(); ++i)
+            if (is_class[i] == 1.0) v[i] = class_weights[c];
+        }
+        ovr_.push_back(FitBinary(X, is_class, v));
         infos.push_back(fit_info_);
       }
       fit_info_ = {{"solver", "newton"}, {"multi_class", "ovr"}, {"per_class", infos}};
       return;
     }
-    state_ = FitBinary(X, y);
+    state_ = FitBinary(X, y, RowWeights(class_weights, y));
   }
 
-  // The binary model of 0/1 labels y (liblinear's objective).
-  LinearState FitBinary(const Features& X, const std::vector<double>& y) {
-    const Problem problem{X, y, c_, fit_intercept_, intercept_scaling_};
-    const Eigen::VectorXd start = WarmStart(X, y);
+  // The binary model of 0/1 labels y with row weights v (empty: 1), liblinear's objective.
+  LinearState FitBinary(const Features& X, const std::vector<double>& y, const std::vector<double>& v) {
+    const Problem problem{X, y, v, c_, fit_intercept_, intercept_scaling_};
+    const Eigen::VectorXd start = WarmStart(X, y, v);
     const Json warm_info = fit_info_;
     const Eigen::VectorXd w = Solve(problem, start);
     if (!warm_info.empty()) fit_info_["warm_start"] = warm_info;
@@ -329,7 +352,7 @@ class LogisticRegression final : public Estimator {
   // its solution the full problem needs only the last, quadratically converging steps; the
   // answer is the full problem's optimum either way (same stopping rule).
   static constexpr int64_t kWarmStride = 8, kWarmMinRows = 1 << 18;
-  Eigen::VectorXd WarmStart(const Features& X, const std::vector<double>& y) {
+  Eigen::VectorXd WarmStart(const Features& X, const std::vector<double>& y, const std::vector<double>& v) {
     constexpr int64_t kStride = kWarmStride, kMinRows = kWarmMinRows;
     const int64_t dims = static_cast<int64_t>(X.names.size()) + (fit_intercept_ ? 1 : 0);
     fit_info_ = Json::object();
@@ -338,13 +361,14 @@ class LogisticRegression final : public Estimator {
     sub.names = X.names;
     sub.rows = (X.rows + kStride - 1) / kStride;
     sub.values.resize(static_cast<size_t>(sub.rows) * X.names.size());
-    std::vector<double> sub_y(sub.rows);
+    std::vector<double> sub_y(sub.rows), sub_v(v.empty() ? 0 : sub.rows);
+    for (size_t i = 0; i < sub_v.size(); ++i) sub_v[i] = v[i * kStride];
     for (size_t j = 0; j < X.names.size(); ++j)
       for (int64_t i = 0; i < sub.rows; ++i) sub.col(j)[i] = X.col(j)[i * kStride];
     int64_t positives = 0;
     for (int64_t i = 0; i < sub.rows; ++i) positives += (sub_y[i] = y[i * kStride]) == 1.0;
     if (positives == 0 || positives == sub.rows) return Eigen::VectorXd::Zero(dims);
-    const Problem coarse{sub, sub_y, c_ * kStride, fit_intercept_, intercept_scaling_};
+    const Problem coarse{sub, sub_y, sub_v, c_ * kStride, fit_intercept_, intercept_scaling_};
     return Solve(coarse, Eigen::VectorXd::Zero(dims));
   }
 
@@ -425,7 +449,9 @@ class LogisticRegression final : public Estimator {
   bool fit_intercept_ = true;
   double intercept_scaling_ = 1.0;
   std::string multi_class_ = "auto";
+  Json class_weight_;  // null: every row weighs 1
   int64_t classes_ = 2;
+  std::vector<std::string> class_names_;
   LinearState state_;             // binary, not multinomial
   SoftmaxState softmax_;          // multinomial
   std::vector<LinearState> ovr_;  // one-vs-rest: one binary model per class

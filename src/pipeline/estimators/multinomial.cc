@@ -32,6 +32,7 @@ double Norm(const Vector& a) { return std::sqrt(DotV(a, a)); }
 struct SoftmaxProblem {
   const Features& X;
   const Vector& y;  // class indices
+  const Vector& row_weights;  // empty: every row weighs 1
   int64_t k;
   double c;
   bool intercept;
@@ -65,9 +66,10 @@ struct SoftmaxProblem {
         for (int64_t cls = 0; cls < k; ++cls) total += std::exp(z[cls * len + i] - top);
         const double log_total = top + std::log(total);
         const int64_t label = static_cast<int64_t>(y[begin + i]);
-        loss += log_total - z[label * len + i];
+        const double weight = row_weights.empty() ? 1.0 : row_weights[begin + i];
+        loss += weight * (log_total - z[label * len + i]);
         for (int64_t cls = 0; cls < k; ++cls)
-          z[cls * len + i] = std::exp(z[cls * len + i] - log_total) - (cls == label ? 1.0 : 0.0);
+          z[cls * len + i] = weight * (std::exp(z[cls * len + i] - log_total) - (cls == label ? 1.0 : 0.0));
       }
       acc[0] += loss;
       for (int64_t cls = 0; cls < k; ++cls) {
@@ -116,9 +118,9 @@ Vector Direction(const Vector& gradient, const std::deque<Vector>& s, const std:
 
 }  // namespace
 
-SoftmaxState FitSoftmax(const Features& X, const std::vector<double>& y, int64_t classes,
-                        const SoftmaxFitOptions& options, Json* info) {
-  const SoftmaxProblem problem{X, y, classes, options.c, options.fit_intercept};
+SoftmaxState FitSoftmax(const Features& X, const std::vector<double>& y, const std::vector<double>& row_weights,
+                        int64_t classes, const SoftmaxFitOptions& options, Json* info) {
+  const SoftmaxProblem problem{X, y, row_weights, classes, options.c, options.fit_intercept};
   const int64_t n_dims = problem.dims();
   Vector theta(n_dims, 0.0), gradient, best = theta;
   double objective = problem.Evaluate(theta, &gradient);

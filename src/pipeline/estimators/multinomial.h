@@ -1,7 +1,7 @@
 #pragma once
 // Multinomial logistic regression: the softmax of k linear functions, fitted by L-BFGS to
-// scikit-learn's lbfgs objective, C * sum_i -log P(y_i | x_i) + 0.5 |W|^2 (the intercepts
-// are not penalised).
+// scikit-learn's lbfgs objective, C * sum_i w_i (-log P(y_i | x_i)) + 0.5 |W|^2 (the
+// intercepts are not penalised; w_i = 1 without class_weight).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,10 +25,11 @@ struct SoftmaxFitOptions {
   int64_t max_iter = 100;  // L-BFGS iterations
 };
 
-/// Fits `classes` >= 2 classes to labels y in 0..classes-1. `info` receives the solver's
-/// record (iterations, converged, stop_reason, objective, gradient norms).
-SoftmaxState FitSoftmax(const Features& X, const std::vector<double>& y, int64_t classes,
-                        const SoftmaxFitOptions& options, Json* info);
+/// Fits `classes` >= 2 classes to labels y in 0..classes-1, each row's loss weighted by
+/// row_weights (empty: 1; class_weight). `info` receives the solver's record (iterations,
+/// converged, stop_reason, objective, gradient norms).
+SoftmaxState FitSoftmax(const Features& X, const std::vector<double>& y, const std::vector<double>& row_weights,
+                        int64_t classes, const SoftmaxFitOptions& options, Json* info);
 
 /// out[i * k + c] = P(class c | row i); NaN for every class where a feature of row i is NaN.
 void PredictSoftmax(const SoftmaxState& state, const Features& X, double* out);

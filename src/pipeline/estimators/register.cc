@@ -1,5 +1,6 @@
 #include "pipeline/estimators/register.h"
 
+#include "pipeline/estimators/class_weight.h"
 #include "pipeline/estimators/gradient_boosting.h"
 #include "pipeline/estimators/linear_regression.h"
 #include "pipeline/estimators/logistic_regression.h"
@@ -28,7 +29,8 @@ void RegisterEstimators(std::vector<Registration<Estimator>>* registry) {
                   {"multinomial for more than 2 classes, else binary",
                    "softmax over every class, fitted by L-BFGS (intercepts not penalised)",
                    "one binary model per class, probabilities normalised"})
-           .Doc("how more than two classes are fitted (scikit-learn's multi_class)")},
+           .Doc("how more than two classes are fitted (scikit-learn's multi_class)"),
+       ClassWeightParam()},
       MakeLogisticRegression));
   registry->push_back(Registration<Estimator>::Declare(
       "linear_regression",

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every worked example in examples/ runs as its comments say: fit on generated taxi trips,
+# predict other trips into Parquet, evaluate; the model is the one the example names.
+source "$(dirname "$0")/common.bash"
+
+"$OUTCORE" gen-taxi --rows 20000 --seed 1 -o "$WORK/train.csv" >/dev/null
+"$OUTCORE" gen-taxi --rows 5000 --seed 2 -o "$WORK/more.csv" >/dev/null
+for spec in "$SRC"/examples/*.toml; do
+  name=$(basename "$spec" .toml)
+  kind=$(sed -n '/^\[model\]/,$s/^kind = "\(.*\)"/\1/p' "$spec")
+  if "$OUTCORE" fit "$spec" "$WORK/train.csv" -o "$WORK/$name.json" --quiet &&
+     "$OUTCORE" predict "$WORK/$name.json" "$WORK/more.csv" -o "$WORK/pred_$name" --quiet &&
+     "$OUTCORE" evaluate "$WORK/$name.json" "$WORK/more.csv" --json >"$WORK/eval_$name.json" &&
+     grep -q "\"kind\": \"$kind\"" "$WORK/$name.json" &&
+     [[ $(duckdb "SELECT count(*)::INT AS n FROM read_parquet('$WORK/pred_$name/*.parquet')" |
+          $PY -c 'import json, sys; print(json.load(sys.stdin)["rows"][0][0])') == 5000 ]]; then
+    pass "$name: fit, predict 5,000 rows, evaluate ($kind)"
+  else
+    fail "$name"
+  fi
+done
+finish
