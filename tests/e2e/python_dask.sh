@@ -106,6 +106,17 @@ duckdb "SELECT count(*) AS n, count(DISTINCT row_id) AS ids, min(row_id) AS lo, 
 check "DuckDB: 360000 rows, 360000 distinct row_ids from 0 to 359999" \
   $PY -c "import json; r = json.loads(open('pq.json').readline())['rows'][0]; assert [int(v) for v in r] == [360000, 360000, 0, 359999], r"
 
+# A multiclass model (yhat the class as text, p_<class> per class) through the same driver.
+"$OUTCORE" fit "$SRC/examples/taxi_payment_multiclass.toml" train.csv -o multiclass.json --quiet
+$PY -m outcore predict multiclass.json data -o mc --keep row_id --split-size 4MB --scheduler "$DASK_SCHEDULER" \
+  --quiet 2>mc.err && pass "Dask predict with a multiclass model" || { fail "Dask predict, multiclass"; cat mc.err; }
+"$OUTCORE" predict multiclass.json data -o mc_single --keep row_id --split-size 4MB --quiet
+check "multiclass Parquet parts equal the CLI's, byte for byte" diff -r -x _SUCCESS -x _outcore mc mc_single
+# (DuckDB's names are case-insensitive: it reads p_Cash and p_Credit as p_Cash_1 and p_Credit_1.)
+duckdb "SELECT count(*) AS n, count(DISTINCT yhat) AS classes, max(abs(p_CASH + p_CREDIT + p_Cash_1 + p_Credit_1 + p_Dispute + \"p_No Charge\" - 1)) AS off FROM read_parquet('mc/part-*.parquet')" >mc.json
+check "DuckDB: 360000 rows, several classes predicted, probabilities sum to 1" \
+  $PY -c "import json; r = json.loads(open('mc.json').readline())['rows'][0]; assert int(r[0]) == 360000 and int(r[1]) >= 2 and float(r[2]) < 1e-9, r"
+
 # A PostgreSQL table as the output, on the surviving worker: each split in one transaction with
 # its ledger record, committed by the driver, the run completed in the ledger.
 $PY -m outcore predict model.json data -o "postgresql://outcore:$SECRET@127.0.0.1:$PORT/outcore_test?table=dscored" \
