@@ -8,7 +8,7 @@ build_pkgs=(build-essential cmake pkg-config
   libfast-float-dev libzstd-dev libsnappy-dev zlib1g-dev libxxhash-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev python3-dev)
 test_pkgs=(python3 python3-sklearn python3-xgboost python3-scipy python3-pandas python3-dask python3-distributed
-  postgresql nodejs npm chromium clang-14 libclang-rt-14-dev time)
+  postgresql nodejs npm chromium clang-14 libclang-rt-14-dev time gzip zstd)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -128,7 +128,7 @@ Output columns: yhat (P(positive class), the class with --label, or the regresso
 and the --keep columns.
 Example: outcore predict model.json 'data/*.csv' -o predictions/)");
   cmd->add_option("model", a->model, "model file written by outcore fit")->required();
-  cmd->add_option("inputs", a->inputs, "CSV or Parquet files, directories, quoted globs like 'data/*.csv', or postgresql:// URIs")->required();
+  cmd->add_option("inputs", a->inputs, "CSV or Parquet files, directories, quoted globs like 'data/*.csv', or postgresql:// URIs. A gzip or zstd CSV file (e.g. taxi.csv.gz) is read as a stream: one split, so one thread, per file")->required();
   cmd->add_option("-o,--output", a->output, "output directory (created if missing), or postgresql://...?table=NAME")->required();
   cmd->add_option("--format", a->format, "output format: parquet or csv")->capture_default_str();
   cmd->add_option("--compression", a->compression, "Parquet compression: zstd, snappy or none")

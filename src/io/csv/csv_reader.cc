@@ -181,7 +181,7 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
                                std::vector<OutputSpec> outputs, BadRowPolicy policy,
                                int64_t batch_rows)
     : path_(split.path),
-      file_(split.path),
+      file_(split.path, InputFile::Decompress::kAuto),
       lines_(file_),
       tuning_(tuning),
       policy_(policy),
@@ -265,11 +265,15 @@ bool CsvSplitReader::Refill() {
   if (static_cast<int64_t>(length_) == capacity_) Grow();
   const int64_t want = std::min<int64_t>(capacity_ - length_, split_end_ - file_pos_);
   const int64_t got = file_.Read(file_pos_, want, buffer_.get() + length_);
-  if (got < want) Fail(ErrorCode::kIO, path_ + ": file ended early (did it change while read?)");
+  // A compressed stream's end is known only when a read comes up short.
+  const bool stream_ended = file_.is_stream() && got < want;
+  if (got < want && !stream_ended)
+    Fail(ErrorCode::kIO, path_ + ": file ended early (did it change while read?)");
   file_pos_ += got;
   length_ += got;
-  stats_.bytes_read += got;
-  if (file_pos_ == split_end_) {
+  // Progress counts the file's own bytes: a stream's compressed bytes.
+  stats_.bytes_read = file_.is_stream() ? file_.file_bytes_read() : stats_.bytes_read + got;
+  if (file_pos_ == split_end_ || stream_ended) {
     read_all_ = true;
     // A last row without a line end gets one, so the scanner needs no special case.
     if (length_ > 0 && buffer_[length_ - 1] != '\n') buffer_[length_++] = '\n';

@@ -104,7 +104,7 @@ CsvSource::FileInfo& CsvSource::Info(const std::string& path) {
   const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
   FileInfo& info = files_[path];
   if (info.size != st.st_size || info.mtime_ns != mtime_ns) {
-    InputFile file(path);
+    InputFile file(path, InputFile::Decompress::kAuto);
     info = FileInfo{st.st_size, mtime_ns, ReadLayout(file, options_), std::nullopt};
   }
   return info;
@@ -182,8 +182,9 @@ std::vector<Split> CsvSource::Plan(const std::vector<std::string>& inputs, int64
   };
   for (const std::string& path : ExpandInputs(inputs)) {
     const CsvLayout layout = Layout(path);
-    if (split_size <= 0 || layout.data_begin >= layout.size) {
-      // Even a header-only file gets a split, so that opening it checks the columns.
+    // Even a header-only file gets a split, so that opening it checks the columns. A
+    // compressed file is one split: a stream is read from its start.
+    if (split_size <= 0 || layout.data_begin >= layout.size || layout.size == InputFile::kUnknownSize) {
       add(path, layout.data_begin, layout.size);
       continue;
     }

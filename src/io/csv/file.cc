@@ -28,9 +28,7 @@ struct Signature {
 };
 constexpr char kUtf16[] = "UTF-16 text (convert it to UTF-8, e.g. iconv -f utf-16 -t utf-8)";
 const Signature kNotCsv[] = {
-    {{"\x1f\x8b", 2}, "a gzip file (decompress it first)"},
     {{"PK\x03\x04", 4}, "a zip file (extract it first)"},
-    {{"\x28\xb5\x2f\xfd", 4}, "a zstd file (decompress it first)"},
     {{"\xfd" "7zXZ\0", 6}, "an xz file (decompress it first)"},
     {{"PAR1", 4}, "a Parquet file (name it *.parquet)"},
     {{"\xff\xfe", 2}, kUtf16},
@@ -177,13 +175,18 @@ CsvLayout ReadLayout(const InputFile& file, const ReadOptions& options) {
   layout.data_begin = pos;  // where rows start if there is no header
   // The first non-blank row: the header, or (without one) the row that sets the width.
   RowText row;
+  bool found = false;  // a non-blank row (a stream's size is unknown: its end is a short read)
   while (pos < file.size()) {
     row = ReadRowText(file, pos, dialect);
     CheckFirstRow(file, pos, row, options.header, dialect);
-    if (!row.text.empty()) break;
+    if (!row.text.empty()) {
+      found = true;
+      break;
+    }
+    if (row.next == pos) break;  // the end of the file
     pos = row.next;
   }
-  if (pos >= file.size()) {
+  if (!found) {
     if (options.header)
       Fail(ErrorCode::kInvalidInput, file.path() + ": empty file (expected a header row)");
     return layout;

@@ -258,15 +258,16 @@ TEST(BadInput, BinaryGarbage) {
   Check({.name = "nul_header", .bytes = "\n\na\0,b\n1,2\n"s, .file_error = ":3: " + bad_header});
   // Known formats are named by their first bytes.
   const std::string tail = "\x08\x00\x12\x34\n\"\x8b\xff,,\n"s;
+  // gzip and zstd files are read as their text: one that is not a stream is corrupt.
   Check({.name = "gzip",
          .bytes = "\x1f\x8b" + tail,
-         .file_error = ": not CSV text: it starts like a gzip file (decompress it first)"});
+         .file_error = ": the gzip stream ends early (a truncated file?) after 0 decompressed bytes"});
   Check({.name = "zip",
          .bytes = "PK\x03\x04" + tail,
          .file_error = ": not CSV text: it starts like a zip file (extract it first)"});
   Check({.name = "zstd",
          .bytes = "\x28\xb5\x2f\xfd" + tail,
-         .file_error = ": not CSV text: it starts like a zstd file (decompress it first)"});
+         .file_error = ": zstd data is corrupt after 0 decompressed bytes: Unsupported frame parameter"});
   Check({.name = "parquet",
          .bytes = "PAR1" + tail,
          .file_error = ": not CSV text: it starts like a Parquet file (name it *.parquet)"});
