@@ -95,6 +95,16 @@ bool ParseDouble(std::string_view text, double* out) {
   return ParseFloatText(text, out) == FloatText::kValue;
 }
 
+bool ParseIntValue(std::string_view text, int64_t* out) {
+  if (ParseInt64(text, out)) return true;
+  double x;
+  // 2^63 is the first double past int64; every double below it in magnitude that is whole
+  // converts exactly.
+  if (!ParseDouble(text, &x) || !(std::fabs(x) < 9223372036854775808.0) || x != std::floor(x)) return false;
+  *out = static_cast<int64_t>(x);
+  return true;
+}
+
 bool ParseBool(std::string_view text, bool* out) {
   auto lower_equals = [&](const char* word) {
     for (size_t i = 0; i < text.size(); ++i)
@@ -103,8 +113,18 @@ bool ParseBool(std::string_view text, bool* out) {
   };
   switch (text.size()) {
     case 1:
-      if (text[0] != '0' && text[0] != '1') return false;
-      *out = text[0] == '1';
+      switch (text[0] | 0x20) {  // '0' and '1' are unchanged by the case bit
+        case '1': case 't': case 'y': *out = true; return true;
+        case '0': case 'f': case 'n': *out = false; return true;
+        default: return false;
+      }
+    case 2:
+      if (!lower_equals("no")) return false;
+      *out = false;
+      return true;
+    case 3:
+      if (!lower_equals("yes")) return false;
+      *out = true;
       return true;
     case 4:
       if (!lower_equals("true")) return false;
@@ -298,6 +318,10 @@ std::string WhyNotParsed(DataType type, std::string_view text) {
     return ": not UTF-8 (convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8)";
   switch (type) {
     case DataType::kI64: {
+      double value;
+      if (ParseDouble(TrimSpaces(text), &value) && std::isfinite(value))
+        return value == std::floor(value) ? ": out of range for a 64-bit int (declare the column as float)"
+                                          : ": not a whole number (declare the column as float)";
       std::string_view digits = TrimSpaces(text);
       if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
       const bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") ==

@@ -19,7 +19,12 @@ bool ParseInt64(std::string_view text, int64_t* out);
 /// Decimal or scientific double, also inf/-inf/nan (via fast_float); trailing junk fails, and
 /// so does overflow (1e400: infinity is not what the text says). Underflow gives 0.
 bool ParseDouble(std::string_view text, double* out);
-/// true/false in any case, or 1/0.
+/// An int column's value: ParseInt64's, or a decimal or scientific number that is whole and
+/// within int64 (69.0, 1e3: what a column of ints written through a float holds, as pandas
+/// writes an int column with missing values); 69.5 fails.
+bool ParseIntValue(std::string_view text, int64_t* out);
+/// true/false, t/f, yes/no, y/n in any case, or 1/0 (PostgreSQL writes t/f; pandas reads
+/// True/False; spreadsheets write yes/no).
 bool ParseBool(std::string_view text, bool* out);
 /// YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.f{1,6}] or the same with 'T': microseconds since 1970.
 bool ParseTimestamp(std::string_view text, int64_t* out);

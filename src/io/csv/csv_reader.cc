@@ -335,7 +335,7 @@ void CsvSplitReader::Convert(Output* out, int rows) {
       break;
     case DataType::kI64:
       ConvertValues(out, rows, &c.i64, int64_t{0}, [](std::string_view text, int64_t* value) {
-        return ParseInt64(TrimSpaces(text), value);
+        return ParseIntValue(TrimSpaces(text), value);
       });
       break;
     case DataType::kTimestamp:

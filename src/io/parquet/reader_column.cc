@@ -776,7 +776,7 @@ bool ColumnReader::PushText(std::string_view text) {
     case DataType::kTimestamp: {
       int64_t v;
       const std::string_view trimmed = TrimSpaces(text);
-      if (!(target_ == DataType::kI64 ? ParseInt64(trimmed, &v)
+      if (!(target_ == DataType::kI64 ? ParseIntValue(trimmed, &v)
                                       : ParseTimestamp(trimmed, &v)))
         return false;
       c.i64.push_back(v);

@@ -412,7 +412,7 @@ TEST(CsvTypes, BadFloats) {
 TEST(CsvTypes, Ints) {
   TempDir dir;
   const std::string path =
-      dir.Write("a.csv", "v\n0\n-12\n+7\n9223372036854775807\n-9223372036854775808\n007\nNA\n");
+      dir.Write("a.csv", "v\n0\n-12\n+7\n9223372036854775807\n-9223372036854775808\n007\nNA\n69.0\n1e3\n");
   Table t = ReadCsv(path, {}, Scan({{"v", DataType::kI64}}));
   EXPECT_EQ(t.rows, (Rows{{"0"},
                           {"-12"},
@@ -420,26 +420,30 @@ TEST(CsvTypes, Ints) {
                           {"9223372036854775807"},
                           {"-9223372036854775808"},
                           {"7"},
-                          {kNull}}));
+                          {kNull},
+                          {"69"},
+                          {"1000"}}));
   for (const std::string& bad : {"9223372036854775808", "-9223372036854775809",
-                                 "99999999999999999999", "1.0", "1e3", "12a", "-"}) {
+                                 "99999999999999999999", "1.5", "1e-3", "12a", "-"}) {
     const std::string bad_path = dir.Write("b.csv", "v\n" + bad + "\n");
     const bool overflow = bad.find_first_of(".ea") == std::string::npos && bad != "-";
+    const bool fraction = bad == "1.5" || bad == "1e-3";
     EXPECT_EQ(ErrorOf([&] {
                 ReadCsv(bad_path, {}, Scan({{"v", DataType::kI64}}));
               }),
               bad_path + ":2: column 'v': cannot parse '" + bad + "' as int" +
                   (overflow ? ": out of range for a 64-bit int (declare the column as float)" : "") +
-                  kHint);
+                  (fraction ? ": not a whole number (declare the column as float)" : "") + kHint);
   }
 }
 
 TEST(CsvTypes, Bools) {
   TempDir dir;
-  const std::string path = dir.Write("a.csv", "v\ntrue\nFALSE\nTrue\n1\n0\nnull\n");
+  const std::string path = dir.Write("a.csv", "v\ntrue\nFALSE\nTrue\n1\n0\nnull\nt\nno\nYES\n");
   Table t = ReadCsv(path, {}, Scan({{"v", DataType::kBool}}));
-  EXPECT_EQ(t.rows, (Rows{{"true"}, {"false"}, {"true"}, {"true"}, {"false"}, {kNull}}));
-  for (const std::string& bad : {"yes", "2", "t", "truee"}) {
+  EXPECT_EQ(t.rows,
+            (Rows{{"true"}, {"false"}, {"true"}, {"true"}, {"false"}, {kNull}, {"true"}, {"false"}, {"true"}}));
+  for (const std::string& bad : {"yess", "2", "x", "truee"}) {
     const std::string bad_path = dir.Write("b.csv", "v\n" + bad + "\n");
     EXPECT_EQ(ErrorOf([&] {
                 ReadCsv(bad_path, {}, Scan({{"v", DataType::kBool}}));

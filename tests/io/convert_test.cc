@@ -1,0 +1,76 @@
+// The text-to-value converters every source shares: ints written through a float (69.0), the
+// boolean spellings of PostgreSQL, pandas and spreadsheets, and the reasons a value fails.
+#include "io/convert.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "outcore/source.h"
+
+namespace outcore {
+namespace {
+
+TEST(Convert, IntValuesMayBeWholeFloats) {
+  int64_t v = -1;
+  EXPECT_TRUE(ParseIntValue("69", &v));
+  EXPECT_EQ(v, 69);
+  EXPECT_TRUE(ParseIntValue("69.0", &v));
+  EXPECT_EQ(v, 69);
+  EXPECT_TRUE(ParseIntValue("-3.000", &v));
+  EXPECT_EQ(v, -3);
+  EXPECT_TRUE(ParseIntValue("1e3", &v));
+  EXPECT_EQ(v, 1000);
+  EXPECT_TRUE(ParseIntValue("-9223372036854775808", &v));  // the int64 text still reads exactly
+  EXPECT_EQ(v, INT64_MIN);
+  for (const char* bad : {"69.5", "1e-3", "9.3e18", "inf", "nan", "", "1x", "0x10"})
+    EXPECT_FALSE(ParseIntValue(bad, &v)) << bad;
+  EXPECT_EQ(WhyNotParsed(DataType::kI64, "69.5"), ": not a whole number (declare the column as float)");
+  EXPECT_EQ(WhyNotParsed(DataType::kI64, "9.3e18"), ": out of range for a 64-bit int (declare the column as float)");
+  EXPECT_EQ(WhyNotParsed(DataType::kI64, "99999999999999999999"),
+            ": out of range for a 64-bit int (declare the column as float)");
+  EXPECT_EQ(WhyNotParsed(DataType::kI64, "abc"), "");
+}
+
+TEST(Convert, BooleanSpellings) {
+  for (const char* yes : {"true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "Y", "1"}) {
+    bool b = false;
+    EXPECT_TRUE(ParseBool(yes, &b)) << yes;
+    EXPECT_TRUE(b) << yes;
+  }
+  for (const char* no : {"false", "False", "f", "F", "no", "No", "NO", "n", "N", "0"}) {
+    bool b = true;
+    EXPECT_TRUE(ParseBool(no, &b)) << no;
+    EXPECT_FALSE(b) << no;
+  }
+  bool b;
+  for (const char* bad : {"", "2", "x", "ye", "nope", "truee", "on", "off", "-1", "t "})
+    EXPECT_FALSE(ParseBool(bad, &b)) << bad;
+}
+
+TEST(Convert, CsvColumnsDeclaredIntAndBoolReadTheseSpellings) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("outcore-convert-" + std::to_string(::getpid()) + ".csv")).string();
+  std::ofstream(path) << "n,flag\n69.0,t\n2,yes\n1e2,N\n,False\n";
+  ReadOptions read;
+  read.dtypes = {{"n", DataType::kI64}, {"flag", DataType::kBool}};
+  std::unique_ptr<Source> source = MakeSource("csv", read);
+  ScanOptions scan;
+  scan.columns = source->InspectSchema(path);
+  const ReadResult result = ReadAll(*source, {path}, scan, 1);
+  std::filesystem::remove(path);
+  ASSERT_EQ(result.batches.size(), 1u);
+  const Batch& batch = result.batches[0];
+  ASSERT_EQ(batch.num_rows, 4);
+  EXPECT_EQ(batch.columns[0]->i64[0], 69);
+  EXPECT_EQ(batch.columns[0]->i64[1], 2);
+  EXPECT_EQ(batch.columns[0]->i64[2], 100);
+  EXPECT_TRUE(batch.columns[0]->IsNull(3));
+  EXPECT_EQ(std::vector<uint8_t>(batch.columns[1]->u8.begin(), batch.columns[1]->u8.end()),
+            (std::vector<uint8_t>{1, 1, 0, 0}));
+}
+
+}  // namespace
+}  // namespace outcore
