@@ -21,7 +21,10 @@ struct ReadOptions {
   char quote = '"';   // opens a quoted field at a field's start; '\0': no quoting
   char escape = '\0';  // makes the next byte in a quoted field data; '\0': only "" (doubled)
   bool header = true;
-  std::vector<std::string> na_values = {"", "NA", "NaN", "null"};
+  // pandas' default missing-value spellings (read_csv's STR_NA_VALUES); na_values replaces them.
+  std::vector<std::string> na_values = {"",     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN",
+                                        "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL",
+                                        "NaN",  "None", "n/a",      "nan", "null"};
   std::map<std::string, DataType> dtypes;  // declared types by column name
   std::vector<std::string> parse_dates;    // columns read as timestamp
   int64_t infer_rows = 10000;              // sample size for inferring undeclared types

@@ -401,12 +401,13 @@ TEST(BadInput, NanAndInfinity) {
          .bad = {{6, "column 'v': cannot parse 'inf" + infinite},
                  {7, "column 'v': cannot parse '-inf" + infinite},
                  {8, "column 'v': cannot parse '+Infinity" + infinite}}});
+  // NaN and nan are missing (pandas' default na_values); NAN and inf are no ints.
   Check({.name = "nan_int",
-         .bytes = "v\nNaN\nnan\ninf\n",
+         .bytes = "v\nNaN\nnan\nNAN\ninf\n",
          .columns = {{"v", kInt}},
-         .rows = {{kNull}},
-         .bad = {{3, "column 'v': cannot parse 'nan' as int"},
-                 {4, "column 'v': cannot parse 'inf' as int"}}});
+         .rows = {{kNull}, {kNull}},
+         .bad = {{4, "column 'v': cannot parse 'NAN' as int"},
+                 {5, "column 'v': cannot parse 'inf' as int"}}});
   // Listed in na_values, inf is missing too.
   ReadOptions inf_missing;
   inf_missing.na_values = {"", "NaN", "inf", "-inf"};
