@@ -111,35 +111,36 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
   return true;
 }
 
-// The rank matrix of rows [begin, end): row i - begin at ranks[(i - begin) * columns].
+// The rank matrix of rows [begin, end), column-major: row i - begin of column c at
+// ranks[c * kScoreBlock + i - begin].
 void RankRows(const RankedTrees& r, bool f32, const double* const* cols, int64_t begin, int64_t end,
               uint16_t* ranks) {
-  const int64_t columns = r.columns();
   for (size_t f = 0; f < r.features.size(); ++f) {
-    const double* x = cols[r.features[f]];
+    const double* x = cols[r.features[f]] + begin;
     const double* cuts = r.cuts[f].data();
     const int64_t n = static_cast<int64_t>(r.cuts[f].size());
-    uint16_t* out = ranks + 2 * f;
-    for (int64_t i = begin; i < end; ++i, out += columns) {
+    uint16_t* a = ranks + 2 * f * kScoreBlock;
+    uint16_t* b = a + kScoreBlock;
+    for (int64_t i = 0; i < end - begin; ++i) {
       const double v = f32 ? static_cast<double>(static_cast<float>(x[i])) : x[i];
-      // Branch-free binary search: lo ends as the count of cuts below v (at or below for f32).
-      int64_t lo = 0;
-      for (int64_t len = n; len > 0;) {
+      // Binary search with no branch on the data: the count of cuts below v (at or below for
+      // f32) is where `at` ends plus whether *at itself is below.
+      const double* at = cuts;
+      for (int64_t len = n; len > 1;) {
         const int64_t half = len / 2;
-        const bool below = f32 ? cuts[lo + half] <= v : cuts[lo + half] < v;
-        lo = below ? lo + half + 1 : lo;
-        len = below ? len - half - 1 : half;
+        at += half * (f32 ? at[half - 1] <= v : at[half - 1] < v);
+        len -= half;
       }
-      const uint16_t rank = v != v ? kMissing : static_cast<uint16_t>(lo);
-      out[0] = rank;
-      out[1] = static_cast<uint16_t>(rank + 1);
+      const int64_t below = (at - cuts) + (n > 0 && (f32 ? *at <= v : *at < v));
+      const uint16_t rank = v != v ? kMissing : static_cast<uint16_t>(below);
+      a[i] = rank;
+      b[i] = static_cast<uint16_t>(rank + 1);
     }
   }
 }
 
-// AddTrees over the rank matrix of rows [begin, end).
+// AddTrees over the rank matrix of `rows` rows (RankRows).
 void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int64_t rows, double* raw) {
-  const int64_t columns = r.columns();
   const RankedNode* nodes = r.nodes.data();
   for (size_t t = 0; t < r.root.size(); ++t) {
     const uint32_t root = r.root[t];
@@ -147,22 +148,21 @@ void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int6
     double* out = raw + r.group[t];
     int64_t i = 0;
     for (; i + kLanes <= rows; i += kLanes) {
-      const uint16_t* row = ranks + i * columns;
+      const uint16_t* lane = ranks + i;
       uint32_t at[kLanes];
       for (int l = 0; l < kLanes; ++l) at[l] = root;
       for (int32_t d = 0; d < depth; ++d)
         for (int l = 0; l < kLanes; ++l) {
           const RankedNode n = nodes[at[l]];
-          at[l] = n.next + (row[l * columns + n.column] > n.threshold);
+          at[l] = n.next + (lane[n.column * kScoreBlock + l] > n.threshold);
         }
       for (int l = 0; l < kLanes; ++l) out[(i + l) * k] += r.values[at[l]];
     }
     for (; i < rows; ++i) {
-      const uint16_t* row = ranks + i * columns;
       uint32_t at = root;
       for (int32_t d = 0; d < depth; ++d) {
         const RankedNode n = nodes[at];
-        at = n.next + (row[n.column] > n.threshold);
+        at = n.next + (ranks[n.column * kScoreBlock + i] > n.threshold);
       }
       out[i * k] += r.values[at];
     }
@@ -231,7 +231,7 @@ void ScoreRows(const TreeEnsemble& e, const RankedTrees* ranked, const Features&
   std::vector<const double*> cols(std::max<size_t>(1, X.names.size()), X.values.data());
   for (size_t j = 0; j < X.names.size(); ++j) cols[j] = X.col(j);
   const std::vector<double> per_output = e.link == TreeLink::kAverage ? TreesPerOutput(e) : std::vector<double>();
-  std::vector<uint16_t> ranks(ranked ? kScoreBlock * ranked->columns() : 0);
+  std::vector<uint16_t> ranks(ranked ? std::max<int64_t>(1, ranked->columns()) * kScoreBlock : 0);
   for (int64_t b = begin; b < end; b += kScoreBlock) {
     const int64_t stop = std::min(end, b + kScoreBlock);
     double* raw = out + b * k;
