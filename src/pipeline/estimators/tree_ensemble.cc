@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,7 @@ constexpr uint16_t kMissing = 0xFFFF;
 constexpr size_t kMaxCuts = 0xFFFE;
 
 struct RankedNode {
-  uint16_t column;     // into a row of the rank matrix
+  uint16_t column;     // twice the rank matrix column: the byte offset / 8 of its ranks in a group
   uint16_t threshold;  // goes left when rank <= threshold
   uint32_t next;       // the left child; the right child is next + 1; a leaf: itself
 };
@@ -73,7 +74,7 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
       }
       r.cuts[slot[n.feature]].push_back(cut_of(n.threshold));
     }
-  if (r.features.size() > 0x7FFF) return false;
+  if (r.features.size() > 0x3FFF) return false;  // column fits in 16 bits
   for (std::vector<double>& c : r.cuts) {
     std::sort(c.begin(), c.end());
     c.erase(std::unique(c.begin(), c.end()), c.end());  // -0.0 and 0.0 are one cut
@@ -101,7 +102,7 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
       const int32_t s = slot[node.feature];
       const std::vector<double>& c = r.cuts[s];
       const auto t_index = static_cast<uint16_t>(std::lower_bound(c.begin(), c.end(), cut_of(node.threshold)) - c.begin());
-      r.nodes[at] = {static_cast<uint16_t>(2 * s + node.missing_left), static_cast<uint16_t>(t_index + node.missing_left),
+      r.nodes[at] = {static_cast<uint16_t>(2 * (2 * s + node.missing_left)), static_cast<uint16_t>(t_index + node.missing_left),
                      base + static_cast<uint32_t>(queue.size())};
       queue.push_back({node.left, d + 1});
       queue.push_back({node.right, d + 1});
@@ -111,16 +112,15 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
   return true;
 }
 
-// The rank matrix of rows [begin, end), column-major: row i - begin of column c at
-// ranks[c * kScoreBlock + i - begin].
+// The rank matrix of rows [begin, end) in groups of kLanes rows (the rows that walk a tree
+// together): group g holds column c of its rows at ranks[(g * columns + c) * kLanes + lane].
 void RankRows(const RankedTrees& r, bool f32, const double* const* cols, int64_t begin, int64_t end,
               uint16_t* ranks) {
+  const int64_t columns = r.columns();
   for (size_t f = 0; f < r.features.size(); ++f) {
     const double* x = cols[r.features[f]] + begin;
     const double* cuts = r.cuts[f].data();
     const int64_t n = static_cast<int64_t>(r.cuts[f].size());
-    uint16_t* a = ranks + 2 * f * kScoreBlock;
-    uint16_t* b = a + kScoreBlock;
     for (int64_t i = 0; i < end - begin; ++i) {
       const double v = f32 ? static_cast<double>(static_cast<float>(x[i])) : x[i];
       // Binary search with no branch on the data: the count of cuts below v (at or below for
@@ -133,38 +133,35 @@ void RankRows(const RankedTrees& r, bool f32, const double* const* cols, int64_t
       }
       const int64_t below = (at - cuts) + (n > 0 && (f32 ? *at <= v : *at < v));
       const uint16_t rank = v != v ? kMissing : static_cast<uint16_t>(below);
-      a[i] = rank;
-      b[i] = static_cast<uint16_t>(rank + 1);
+      uint16_t* a = ranks + ((i / kLanes) * columns + 2 * static_cast<int64_t>(f)) * kLanes + i % kLanes;
+      a[0] = rank;
+      a[kLanes] = static_cast<uint16_t>(rank + 1);
     }
   }
 }
 
-// AddTrees over the rank matrix of `rows` rows (RankRows).
+// AddTrees over the rank matrix of `rows` rows (RankRows). The lanes past the last row of a
+// partial group walk stale ranks, which is harmless: their leaves are not added.
 void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int64_t rows, double* raw) {
+  static_assert(kLanes * sizeof(uint16_t) == 16, "RankedNode::column is a byte offset / 8 in a group");
+  const int64_t columns = r.columns();
   const RankedNode* nodes = r.nodes.data();
   for (size_t t = 0; t < r.root.size(); ++t) {
     const uint32_t root = r.root[t];
     const int32_t depth = r.depth[t];
     double* out = raw + r.group[t];
-    int64_t i = 0;
-    for (; i + kLanes <= rows; i += kLanes) {
-      const uint16_t* lane = ranks + i;
+    for (int64_t i = 0; i < rows; i += kLanes) {
+      const char* group = reinterpret_cast<const char*>(ranks + i * columns);
       uint32_t at[kLanes];
       for (int l = 0; l < kLanes; ++l) at[l] = root;
       for (int32_t d = 0; d < depth; ++d)
         for (int l = 0; l < kLanes; ++l) {
           const RankedNode n = nodes[at[l]];
-          at[l] = n.next + (lane[n.column * kScoreBlock + l] > n.threshold);
+          uint16_t rank;
+          std::memcpy(&rank, group + n.column * 8 + 2 * l, sizeof rank);
+          at[l] = n.next + (rank > n.threshold);
         }
-      for (int l = 0; l < kLanes; ++l) out[(i + l) * k] += r.values[at[l]];
-    }
-    for (; i < rows; ++i) {
-      uint32_t at = root;
-      for (int32_t d = 0; d < depth; ++d) {
-        const RankedNode n = nodes[at];
-        at = n.next + (ranks[n.column * kScoreBlock + i] > n.threshold);
-      }
-      out[i * k] += r.values[at];
+      for (int l = 0; l < kLanes && i + l < rows; ++l) out[(i + l) * k] += r.values[at[l]];
     }
   }
 }
@@ -232,6 +229,7 @@ void ScoreRows(const TreeEnsemble& e, const RankedTrees* ranked, const Features&
   for (size_t j = 0; j < X.names.size(); ++j) cols[j] = X.col(j);
   const std::vector<double> per_output = e.link == TreeLink::kAverage ? TreesPerOutput(e) : std::vector<double>();
   std::vector<uint16_t> ranks(ranked ? std::max<int64_t>(1, ranked->columns()) * kScoreBlock : 0);
+  static_assert(kScoreBlock % kLanes == 0, "blocks of whole lane groups");
   for (int64_t b = begin; b < end; b += kScoreBlock) {
     const int64_t stop = std::min(end, b + kScoreBlock);
     double* raw = out + b * k;
