@@ -59,6 +59,7 @@ struct RankedTrees {
   std::vector<double> values;             // per node: a leaf's value
   std::vector<uint32_t> root;             // per tree
   std::vector<int32_t> depth, group;      // per tree
+  std::vector<int32_t> slot;              // per model feature: its ranked feature, or -1
   int64_t columns() const { return 2 * static_cast<int64_t>(features.size()); }
 };
 
@@ -67,7 +68,8 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
   const bool f32 = e.compare == SplitCompare::kLessFloat32;
   auto cut_of = [&](double threshold) { return f32 ? static_cast<double>(static_cast<float>(threshold)) : threshold; };
   RankedTrees& r = *out;
-  std::vector<int32_t> slot(e.n_features, -1);  // model feature -> ranked feature
+  std::vector<int32_t>& slot = r.slot;
+  slot.assign(e.n_features, -1);
   for (const Tree& t : e.trees)
     for (const TreeNode& n : t.nodes) {
       if (n.is_leaf()) continue;
@@ -117,6 +119,18 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
   return true;
 }
 
+// The number of cuts[0, n) below v (at or below it for f32: v is then a float), by a binary
+// search with no branch on the data.
+inline int64_t CountBelow(const double* cuts, int64_t n, double v, bool f32) {
+  const double* at = cuts;
+  for (int64_t len = n; len > 1;) {
+    const int64_t half = len / 2;
+    at += half * (f32 ? at[half - 1] <= v : at[half - 1] < v);
+    len -= half;
+  }
+  return (at - cuts) + (n > 0 && (f32 ? *at <= v : *at < v));
+}
+
 // The rank matrix of rows [begin, end) in groups of kLanes rows (the rows that walk a tree
 // together): group g holds column c of its rows at ranks[(g * columns + c) * kLanes + lane].
 void RankRows(const RankedTrees& r, bool f32, const double* const* cols, int64_t begin, int64_t end,
@@ -128,16 +142,7 @@ void RankRows(const RankedTrees& r, bool f32, const double* const* cols, int64_t
     const int64_t n = static_cast<int64_t>(r.cuts[f].size());
     for (int64_t i = 0; i < end - begin; ++i) {
       const double v = f32 ? static_cast<double>(static_cast<float>(x[i])) : x[i];
-      // Binary search with no branch on the data: the count of cuts below v (at or below for
-      // f32) is where `at` ends plus whether *at itself is below.
-      const double* at = cuts;
-      for (int64_t len = n; len > 1;) {
-        const int64_t half = len / 2;
-        at += half * (f32 ? at[half - 1] <= v : at[half - 1] < v);
-        len -= half;
-      }
-      const int64_t below = (at - cuts) + (n > 0 && (f32 ? *at <= v : *at < v));
-      const uint16_t rank = v != v ? kMissing : static_cast<uint16_t>(below);
+      const uint16_t rank = v != v ? kMissing : static_cast<uint16_t>(CountBelow(cuts, n, v, f32));
       uint16_t* a = ranks + ((i / kLanes) * columns + 2 * static_cast<int64_t>(f)) * kLanes + i % kLanes;
       a[0] = rank;
       a[kLanes] = static_cast<uint16_t>(rank + 1);
@@ -172,6 +177,139 @@ void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int6
           at[l] = n.next + (rank(n, l) > n.threshold);
         }
       for (int l = 0; l < kLanes && i + l < rows; ++l) out[(i + l) * k] += r.values[at[l]];
+    }
+  }
+}
+
+// Leaf masks, the fastest form, for trees of at most 64 leaves (QuickScorer's idea, over
+// ranks): a tree's leaves are numbered left to right, and for each ranked feature f and each
+// rank r of it (its cuts' count + 1 for a missing value) the table holds one mask per tree: the
+// leaves that a row whose f has rank r can still reach, as far as the tree's splits on f say
+// (a split clears the leaves of the side the row does not take; a tree without a split on f
+// has all bits set). The AND of a row's masks over the features leaves one bit per tree: the
+// leaf the walk would reach. So a row costs a rank per feature, an AND of a table row per
+// feature (the trees side by side, which the compiler vectorises) and a lookup per tree,
+// whatever the trees' depth.
+constexpr int64_t kMaskLeaves = 64;
+constexpr int64_t kMaxMaskTable = 4 << 20;  // bytes: beyond this, the ranked walk
+
+template <typename Mask>
+struct LeafMasks {
+  int64_t trees = 0;
+  std::vector<int64_t> first;   // per ranked feature: its first table row (rank 0)
+  std::vector<Mask> table;      // row (first[f] + rank) holds a mask per tree
+  std::vector<double> leaves;   // tree t's leaf j at t * kMaskLeaves + j
+  std::vector<int32_t> group;   // per tree
+};
+
+// The leaf masks of r's ensemble, or false when a tree has more leaves than Mask has bits or
+// the table would pass kMaxMaskTable.
+template <typename Mask>
+bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* out) {
+  constexpr int kBits = 8 * sizeof(Mask);
+  const bool f32 = e.compare == SplitCompare::kLessFloat32;
+  LeafMasks<Mask>& m = *out;
+  m.trees = static_cast<int64_t>(e.trees.size());
+  int64_t rows = 0;
+  for (const std::vector<double>& c : r.cuts) {
+    m.first.push_back(rows);
+    rows += static_cast<int64_t>(c.size()) + 2;
+  }
+  if (rows * m.trees * static_cast<int64_t>(sizeof(Mask)) > kMaxMaskTable) return false;
+  m.table.assign(rows * m.trees, ~Mask{0});
+  m.leaves.assign(m.trees * kMaskLeaves, 0.0);
+  std::vector<Mask> keep_left, keep_right;  // per cut index of a feature, below
+  for (int64_t t = 0; t < m.trees; ++t) {
+    const Tree& tree = e.trees[t];
+    m.group.push_back(tree.group);
+    // Each node's leaves, numbered left to right: `order` is depth first, a node before its
+    // children and left before right, so read backwards it has both children before a node.
+    std::vector<Mask> below(tree.nodes.size(), 0);
+    std::vector<int32_t> order, stack = {0};
+    while (!stack.empty()) {
+      const int32_t n = stack.back();
+      stack.pop_back();
+      order.push_back(n);
+      if (!tree.nodes[n].is_leaf()) stack.push_back(tree.nodes[n].right), stack.push_back(tree.nodes[n].left);
+    }
+    int leaves = 0;
+    for (int32_t n : order)
+      if (tree.nodes[n].is_leaf()) {
+        if (leaves == kBits) return false;
+        below[n] = Mask{1} << leaves;
+        m.leaves[t * kMaskLeaves + leaves++] = tree.nodes[n].value;
+      }
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
+      if (!tree.nodes[*it].is_leaf()) below[*it] = below[tree.nodes[*it].left] | below[tree.nodes[*it].right];
+    // Per feature split on: a split at cut index c keeps its left leaves for ranks 0..c and its
+    // right leaves above; prefix and suffix ANDs give every rank's mask.
+    for (size_t f = 0; f < r.features.size(); ++f) {
+      const int64_t n = static_cast<int64_t>(r.cuts[f].size());
+      keep_left.assign(n, ~Mask{0});
+      keep_right.assign(n, ~Mask{0});
+      Mask missing = ~Mask{0};
+      bool used = false;
+      for (const TreeNode& node : tree.nodes) {
+        if (node.is_leaf() || r.slot[node.feature] != static_cast<int32_t>(f)) continue;
+        used = true;
+        const double cut = f32 ? static_cast<double>(static_cast<float>(node.threshold)) : node.threshold;
+        const int64_t c = std::lower_bound(r.cuts[f].begin(), r.cuts[f].end(), cut) - r.cuts[f].begin();
+        keep_left[c] &= ~below[node.right];
+        keep_right[c] &= ~below[node.left];
+        missing &= node.missing_left ? ~below[node.right] : ~below[node.left];
+      }
+      if (!used) continue;
+      Mask* rows_of_f = m.table.data() + m.first[f] * m.trees + t;
+      Mask suffix = ~Mask{0};  // the splits that send rank `rank` left: cut index >= rank
+      for (int64_t rank = n; rank >= 0; --rank) {
+        if (rank < n) suffix &= keep_left[rank];
+        rows_of_f[rank * m.trees] = suffix;
+      }
+      Mask prefix = ~Mask{0};  // the splits that send it right: cut index < rank
+      for (int64_t rank = 1; rank <= n; ++rank) {
+        prefix &= keep_right[rank - 1];
+        rows_of_f[rank * m.trees] &= prefix;
+      }
+      rows_of_f[(n + 1) * m.trees] = missing;
+    }
+  }
+  return true;
+}
+
+// Adds every tree's leaf value to raw for `rows` rows from `begin`: kLanes rows at a time,
+// so that the additions to different rows overlap (each row adds its trees in tree order).
+template <typename Mask>
+void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, int64_t k,
+                    const double* const* cols, int64_t begin, int64_t rows, double* raw) {
+  const int64_t features = static_cast<int64_t>(r.features.size()), trees = m.trees;
+  std::vector<const Mask*> at(kScoreBlock * std::max<int64_t>(1, features));  // a row's table rows
+  for (int64_t f = 0; f < features; ++f) {
+    const double* x = cols[r.features[f]] + begin;
+    const int64_t n = static_cast<int64_t>(r.cuts[f].size());
+    const Mask* first = m.table.data() + m.first[f] * trees;
+    for (int64_t i = 0; i < rows; ++i) {
+      const double v = f32 ? static_cast<double>(static_cast<float>(x[i])) : x[i];
+      const int64_t rank = v != v ? n + 1 : CountBelow(r.cuts[f].data(), n, v, f32);
+      at[i * features + f] = first + rank * trees;
+    }
+  }
+  std::vector<Mask> reach(kLanes * trees);
+  for (int64_t i = 0; i < rows; i += kLanes) {
+    const int lanes = static_cast<int>(std::min<int64_t>(kLanes, rows - i));
+    for (int l = 0; l < lanes; ++l) {
+      Mask* acc = reach.data() + l * trees;
+      std::fill(acc, acc + trees, ~Mask{0});
+      for (int64_t f = 0; f < features; ++f) {
+        const Mask* row = at[(i + l) * features + f];
+        for (int64_t t = 0; t < trees; ++t) acc[t] &= row[t];
+      }
+    }
+    double* out = raw + i * k;
+    for (int64_t t = 0; t < trees; ++t) {
+      const double* leaves = m.leaves.data() + t * kMaskLeaves;
+      double* o = out + m.group[t];
+      for (int l = 0; l < lanes; ++l)
+        o[l * k] += leaves[__builtin_ctzll(static_cast<uint64_t>(reach[l * trees + t]))];
     }
   }
 }
@@ -231,20 +369,32 @@ std::vector<double> TreesPerOutput(const TreeEnsemble& e) {
   return count;
 }
 
-// `ranked` is null when the ensemble has no ranked form.
-void ScoreRows(const TreeEnsemble& e, const RankedTrees* ranked, const Features& X, int64_t begin, int64_t end,
+// The forms an ensemble is scored by, the first one present: leaf masks (32 or 64 bits),
+// the ranked walk, else the double walk.
+struct Forms {
+  const LeafMasks<uint32_t>* masks32 = nullptr;
+  const LeafMasks<uint64_t>* masks64 = nullptr;
+  const RankedTrees* ranked = nullptr;
+};
+
+void ScoreRows(const TreeEnsemble& e, const Forms& forms, const Features& X, int64_t begin, int64_t end,
                double* out, bool apply_link) {
+  const auto [masks32, masks64, ranked] = forms;
   const int64_t k = e.n_outputs;
   std::vector<const double*> cols(std::max<size_t>(1, X.names.size()), X.values.data());
   for (size_t j = 0; j < X.names.size(); ++j) cols[j] = X.col(j);
   const std::vector<double> per_output = e.link == TreeLink::kAverage ? TreesPerOutput(e) : std::vector<double>();
-  std::vector<uint16_t> ranks(ranked ? std::max<int64_t>(1, ranked->columns()) * kScoreBlock : 0);
+  std::vector<uint16_t> ranks(ranked && !masks32 && !masks64 ? std::max<int64_t>(1, ranked->columns()) * kScoreBlock : 0);
   static_assert(kScoreBlock % kLanes == 0, "blocks of whole lane groups");
   for (int64_t b = begin; b < end; b += kScoreBlock) {
     const int64_t stop = std::min(end, b + kScoreBlock);
     double* raw = out + b * k;
     std::fill(raw, raw + (stop - b) * k, 0.0);
-    if (ranked) {
+    if (masks32) {
+      AddMaskedTrees(*masks32, *ranked, e.compare == SplitCompare::kLessFloat32, k, cols.data(), b, stop - b, raw);
+    } else if (masks64) {
+      AddMaskedTrees(*masks64, *ranked, e.compare == SplitCompare::kLessFloat32, k, cols.data(), b, stop - b, raw);
+    } else if (ranked) {
       RankRows(*ranked, e.compare == SplitCompare::kLessFloat32, cols.data(), b, stop, ranks.data());
       AddRankedTrees(*ranked, k, ranks.data(), stop - b, raw);
     } else if (e.compare == SplitCompare::kLessEqual) {
@@ -285,16 +435,26 @@ void Score(const TreeEnsemble& e, const Features& X, double* out, int threads, b
     Fail(ErrorCode::kSchema, "tree ensemble: the model was fitted on " + std::to_string(e.n_features) +
                                  " features, got " + std::to_string(X.names.size()));
   }
-  RankedTrees ranked_trees;
-  const RankedTrees* ranked = Rank(e, &ranked_trees) ? &ranked_trees : nullptr;
+  RankedTrees ranked;
+  LeafMasks<uint32_t> masks32;
+  LeafMasks<uint64_t> masks64;
+  Forms forms;
+  if (Rank(e, &ranked)) {
+    forms.ranked = &ranked;
+    if (MaskLeaves(e, ranked, &masks32)) {
+      forms.masks32 = &masks32;
+    } else if (MaskLeaves(e, ranked, &masks64)) {
+      forms.masks64 = &masks64;
+    }
+  }
   const int64_t tasks = (X.rows + kTaskRows - 1) / kTaskRows;
   if (threads <= 1 || tasks <= 1) {
-    ScoreRows(e, ranked, X, 0, X.rows, out, apply_link);
+    ScoreRows(e, forms, X, 0, X.rows, out, apply_link);
     return;
   }
   ParallelForFirstError(static_cast<size_t>(tasks), threads, FirstError::kLowestIndex, [&](size_t t) {
     const int64_t begin = static_cast<int64_t>(t) * kTaskRows;
-    ScoreRows(e, ranked, X, begin, std::min(X.rows, begin + kTaskRows), out, apply_link);
+    ScoreRows(e, forms, X, begin, std::min(X.rows, begin + kTaskRows), out, apply_link);
   });
 }
 

@@ -180,29 +180,34 @@ void ExpectBitIdentical(const std::vector<double>& got, const std::vector<double
     }
 }
 
-// A random tree over `features` features of at most `depth` levels, thresholds from `pool`.
-int32_t GrowRandom(Tree* t, std::mt19937_64& rng, int features, int depth, const std::vector<double>& pool) {
+// A random tree over `features` features of at most `depth` levels (exactly, on every path,
+// when `full`), thresholds from `pool`.
+int32_t GrowRandom(Tree* t, std::mt19937_64& rng, int features, int depth, const std::vector<double>& pool,
+                   bool full = false) {
   const int32_t at = static_cast<int32_t>(t->nodes.size());
   t->nodes.emplace_back();
-  if (depth == 0 || rng() % 5 == 0) {
+  if (depth == 0 || (!full && rng() % 5 == 0)) {
     t->nodes[at] = Leaf(std::ldexp(static_cast<double>(rng() % 2001) - 1000, -7));
     return at;
   }
-  const int32_t left = GrowRandom(t, rng, features, depth - 1, pool);
-  const int32_t right = GrowRandom(t, rng, features, depth - 1, pool);
+  const int32_t left = GrowRandom(t, rng, features, depth - 1, pool, full);
+  const int32_t right = GrowRandom(t, rng, features, depth - 1, pool, full);
   t->nodes[at] = Split(static_cast<int32_t>(rng() % features), pool[rng() % pool.size()], left, right, rng() % 2 == 0);
   return at;
 }
 
-// The scorer compiles the trees into ranks of the feature values (see tree_ensemble.cc); it
-// must give exactly the reference walk's numbers: values equal to thresholds, NaN, +-inf, -0.0,
-// doubles that round to a threshold in float32, several outputs and links, blocks of rows that
-// are not a multiple of the lanes, and one or several threads.
-TEST(TreeEnsemble, RankedScoringEqualsTheReferenceWalkBitForBit) {
+// The scorer compiles the trees into ranks of the feature values and, for trees of at most 32
+// or 64 leaves, into leaf masks (see tree_ensemble.cc); it must give exactly the reference
+// walk's numbers: values equal to thresholds, NaN, +-inf, -0.0, doubles that round to a
+// threshold in float32, several outputs and links, blocks of rows that are not a multiple of
+// the lanes, one or several threads, and trees of 32 leaves (32-bit masks), 64 (64-bit masks)
+// and 128 (the ranked walk).
+TEST(TreeEnsemble, CompiledScoringEqualsTheReferenceWalkBitForBit) {
   const double inf = std::numeric_limits<double>::infinity();
   const std::vector<double> pool = {-inf, -1e300, -2.5, -1, -0.0, 0.0, 1e-300, 0.1, 0.5, 1.0,
                                     1.0 - 1e-12, std::nextafter(1.0, 2.0), 3.25, 1e300, inf};
   std::mt19937_64 rng(11);
+  for (int depth : {5, 6, 7})
   for (SplitCompare compare : {SplitCompare::kLessEqual, SplitCompare::kLessFloat32})
     for (auto [link, outputs] : {std::pair{TreeLink::kIdentity, 1}, std::pair{TreeLink::kSoftmax, 3},
                                  std::pair{TreeLink::kAverage, 2}}) {
@@ -214,8 +219,8 @@ TEST(TreeEnsemble, RankedScoringEqualsTheReferenceWalkBitForBit) {
       e.compare = compare;
       for (int j = 0; j < outputs; ++j) e.base_score.push_back(0.25 * j - 0.1);
       for (int k = 0; k < 40; ++k) {
-        Tree t;
-        GrowRandom(&t, rng, features, 1 + static_cast<int>(rng() % 9), pool);
+        Tree t;  // the first tree has 2^depth leaves, the others fewer
+        GrowRandom(&t, rng, features, k == 0 ? depth : static_cast<int>(rng() % (depth + 1)), pool, k == 0);
         t.group = static_cast<int32_t>(k % outputs);
         e.trees.push_back(t);
       }
@@ -227,7 +232,8 @@ TEST(TreeEnsemble, RankedScoringEqualsTheReferenceWalkBitForBit) {
         const uint64_t pick = rng() % 4;
         v = pick == 0 ? kNaN : pick == 1 ? std::ldexp(static_cast<double>(rng() % 801) - 400, -7) : pool[rng() % pool.size()];
       }
-      const std::string what = std::string(CompareName(compare)) + ", " + LinkName(link);
+      const std::string what =
+          std::string(CompareName(compare)) + ", " + LinkName(link) + ", depth " + std::to_string(depth);
       const std::vector<double> want = ReferenceRaw(e, X);
       for (int threads : {1, 3}) {
         std::vector<double> got(X.rows * outputs);
