@@ -192,12 +192,14 @@ void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int6
 // whatever the trees' depth.
 constexpr int64_t kMaskLeaves = 64;
 constexpr int64_t kMaxMaskTable = 4 << 20;  // bytes: beyond this, the ranked walk
+constexpr int64_t kMaskChunk = 16;          // trees ANDed together in registers
 
 template <typename Mask>
 struct LeafMasks {
   int64_t trees = 0;
+  int64_t stride = 0;           // trees rounded up to a multiple of kMaskChunk
   std::vector<int64_t> first;   // per ranked feature: its first table row (rank 0)
-  std::vector<Mask> table;      // row (first[f] + rank) holds a mask per tree
+  std::vector<Mask> table;      // row (first[f] + rank) holds a mask per tree, at row * stride
   std::vector<double> leaves;   // tree t's leaf j at t * kMaskLeaves + j
   std::vector<int32_t> group;   // per tree
 };
@@ -210,13 +212,14 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
   const bool f32 = e.compare == SplitCompare::kLessFloat32;
   LeafMasks<Mask>& m = *out;
   m.trees = static_cast<int64_t>(e.trees.size());
+  m.stride = (m.trees + kMaskChunk - 1) / kMaskChunk * kMaskChunk;
   int64_t rows = 0;
   for (const std::vector<double>& c : r.cuts) {
     m.first.push_back(rows);
     rows += static_cast<int64_t>(c.size()) + 2;
   }
-  if (rows * m.trees * static_cast<int64_t>(sizeof(Mask)) > kMaxMaskTable) return false;
-  m.table.assign(rows * m.trees, ~Mask{0});
+  if (rows * m.stride * static_cast<int64_t>(sizeof(Mask)) > kMaxMaskTable) return false;
+  m.table.assign(rows * m.stride, ~Mask{0});
   m.leaves.assign(m.trees * kMaskLeaves, 0.0);
   std::vector<Mask> keep_left, keep_right;  // per cut index of a feature, below
   for (int64_t t = 0; t < m.trees; ++t) {
@@ -259,18 +262,18 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
         missing &= node.missing_left ? ~below[node.right] : ~below[node.left];
       }
       if (!used) continue;
-      Mask* rows_of_f = m.table.data() + m.first[f] * m.trees + t;
+      Mask* rows_of_f = m.table.data() + m.first[f] * m.stride + t;
       Mask suffix = ~Mask{0};  // the splits that send rank `rank` left: cut index >= rank
       for (int64_t rank = n; rank >= 0; --rank) {
         if (rank < n) suffix &= keep_left[rank];
-        rows_of_f[rank * m.trees] = suffix;
+        rows_of_f[rank * m.stride] = suffix;
       }
       Mask prefix = ~Mask{0};  // the splits that send it right: cut index < rank
       for (int64_t rank = 1; rank <= n; ++rank) {
         prefix &= keep_right[rank - 1];
-        rows_of_f[rank * m.trees] &= prefix;
+        rows_of_f[rank * m.stride] &= prefix;
       }
-      rows_of_f[(n + 1) * m.trees] = missing;
+      rows_of_f[(n + 1) * m.stride] = missing;
     }
   }
   return true;
@@ -286,22 +289,24 @@ void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, in
   for (int64_t f = 0; f < features; ++f) {
     const double* x = cols[r.features[f]] + begin;
     const int64_t n = static_cast<int64_t>(r.cuts[f].size());
-    const Mask* first = m.table.data() + m.first[f] * trees;
+    const Mask* first = m.table.data() + m.first[f] * m.stride;
     for (int64_t i = 0; i < rows; ++i) {
       const double v = f32 ? static_cast<double>(static_cast<float>(x[i])) : x[i];
       const int64_t rank = v != v ? n + 1 : CountBelow(r.cuts[f].data(), n, v, f32);
-      at[i * features + f] = first + rank * trees;
+      at[i * features + f] = first + rank * m.stride;
     }
   }
-  std::vector<Mask> reach(kLanes * trees);
+  std::vector<Mask> reach(kLanes * m.stride);
   for (int64_t i = 0; i < rows; i += kLanes) {
     const int lanes = static_cast<int>(std::min<int64_t>(kLanes, rows - i));
     for (int l = 0; l < lanes; ++l) {
-      Mask* acc = reach.data() + l * trees;
-      std::fill(acc, acc + trees, ~Mask{0});
-      for (int64_t f = 0; f < features; ++f) {
-        const Mask* row = at[(i + l) * features + f];
-        for (int64_t t = 0; t < trees; ++t) acc[t] &= row[t];
+      const Mask* const* row = at.data() + (i + l) * features;
+      for (int64_t t = 0; t < m.stride; t += kMaskChunk) {
+        Mask acc[kMaskChunk];
+        for (int j = 0; j < kMaskChunk; ++j) acc[j] = ~Mask{0};
+        for (int64_t f = 0; f < features; ++f)
+          for (int j = 0; j < kMaskChunk; ++j) acc[j] &= row[f][t + j];
+        std::memcpy(reach.data() + l * m.stride + t, acc, sizeof acc);
       }
     }
     double* out = raw + i * k;
@@ -309,7 +314,7 @@ void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, in
       const double* leaves = m.leaves.data() + t * kMaskLeaves;
       double* o = out + m.group[t];
       for (int l = 0; l < lanes; ++l)
-        o[l * k] += leaves[__builtin_ctzll(static_cast<uint64_t>(reach[l * trees + t]))];
+        o[l * k] += leaves[__builtin_ctzll(static_cast<uint64_t>(reach[l * m.stride + t]))];
     }
   }
 }
