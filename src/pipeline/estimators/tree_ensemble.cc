@@ -214,6 +214,9 @@ template <typename Mask>
 bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* out) {
   constexpr int kBits = 8 * sizeof(Mask);
   const bool f32 = e.compare == SplitCompare::kLessFloat32;
+  for (const Tree& tree : e.trees)
+    if (std::count_if(tree.nodes.begin(), tree.nodes.end(), [](const TreeNode& n) { return n.is_leaf(); }) > kBits)
+      return false;
   LeafMasks<Mask>& m = *out;
   m.trees = static_cast<int64_t>(e.trees.size());
   m.stride = (m.trees + kMaskChunk - 1) / kMaskChunk * kMaskChunk;
@@ -242,7 +245,6 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
     int leaves = 0;
     for (int32_t n : order)
       if (tree.nodes[n].is_leaf()) {
-        if (leaves == kBits) return false;
         below[n] = Mask{1} << leaves;
         m.leaves[t * kMaskLeaves + leaves++] = tree.nodes[n].value;
       }
