@@ -59,7 +59,9 @@ struct TreeEnsemble {
   std::vector<Tree> trees;
 
   /// Writes X.rows x n_outputs predictions (row-major: the outputs of row i at out[i * k])
-  /// after the link. Rows are scored in blocks, each block through one tree after another.
+  /// after the link. Rows are scored in blocks through a form compiled from the trees at each
+  /// call (leaf masks or ranked nodes, tree_ensemble.cc), with the plain walk's results bit
+  /// for bit.
   /// With threads > 1 the blocks are shared among that many threads (for a large in-memory
   /// matrix; Pipeline::Predict is already called from many threads and passes 1). Throws
   /// kSchema if X does not have n_features features.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
@@ -136,6 +137,150 @@ TEST(TreeEnsemble, BlocksAndThreadsScoreEveryRowAsARowByRowWalk) {
     double expected = 0;
     for (const Tree& t : trees) expected += Walk(t, X, i);
     EXPECT_EQ(one[i], 0.5 + expected) << "row " << i;
+  }
+}
+
+// The rule of tree_ensemble.h, one row and one node at a time, in both compare modes.
+double ReferenceLeaf(const Tree& t, SplitCompare compare, const Features& X, int64_t i) {
+  int32_t n = 0;
+  while (!t.nodes[n].is_leaf()) {
+    const TreeNode& node = t.nodes[n];
+    const double x = X.col(node.feature)[i];
+    const bool left = std::isnan(x) ? node.missing_left
+                      : compare == SplitCompare::kLessEqual
+                          ? x <= node.threshold
+                          : static_cast<float>(x) < static_cast<float>(node.threshold);
+    n = left ? node.left : node.right;
+  }
+  return t.nodes[n].value;
+}
+
+// RawScores by the reference walk: per output, the trees' leaves added in tree order, the mean
+// for kAverage, plus the base score.
+std::vector<double> ReferenceRaw(const TreeEnsemble& e, const Features& X) {
+  std::vector<double> out(X.rows * e.n_outputs, 0.0), count(e.n_outputs, 0.0);
+  for (const Tree& t : e.trees) count[t.group] += 1;
+  for (int64_t i = 0; i < X.rows; ++i) {
+    double* r = out.data() + i * e.n_outputs;
+    for (const Tree& t : e.trees) r[t.group] += ReferenceLeaf(t, e.compare, X, i);
+    for (int32_t j = 0; j < e.n_outputs; ++j) {
+      if (e.link == TreeLink::kAverage && count[j] > 0) r[j] /= count[j];
+      r[j] += e.base_score[j];
+    }
+  }
+  return out;
+}
+
+void ExpectBitIdentical(const std::vector<double>& got, const std::vector<double>& want, const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < got.size(); ++i)
+    if (std::memcmp(&got[i], &want[i], sizeof(double)) != 0) {
+      ADD_FAILURE() << what << ": value " << i << " is " << got[i] << ", the reference walk gives " << want[i];
+      return;
+    }
+}
+
+// A random tree over `features` features of at most `depth` levels (exactly, on every path,
+// when `full`), thresholds from `pool`.
+int32_t GrowRandom(Tree* t, std::mt19937_64& rng, int features, int depth, const std::vector<double>& pool,
+                   bool full = false) {
+  const int32_t at = static_cast<int32_t>(t->nodes.size());
+  t->nodes.emplace_back();
+  if (depth == 0 || (!full && rng() % 5 == 0)) {
+    t->nodes[at] = Leaf(std::ldexp(static_cast<double>(rng() % 2001) - 1000, -7));
+    return at;
+  }
+  const int32_t left = GrowRandom(t, rng, features, depth - 1, pool, full);
+  const int32_t right = GrowRandom(t, rng, features, depth - 1, pool, full);
+  t->nodes[at] = Split(static_cast<int32_t>(rng() % features), pool[rng() % pool.size()], left, right, rng() % 2 == 0);
+  return at;
+}
+
+// The scorer compiles the trees into ranks of the feature values and, for trees of at most 32
+// or 64 leaves, into leaf masks (see tree_ensemble.cc); it must give exactly the reference
+// walk's numbers: values equal to thresholds, NaN, +-inf, -0.0, doubles that round to a
+// threshold in float32, several outputs and links, blocks of rows that are not a multiple of
+// the lanes, one or several threads, and trees of 32 leaves (32-bit masks), 64 (64-bit masks)
+// and 128 (the ranked walk).
+TEST(TreeEnsemble, CompiledScoringEqualsTheReferenceWalkBitForBit) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> pool = {-inf, -1e300, -2.5, -1, -0.0, 0.0, 1e-300, 0.1, 0.5, 1.0,
+                                    1.0 - 1e-12, std::nextafter(1.0, 2.0), 3.25, 1e300, inf};
+  std::mt19937_64 rng(11);
+  for (int depth : {5, 6, 7})
+  for (SplitCompare compare : {SplitCompare::kLessEqual, SplitCompare::kLessFloat32})
+    for (auto [link, outputs] : {std::pair{TreeLink::kIdentity, 1}, std::pair{TreeLink::kSoftmax, 3},
+                                 std::pair{TreeLink::kAverage, 2}}) {
+      const int features = 4;
+      TreeEnsemble e;
+      e.n_features = features;
+      e.n_outputs = outputs;
+      e.link = link;
+      e.compare = compare;
+      for (int j = 0; j < outputs; ++j) e.base_score.push_back(0.25 * j - 0.1);
+      for (int k = 0; k < 40; ++k) {
+        Tree t;  // the first tree has 2^depth leaves, the others fewer
+        GrowRandom(&t, rng, features, k == 0 ? depth : static_cast<int>(rng() % (depth + 1)), pool, k == 0);
+        t.group = static_cast<int32_t>(k % outputs);
+        e.trees.push_back(t);
+      }
+      Features X;
+      X.rows = 3001;
+      for (int j = 0; j < features; ++j) X.names.push_back("x" + std::to_string(j));
+      X.values.resize(X.rows * features);
+      for (double& v : X.values) {
+        const uint64_t pick = rng() % 4;
+        v = pick == 0 ? kNaN : pick == 1 ? std::ldexp(static_cast<double>(rng() % 801) - 400, -7) : pool[rng() % pool.size()];
+      }
+      const std::string what =
+          std::string(CompareName(compare)) + ", " + LinkName(link) + ", depth " + std::to_string(depth);
+      const std::vector<double> want = ReferenceRaw(e, X);
+      for (int threads : {1, 3}) {
+        std::vector<double> got(X.rows * outputs);
+        e.RawScores(X, got.data(), threads);
+        ExpectBitIdentical(got, want, what + ", threads " + std::to_string(threads));
+      }
+    }
+}
+
+// Up to 65,534 distinct thresholds of a feature are ranked in 16 bits; past that, the feature's
+// trees are scored by the double walk. Both sides of the limit give the reference walk's numbers.
+TEST(TreeEnsemble, FeaturesWithTooManyThresholdsForRanksScoreTheSame) {
+  std::mt19937_64 rng(3);
+  for (int cuts : {65534, 65535}) {
+    TreeEnsemble e = Ensemble({});
+    // Balanced trees of 255 splits over consecutive thresholds 0, 0.5, 1, ... of x0, missing
+    // values sent alternately left and right; then x1 splits as well.
+    for (int first = 0; first < cuts; first += 255) {
+      const int last = std::min(cuts, first + 255);
+      Tree t;
+      std::function<int32_t(int, int)> grow = [&](int lo, int hi) -> int32_t {
+        const int32_t at = static_cast<int32_t>(t.nodes.size());
+        t.nodes.emplace_back();
+        if (lo >= hi) {
+          t.nodes[at] = Leaf(static_cast<double>(rng() % 1000));
+          return at;
+        }
+        const int mid = (lo + hi) / 2;
+        const int32_t left = grow(lo, mid), right = grow(mid + 1, hi);
+        t.nodes[at] = Split(0, 0.5 * mid, left, right, mid % 2 == 0);
+        return at;
+      };
+      grow(first, last);
+      e.trees.push_back(t);
+    }
+    e.trees.push_back(SmallTree());
+    std::vector<std::vector<double>> rows;
+    for (double x : {-1.0, 0.0, 0.25, 0.5 * (cuts - 1), 0.5 * cuts, 1e9, kNaN, -std::numeric_limits<double>::infinity()})
+      rows.push_back({x, 0.0});
+    for (int i = 0; i < 500; ++i) {
+      const double x = 0.25 * static_cast<double>(rng() % (2 * static_cast<uint64_t>(cuts) + 4));
+      rows.push_back({x, rng() % 3 == 0 ? kNaN : x - 5000});
+    }
+    const Features X = Rows(rows);
+    std::vector<double> got(X.rows);
+    e.RawScores(X, got.data());
+    ExpectBitIdentical(got, ReferenceRaw(e, X), std::to_string(cuts) + " thresholds");
   }
 }
 
