@@ -109,14 +109,18 @@ class TreeGrower {
         open.clear();
       }
     }
-    for (const auto& [begin, end, value] : leaves_)
-      for (int64_t k = begin; k < end; ++k) (*raw)[order_[k]] += value;
+    // Each leaf's rows get its value (leaves hold disjoint rows: any order, any thread).
+    using Range = tbb::blocked_range<size_t>;
+    tbb::parallel_for(Range(0, leaves_.size(), 1), [&](const Range& r) {
+      for (size_t l = r.begin(); l < r.end(); ++l)
+        for (int64_t k = leaves_[l].begin; k < leaves_[l].end; ++k) (*raw)[order_[k]] += leaves_[l].value;
+    });
     return std::move(tree_);
   }
 
  private:
   // The histograms of rows order[begin, end).
-  Histogram Build(int64_t begin, int64_t end) const {
+  Histogram Build(int64_t begin, int64_t end) {
     const int64_t chunks = std::max<int64_t>(1, (end - begin + kHistChunk - 1) / kHistChunk);
     const size_t p = p_;
     Histogram out(p * kHistBins);
@@ -127,7 +131,8 @@ class TreeGrower {
     // ordered gradients): each feature's pass then reads them in sequence. The root's rows are
     // in their own order already.
     const bool in_order = begin == 0 && end == rows_;
-    std::vector<double> ordered(in_order ? 0 : 2 * (end - begin));
+    if (!in_order && ordered_.size() < static_cast<size_t>(2 * (end - begin))) ordered_.resize(2 * (end - begin));
+    double* ordered = ordered_.data();
     if (!in_order) {
       tbb::parallel_for(Range(begin, end, kHistChunk), [&](const Range& r) {
         for (int64_t k = r.begin(); k < r.end(); ++k) {
@@ -154,7 +159,7 @@ class TreeGrower {
           }
           continue;
         }
-        const double* gh = ordered.data() + 2 * (from - begin);
+        const double* gh = ordered + 2 * (from - begin);
         for (int64_t k = from; k < to; ++k, gh += 2) {
           HistBin& b = hist[col[order[k]]];
           b.g += gh[0];
@@ -247,27 +252,74 @@ class TreeGrower {
     open->push_back(std::move(node));
   }
 
+  // Partitions rows order[begin, end) as split `s` says, keeping their order on each side
+  // (so every node's rows stay in increasing order); returns where the right side starts.
+  // Branch-free: each row is written to both sides and only its side's count moves on. A
+  // large node is cut in chunks partitioned in parallel, then joined: the same result.
+  int64_t Partition(int64_t begin, int64_t end, const Split& s) {
+    const uint8_t* col = bins_.data() + static_cast<size_t>(s.feature) * rows_;
+    const int bin = s.bin;
+    const bool missing_left = s.missing_left;
+    uint32_t* order = order_.data();
+    uint32_t* right = right_.data();
+    // Partitions [from, to): the left rows in place from `from`, the right ones to right[from..].
+    auto part = [&](int64_t from, int64_t to) {
+      int64_t nl = from, nr = from;
+      for (int64_t k = from; k < to; ++k) {
+        const uint32_t i = order[k];
+        const uint8_t b = col[i];
+        const bool left = b == kMissingBin ? missing_left : b <= bin;
+        order[nl] = i;
+        right[nr] = i;
+        nl += left;
+        nr += !left;
+      }
+      return nl - from;
+    };
+    const int64_t chunks = (end - begin + kHistChunk - 1) / kHistChunk;
+    if (chunks <= 2) {
+      const int64_t lefts = part(begin, end);
+      std::copy(right + begin, right + (end - begin - lefts) + begin, order + begin + lefts);
+      return begin + lefts;
+    }
+    std::vector<int64_t> lefts(chunks);
+    using Range = tbb::blocked_range<int64_t>;
+    tbb::parallel_for(Range(0, chunks, 1), [&](const Range& r) {
+      for (int64_t c = r.begin(); c < r.end(); ++c)
+        lefts[c] = part(begin + c * kHistChunk, std::min(end, begin + (c + 1) * kHistChunk));
+    });
+    // Chunk c's left rows go after the left rows of the chunks before it, its right rows after
+    // every left row and the right rows before them. The left rows are gathered into right_'s
+    // free tail first, since moving them in place could overwrite rows not yet moved.
+    std::vector<int64_t> left_at(chunks + 1, 0), right_at(chunks + 1, 0);
+    for (int64_t c = 0; c < chunks; ++c) {
+      const int64_t size = std::min(end, begin + (c + 1) * kHistChunk) - (begin + c * kHistChunk);
+      left_at[c + 1] = left_at[c] + lefts[c];
+      right_at[c + 1] = right_at[c] + size - lefts[c];
+    }
+    const int64_t total_left = left_at[chunks];
+    uint32_t* staged = staged_.data();
+    tbb::parallel_for(Range(0, chunks, 1), [&](const Range& r) {
+      for (int64_t c = r.begin(); c < r.end(); ++c) {
+        const int64_t from = begin + c * kHistChunk;
+        std::copy(order + from, order + from + lefts[c], staged + begin + left_at[c]);
+      }
+    });
+    tbb::parallel_for(Range(0, chunks, 1), [&](const Range& r) {
+      for (int64_t c = r.begin(); c < r.end(); ++c) {
+        const int64_t from = begin + c * kHistChunk;
+        std::copy(right + from, right + from + (right_at[c + 1] - right_at[c]), order + begin + total_left + right_at[c]);
+        std::copy(staged + begin + left_at[c], staged + begin + left_at[c + 1], order + begin + left_at[c]);
+      }
+    });
+    return begin + total_left;
+  }
+
   // Splits `node` as its split says; its children become leaves if `last`, else are considered.
   void SplitNode(OpenNode node, bool last, std::vector<OpenNode>* open) {
     const Split& s = node.split;
     const size_t f = static_cast<size_t>(s.feature);
-    // Partition the node's rows, keeping their order on each side.
-    const uint8_t* col = bins_.data() + f * rows_;
-    std::vector<uint32_t> right;
-    right.reserve(node.end - node.begin - s.n_left);
-    int64_t mid = node.begin;
-    for (int64_t k = node.begin; k < node.end; ++k) {
-      const uint32_t i = order_[k];
-      const uint8_t b = col[i];
-      const bool left = b == kMissingBin ? s.missing_left : b <= s.bin;
-      if (left) {
-        order_[mid++] = i;
-      } else {
-        right.push_back(i);
-      }
-    }
-    std::copy(right.begin(), right.end(), order_.begin() + mid);
-
+    const int64_t mid = Partition(node.begin, node.end, s);
     const int32_t left_id = static_cast<int32_t>(tree_.nodes.size());
     tree_.nodes.emplace_back();
     tree_.nodes.emplace_back();
@@ -314,6 +366,8 @@ class TreeGrower {
   const std::vector<double>* g_ = nullptr;
   const std::vector<double>* h_ = nullptr;
   std::vector<uint32_t> order_;
+  std::vector<uint32_t> right_ = std::vector<uint32_t>(rows_), staged_ = std::vector<uint32_t>(rows_);
+  std::vector<double> ordered_;  // a node's gradients and hessians in its row order
   Tree tree_;
   std::vector<LeafRows> leaves_;
 };
@@ -487,7 +541,7 @@ class GradientBoosting final : public Estimator {
     const int64_t leaves = params_["max_leaf_nodes"].get<int64_t>() + 1;
     const int64_t hist = features * kHistBins * static_cast<int64_t>(sizeof(HistBin));
     const int64_t chunks = (rows + kHistChunk - 1) / kHistChunk;
-    const int64_t per_row = (3 * Outputs() + 2) * 8 + 2 * 4 + (params_.value("class_weight", Json()).is_null() ? 0 : 16);
+    const int64_t per_row = (3 * Outputs() + 2) * 8 + 4 * 4 + (params_.value("class_weight", Json()).is_null() ? 0 : 16);
     return rows * features + rows * per_row + (leaves + chunks) * hist + rows * features * 8 / 10;
   }
 
