@@ -76,7 +76,7 @@ expect_error "a class_weight table naming a non-class" 3 "class_weight names 'c9
 
 # tune on 4 classes (a small sample: 3 folds x 2 candidates).
 head -4001 "$WORK/train.csv" >"$WORK/small.csv"
-"$OUTCORE" tune "$WORK/multi.toml" "$WORK/small.csv" --grid 'model.max_leaf_nodes=15,31' --scoring log_loss --cv 3 \
+"$OUTCORE" tune "$WORK/multi.toml" "$WORK/small.csv" --grid 'model.max_leaf_nodes=15,31' --scoring log_loss --cv 3 --table "$WORK/tune.csv" \
   --json >"$WORK/tune.json"
 check "tune ranks two multiclass gradient boosting candidates" $PY -c "
 import json, sys; c = json.load(open('$WORK/tune.json'))['candidates']
