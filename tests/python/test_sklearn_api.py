@@ -217,6 +217,25 @@ class ParamsTest(unittest.TestCase):
         with self.assertRaisesRegex(Exception, "class_weight names 'maybe', which is not a class"):
             outcore.LogisticRegression(class_weight={"maybe": 2.0}).fit(X, y)
 
+    def test_gradient_boosting_multiclass_predict_proba(self):
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        rng = np.random.RandomState(2)
+        X = rng.normal(size=(900, 3))
+        y = np.array(["x", "y", "z"])[np.argmax(np.column_stack([X[:, 0] * X[:, 1], np.sin(2 * X[:, 2]), 0.2 * X[:, 0]])
+                                                + rng.gumbel(size=(900, 3)) * 0.3, axis=1)]
+        self.assertFalse(outcore.GradientBoostingClassifier()._get_tags()["binary_only"])
+        ours = outcore.GradientBoostingClassifier().fit(X, y)
+        self.assertEqual(list(ours.classes_), ["x", "y", "z"])
+        p = ours.predict_proba(X)
+        self.assertEqual(p.shape, (900, 3))
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
+        np.testing.assert_array_equal(ours.predict(X), ours.classes_[p.argmax(axis=1)])
+        # The same fit as scikit-learn's up to near-ties (gradients in double, not float32).
+        theirs = HistGradientBoostingClassifier().fit(X, y).predict_proba(X)
+        self.assertLess(np.abs(p - theirs).mean(), 0.01)
+        weighted = outcore.GradientBoostingClassifier(class_weight="balanced").fit(X, y)
+        self.assertEqual(weighted.predict_proba(X).shape, (900, 3))
+
     def test_numpy_estimator_matches_scikit_learn(self):
         from sklearn.linear_model import LogisticRegression, Ridge
         rng = np.random.RandomState(0)

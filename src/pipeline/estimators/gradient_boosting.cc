@@ -14,6 +14,8 @@
 
 #include "core/random.h"
 #include "pipeline/estimators/binning.h"
+#include "pipeline/estimators/class_weight.h"
+#include "pipeline/estimators/linear_model.h"
 #include "outcore/error.h"
 #include "pipeline/estimators/row_blocks.h"
 #include "pipeline/estimators/tree_ensemble.h"
@@ -107,14 +109,18 @@ class TreeGrower {
         open.clear();
       }
     }
-    for (const auto& [begin, end, value] : leaves_)
-      for (int64_t k = begin; k < end; ++k) (*raw)[order_[k]] += value;
+    // Each leaf's rows get its value (leaves hold disjoint rows: any order, any thread).
+    using Range = tbb::blocked_range<size_t>;
+    tbb::parallel_for(Range(0, leaves_.size(), 1), [&](const Range& r) {
+      for (size_t l = r.begin(); l < r.end(); ++l)
+        for (int64_t k = leaves_[l].begin; k < leaves_[l].end; ++k) (*raw)[order_[k]] += leaves_[l].value;
+    });
     return std::move(tree_);
   }
 
  private:
   // The histograms of rows order[begin, end).
-  Histogram Build(int64_t begin, int64_t end) const {
+  Histogram Build(int64_t begin, int64_t end) {
     const int64_t chunks = std::max<int64_t>(1, (end - begin + kHistChunk - 1) / kHistChunk);
     const size_t p = p_;
     Histogram out(p * kHistBins);
@@ -125,7 +131,8 @@ class TreeGrower {
     // ordered gradients): each feature's pass then reads them in sequence. The root's rows are
     // in their own order already.
     const bool in_order = begin == 0 && end == rows_;
-    std::vector<double> ordered(in_order ? 0 : 2 * (end - begin));
+    if (!in_order && ordered_.size() < static_cast<size_t>(2 * (end - begin))) ordered_.resize(2 * (end - begin));
+    double* ordered = ordered_.data();
     if (!in_order) {
       tbb::parallel_for(Range(begin, end, kHistChunk), [&](const Range& r) {
         for (int64_t k = r.begin(); k < r.end(); ++k) {
@@ -152,7 +159,7 @@ class TreeGrower {
           }
           continue;
         }
-        const double* gh = ordered.data() + 2 * (from - begin);
+        const double* gh = ordered + 2 * (from - begin);
         for (int64_t k = from; k < to; ++k, gh += 2) {
           HistBin& b = hist[col[order[k]]];
           b.g += gh[0];
@@ -245,27 +252,74 @@ class TreeGrower {
     open->push_back(std::move(node));
   }
 
+  // Partitions rows order[begin, end) as split `s` says, keeping their order on each side
+  // (so every node's rows stay in increasing order); returns where the right side starts.
+  // Branch-free: each row is written to both sides and only its side's count moves on. A
+  // large node is cut in chunks partitioned in parallel, then joined: the same result.
+  int64_t Partition(int64_t begin, int64_t end, const Split& s) {
+    const uint8_t* col = bins_.data() + static_cast<size_t>(s.feature) * rows_;
+    const int bin = s.bin;
+    const bool missing_left = s.missing_left;
+    uint32_t* order = order_.data();
+    uint32_t* right = right_.data();
+    // Partitions [from, to): the left rows in place from `from`, the right ones to right[from..].
+    auto part = [&](int64_t from, int64_t to) {
+      int64_t nl = from, nr = from;
+      for (int64_t k = from; k < to; ++k) {
+        const uint32_t i = order[k];
+        const uint8_t b = col[i];
+        const bool left = b == kMissingBin ? missing_left : b <= bin;
+        order[nl] = i;
+        right[nr] = i;
+        nl += left;
+        nr += !left;
+      }
+      return nl - from;
+    };
+    const int64_t chunks = (end - begin + kHistChunk - 1) / kHistChunk;
+    if (chunks <= 2) {
+      const int64_t lefts = part(begin, end);
+      std::copy(right + begin, right + (end - begin - lefts) + begin, order + begin + lefts);
+      return begin + lefts;
+    }
+    std::vector<int64_t> lefts(chunks);
+    using Range = tbb::blocked_range<int64_t>;
+    tbb::parallel_for(Range(0, chunks, 1), [&](const Range& r) {
+      for (int64_t c = r.begin(); c < r.end(); ++c)
+        lefts[c] = part(begin + c * kHistChunk, std::min(end, begin + (c + 1) * kHistChunk));
+    });
+    // Chunk c's left rows go after the left rows of the chunks before it, its right rows after
+    // every left row and the right rows before them. The left rows are gathered into right_'s
+    // free tail first, since moving them in place could overwrite rows not yet moved.
+    std::vector<int64_t> left_at(chunks + 1, 0), right_at(chunks + 1, 0);
+    for (int64_t c = 0; c < chunks; ++c) {
+      const int64_t size = std::min(end, begin + (c + 1) * kHistChunk) - (begin + c * kHistChunk);
+      left_at[c + 1] = left_at[c] + lefts[c];
+      right_at[c + 1] = right_at[c] + size - lefts[c];
+    }
+    const int64_t total_left = left_at[chunks];
+    uint32_t* staged = staged_.data();
+    tbb::parallel_for(Range(0, chunks, 1), [&](const Range& r) {
+      for (int64_t c = r.begin(); c < r.end(); ++c) {
+        const int64_t from = begin + c * kHistChunk;
+        std::copy(order + from, order + from + lefts[c], staged + begin + left_at[c]);
+      }
+    });
+    tbb::parallel_for(Range(0, chunks, 1), [&](const Range& r) {
+      for (int64_t c = r.begin(); c < r.end(); ++c) {
+        const int64_t from = begin + c * kHistChunk;
+        std::copy(right + from, right + from + (right_at[c + 1] - right_at[c]), order + begin + total_left + right_at[c]);
+        std::copy(staged + begin + left_at[c], staged + begin + left_at[c + 1], order + begin + left_at[c]);
+      }
+    });
+    return begin + total_left;
+  }
+
   // Splits `node` as its split says; its children become leaves if `last`, else are considered.
   void SplitNode(OpenNode node, bool last, std::vector<OpenNode>* open) {
     const Split& s = node.split;
     const size_t f = static_cast<size_t>(s.feature);
-    // Partition the node's rows, keeping their order on each side.
-    const uint8_t* col = bins_.data() + f * rows_;
-    std::vector<uint32_t> right;
-    right.reserve(node.end - node.begin - s.n_left);
-    int64_t mid = node.begin;
-    for (int64_t k = node.begin; k < node.end; ++k) {
-      const uint32_t i = order_[k];
-      const uint8_t b = col[i];
-      const bool left = b == kMissingBin ? s.missing_left : b <= s.bin;
-      if (left) {
-        order_[mid++] = i;
-      } else {
-        right.push_back(i);
-      }
-    }
-    std::copy(right.begin(), right.end(), order_.begin() + mid);
-
+    const int64_t mid = Partition(node.begin, node.end, s);
     const int32_t left_id = static_cast<int32_t>(tree_.nodes.size());
     tree_.nodes.emplace_back();
     tree_.nodes.emplace_back();
@@ -312,6 +366,8 @@ class TreeGrower {
   const std::vector<double>* g_ = nullptr;
   const std::vector<double>* h_ = nullptr;
   std::vector<uint32_t> order_;
+  std::vector<uint32_t> right_ = std::vector<uint32_t>(rows_), staged_ = std::vector<uint32_t>(rows_);
+  std::vector<double> ordered_;  // a node's gradients and hessians in its row order
   Tree tree_;
   std::vector<LeafRows> leaves_;
 };
@@ -322,18 +378,37 @@ inline double Sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-// The mean loss of raw scores: half squared error, or log loss.
-double MeanLoss(Loss loss, const std::vector<double>& y, const std::vector<double>& raw) {
-  double sum = 0;
+// Raw scores of the training or validation rows: raw[c][i] is output c of row i.
+using OutputScores = std::vector<std::vector<double>>;
+
+// The mean loss of raw scores: half squared error, the binary log loss (one output) or the
+// multinomial log loss (k outputs); weighted by the row weights w unless w is empty.
+double MeanLoss(Loss loss, const std::vector<double>& y, const OutputScores& raw, const std::vector<double>& w) {
+  const size_t outputs = raw.size();
+  double sum = 0, total = 0;
   for (size_t i = 0; i < y.size(); ++i) {
+    double l;
     if (loss == Loss::kSquaredError) {
-      sum += 0.5 * (y[i] - raw[i]) * (y[i] - raw[i]);
-    } else {  // log(1 + exp(-m)) for the margin m = (2y - 1) raw
-      const double m = (y[i] > 0.5 ? 1.0 : -1.0) * raw[i];
-      sum += (m >= 0 ? 0.0 : -m) + std::log1p(std::exp(-std::abs(m)));
+      l = 0.5 * (y[i] - raw[0][i]) * (y[i] - raw[0][i]);
+    } else if (outputs == 1) {  // log(1 + exp(-m)) for the margin m = (2y - 1) raw
+      const double m = (y[i] > 0.5 ? 1.0 : -1.0) * raw[0][i];
+      l = (m >= 0 ? 0.0 : -m) + std::log1p(std::exp(-std::abs(m)));
+    } else {  // log(sum_c exp(raw_c)) - raw_y
+      double top = raw[0][i];
+      for (size_t c = 1; c < outputs; ++c) top = std::max(top, raw[c][i]);
+      double s = 0;
+      for (size_t c = 0; c < outputs; ++c) s += std::exp(raw[c][i] - top);
+      l = top + std::log(s) - raw[static_cast<size_t>(y[i])][i];
+    }
+    if (w.empty()) {
+      sum += l;
+    } else {
+      sum += w[i] * l;
+      total += w[i];
     }
   }
-  return y.empty() ? 0.0 : sum / static_cast<double>(y.size());
+  if (w.empty()) return y.empty() ? 0.0 : sum / static_cast<double>(y.size());
+  return total > 0 ? sum / total : 0.0;
 }
 
 class GradientBoosting final : public Estimator {
@@ -347,38 +422,51 @@ class GradientBoosting final : public Estimator {
   Json params() const override { return params_; }
   bool is_classifier() const override { return classifier_; }
 
+  // A classifier learns two or more classes: k > 2 classes take one tree per class and
+  // iteration and k outputs (softmax); two classes, one tree and P(class 1) (sigmoid).
+  void SetClasses(const std::vector<std::string>& classes) override {
+    if (!classifier_) return Estimator::SetClasses(classes);
+    if (classes.size() < 2 || static_cast<int64_t>(classes.size()) > kMaxClasses)
+      Fail(ErrorCode::kInvalidInput, kind() + ": the target has " + std::to_string(classes.size()) +
+                                         " classes; a classifier needs 2 to " + std::to_string(kMaxClasses));
+    classes_ = classes;
+  }
+  int64_t n_outputs() const override { return Outputs(); }
+
   void Fit(const Features& X, const std::vector<double>& y) override {
     CheckInputs(X, y);
     const uint64_t seed = params_.contains("random_state") ? params_["random_state"].get<uint64_t>() : 0;
     const bool early_stopping = EarlyStopping(X.rows);
+    // class_weight weighs the rows of each class (from every row's class, before the split).
+    const std::vector<double> weights =
+        classifier_ ? RowWeights(ClassWeights(kind(), params_.value("class_weight", Json()), classes_, y), y)
+                    : std::vector<double>();
     // Held-out rows for early stopping (stratified for a classifier), the rest to train on.
     std::vector<int64_t> train_rows, validation_rows;
     SplitRows(y, early_stopping, seed, &train_rows, &validation_rows);
     const int64_t n = static_cast<int64_t>(train_rows.size());
     const size_t p = X.names.size();
-    std::vector<double> y_train(n);
+    const size_t outputs = static_cast<size_t>(Outputs());
+    std::vector<double> y_train(n), w_train(weights.empty() ? 0 : n);
     for (int64_t k = 0; k < n; ++k) y_train[k] = y[train_rows[k]];
+    for (int64_t k = 0; k < n && !weights.empty(); ++k) w_train[k] = weights[train_rows[k]];
+    if (!weights.empty() && std::accumulate(w_train.begin(), w_train.end(), 0.0) <= 0)
+      Fail(ErrorCode::kInvalidInput, kind() + ": class_weight gives every training row the weight 0");
 
     std::vector<uint8_t> bins;
     const Binner binner = BinFeatures(X, train_rows, params_["max_bins"].get<int>(), seed, &bins);
 
-    // The baseline: the mean, or the log-odds of the positive class.
-    double mean = 0;
-    for (double v : y_train) mean += v;
-    mean /= static_cast<double>(n);
-    const double eps = std::numeric_limits<double>::epsilon();
-    const double baseline =
-        loss_ == Loss::kSquaredError ? mean : std::log(std::clamp(mean, eps, 1 - eps) / (1 - std::clamp(mean, eps, 1 - eps)));
-
+    const std::vector<double> baseline = Baseline(y_train, w_train);
     TreeEnsemble ensemble;
     ensemble.n_features = static_cast<int64_t>(p);
-    ensemble.n_outputs = 1;
-    ensemble.base_score = {baseline};
-    ensemble.link = classifier_ ? TreeLink::kSigmoid : TreeLink::kIdentity;
+    ensemble.n_outputs = static_cast<int32_t>(outputs);
+    ensemble.base_score = baseline;
+    ensemble.link = Link(outputs);
     ensemble.compare = SplitCompare::kLessEqual;
 
     Features validation;
-    std::vector<double> y_validation, raw_validation;
+    std::vector<double> y_validation, w_validation;
+    OutputScores raw_validation(outputs);
     if (early_stopping) {
       validation.rows = static_cast<int64_t>(validation_rows.size());
       validation.names = X.names;
@@ -386,7 +474,9 @@ class GradientBoosting final : public Estimator {
       for (size_t f = 0; f < p; ++f)
         for (int64_t k = 0; k < validation.rows; ++k) validation.col(f)[k] = X.col(f)[validation_rows[k]];
       for (int64_t i : validation_rows) y_validation.push_back(y[i]);
-      raw_validation.assign(validation.rows, baseline);
+      for (int64_t i : validation_rows)
+        if (!weights.empty()) w_validation.push_back(weights[i]);
+      for (size_t c = 0; c < outputs; ++c) raw_validation[c].assign(validation.rows, baseline[c]);
     }
 
     GrowSettings settings{params_["learning_rate"].get<double>(), params_["l2_regularization"].get<double>(),
@@ -394,28 +484,36 @@ class GradientBoosting final : public Estimator {
                           params_.contains("max_depth") ? params_["max_depth"].get<int64_t>() : -1,
                           params_["min_samples_leaf"].get<int64_t>()};
     TreeGrower grower(binner, bins, n, settings);
-    std::vector<double> raw(n, baseline), g(n), h(n);
+    OutputScores raw(outputs), g(outputs, std::vector<double>(n)), h(outputs, std::vector<double>(n));
+    for (size_t c = 0; c < outputs; ++c) raw[c].assign(n, baseline[c]);
     const int64_t max_iter = params_["max_iter"].get<int64_t>();
     const int64_t n_iter_no_change = params_["n_iter_no_change"].get<int64_t>();
     const double tol = params_["tol"].get<double>();
     std::vector<double> scores;  // minus the validation loss, from the baseline on
-    if (early_stopping) scores.push_back(-MeanLoss(loss_, y_validation, raw_validation));
+    if (early_stopping) scores.push_back(-MeanLoss(loss_, y_validation, raw_validation, w_validation));
     int64_t iterations = 0, leaves = 0;
     bool stopped_early = false;
     while (iterations < max_iter) {
-      Gradients(y_train, raw, &g, &h);
-      ensemble.trees.push_back(grower.Grow(g, h, &raw));
+      // Every output's gradients from the raw scores before the iteration, then one tree per
+      // output (scikit-learn's order).
+      Gradients(y_train, raw, w_train, &g, &h);
+      for (size_t c = 0; c < outputs; ++c) {
+        ensemble.trees.push_back(grower.Grow(g[c], h[c], &raw[c]));
+        ensemble.trees.back().group = static_cast<int32_t>(c);
+        for (const TreeNode& node : ensemble.trees.back().nodes) leaves += node.is_leaf();
+      }
       ++iterations;
-      for (const TreeNode& node : ensemble.trees.back().nodes) leaves += node.is_leaf();
       if (!early_stopping) continue;
       TreeEnsemble last;
       last.n_features = ensemble.n_features;
-      last.base_score = {0.0};
-      last.trees = {ensemble.trees.back()};
-      std::vector<double> added(validation.rows);
+      last.n_outputs = ensemble.n_outputs;
+      last.base_score.assign(outputs, 0.0);
+      last.trees.assign(ensemble.trees.end() - static_cast<std::ptrdiff_t>(outputs), ensemble.trees.end());
+      std::vector<double> added(validation.rows * outputs);
       last.RawScores(validation, added.data());
-      for (int64_t k = 0; k < validation.rows; ++k) raw_validation[k] += added[k];
-      scores.push_back(-MeanLoss(loss_, y_validation, raw_validation));
+      for (size_t c = 0; c < outputs; ++c)
+        for (int64_t k = 0; k < validation.rows; ++k) raw_validation[c][k] += added[k * outputs + c];
+      scores.push_back(-MeanLoss(loss_, y_validation, raw_validation, w_validation));
       if (ShouldStop(scores, n_iter_no_change, tol)) {
         stopped_early = true;
         break;
@@ -429,20 +527,22 @@ class GradientBoosting final : public Estimator {
                  {"early_stopping", early_stopping},
                  {"stopped_early", stopped_early},
                  {"train_rows", n},
-                 {"train_loss", MeanLoss(loss_, y_train, raw)}};
+                 {"train_loss", MeanLoss(loss_, y_train, raw, w_train)}};
     if (early_stopping) {
       fit_info_["validation_rows"] = validation.rows;
       fit_info_["validation_loss"] = -scores.back();
     }
   }
 
-  // The binned features, the gradients, hessians, raw scores and row order, the histograms of
-  // the open leaves and the parallel chunks', and the early-stopping rows' copy.
+  // The binned features, each output's gradients, hessians and raw scores, the targets, row
+  // weights and row order, the histograms of the open leaves and the parallel chunks', and the
+  // early-stopping rows' copy.
   int64_t FitBytes(int64_t rows, int64_t features) const override {
     const int64_t leaves = params_["max_leaf_nodes"].get<int64_t>() + 1;
     const int64_t hist = features * kHistBins * static_cast<int64_t>(sizeof(HistBin));
     const int64_t chunks = (rows + kHistChunk - 1) / kHistChunk;
-    return rows * features + rows * (5 * 8 + 2 * 4) + (leaves + chunks) * hist + rows * features * 8 / 10;
+    const int64_t per_row = (3 * Outputs() + 2) * 8 + 4 * 4 + (params_.value("class_weight", Json()).is_null() ? 0 : 16);
+    return rows * features + rows * per_row + (leaves + chunks) * hist + rows * features * 8 / 10;
   }
 
   void Predict(const Features& X, double* out) const override {
@@ -458,13 +558,19 @@ class GradientBoosting final : public Estimator {
 
   void LoadState(const Json& state) override {
     TreeEnsemble e = TreeEnsembleFromJson(kind(), state);
-    const TreeLink link = classifier_ ? TreeLink::kSigmoid : TreeLink::kIdentity;
-    if (e.n_outputs != 1 || e.link != link || e.compare != SplitCompare::kLessEqual) {
-      Fail(ErrorCode::kModel, "state: " + kind() + " has one output, link \"" + LinkName(link) + "\" and compare \"" +
+    // A regressor: one output, identity; a classifier: one output and sigmoid (two classes) or
+    // k >= 3 outputs and softmax (k classes).
+    const bool outputs_ok = e.n_outputs == 1 || (classifier_ && e.n_outputs >= 3 && e.n_outputs <= kMaxClasses);
+    if (!outputs_ok || e.link != Link(static_cast<size_t>(e.n_outputs)) || e.compare != SplitCompare::kLessEqual) {
+      const std::string forms = classifier_ ? "one output and link \"sigmoid\" (2 classes) or k = 3 to " +
+                                                  std::to_string(kMaxClasses) + " outputs and link \"softmax\" (k classes)"
+                                            : "one output and link \"identity\"";
+      Fail(ErrorCode::kModel, "state: " + kind() + " has " + forms + ", compare \"" +
                                   CompareName(SplitCompare::kLessEqual) + "\"; the file gives " +
-                                  std::to_string(e.n_outputs) + ", \"" + LinkName(e.link) + "\" and \"" +
+                                  std::to_string(e.n_outputs) + " outputs, \"" + LinkName(e.link) + "\" and \"" +
                                   CompareName(e.compare) + "\"");
     }
+    if (classifier_) classes_ = ClassNames(e.n_outputs == 1 ? 2 : e.n_outputs);
     ensemble_ = std::move(e);
     fitted_ = true;
   }
@@ -474,7 +580,7 @@ class GradientBoosting final : public Estimator {
 
  private:
   // NaN features are allowed (they get a bin of their own); the target must be finite, and
-  // 0 or 1 with both present for a classifier.
+  // 0 or 1 with both present for a binary classifier, every class index present for k classes.
   void CheckInputs(const Features& X, const std::vector<double>& y) const {
     const size_t p = X.names.size();
     if (X.rows < 0 || X.values.size() != static_cast<size_t>(X.rows) * p)
@@ -487,6 +593,14 @@ class GradientBoosting final : public Estimator {
     if (y.size() != static_cast<size_t>(X.rows))
       Fail(ErrorCode::kInvalidInput,
            kind() + ": " + std::to_string(y.size()) + " target values for " + std::to_string(X.rows) + " rows");
+    if (Outputs() > 1) {  // k > 2 classes
+      for (size_t i = 0; i < y.size(); ++i)
+        if (!std::isfinite(y[i]))
+          Fail(ErrorCode::kInvalidInput, kind() + ": the target is missing or infinite at row " + std::to_string(i) +
+                                             "; drop or fill those rows");
+      CheckClassLabels(kind(), y, Outputs());
+      return;
+    }
     int64_t positives = 0;
     for (size_t i = 0; i < y.size(); ++i) {
       if (!std::isfinite(y[i]))
@@ -517,8 +631,8 @@ class GradientBoosting final : public Estimator {
     if (early_stopping) {
       const double fraction = params_["validation_fraction"].get<double>();
       uint64_t state = seed ^ 0x5EEDULL;
-      std::vector<std::vector<int64_t>> groups(classifier_ ? 2 : 1);
-      for (int64_t i = 0; i < rows; ++i) groups[classifier_ ? (y[i] == 1.0) : 0].push_back(i);
+      std::vector<std::vector<int64_t>> groups(classifier_ ? classes_.size() : 1);
+      for (int64_t i = 0; i < rows; ++i) groups[classifier_ ? static_cast<size_t>(y[i]) : 0].push_back(i);
       for (auto& group : groups) {
         const int64_t take = std::min<int64_t>(static_cast<int64_t>(group.size()) - 1,
                                                static_cast<int64_t>(std::ceil(fraction * group.size())));
@@ -532,20 +646,98 @@ class GradientBoosting final : public Estimator {
     for (int64_t i = 0; i < rows; ++i) (held[i] ? validation : train)->push_back(i);
   }
 
-  void Gradients(const std::vector<double>& y, const std::vector<double>& raw, std::vector<double>* g,
-                 std::vector<double>* h) const {
+  // The outputs of the model: k for k > 2 classes, else 1.
+  int64_t Outputs() const { return classifier_ && classes_.size() > 2 ? static_cast<int64_t>(classes_.size()) : 1; }
+
+  TreeLink Link(size_t outputs) const {
+    if (!classifier_) return TreeLink::kIdentity;
+    return outputs > 1 ? TreeLink::kSoftmax : TreeLink::kSigmoid;
+  }
+
+  // Classes named by their index, for a model loaded from a file (class_weight is a fit setting).
+  static std::vector<std::string> ClassNames(int64_t k) {
+    std::vector<std::string> names;
+    for (int64_t c = 0; c < k; ++c) names.push_back(std::to_string(c));
+    return names;
+  }
+
+  // The raw scores of the best constant model (scikit-learn's fit_intercept_only), weighted
+  // by w unless it is empty: the mean; the log-odds of the (weighted) share of class 1; or the
+  // symmetric multinomial logit of the class shares, log(share_c) - mean(log(share)).
+  std::vector<double> Baseline(const std::vector<double>& y, const std::vector<double>& w) const {
+    const double n = static_cast<double>(y.size());
+    const size_t outputs = static_cast<size_t>(Outputs());
+    if (outputs == 1) {
+      double mean = 0;
+      if (w.empty()) {
+        for (double v : y) mean += v;
+        mean /= n;
+      } else {
+        double total = 0;
+        for (size_t i = 0; i < y.size(); ++i) mean += w[i] * y[i], total += w[i];
+        mean /= total;
+      }
+      if (loss_ == Loss::kSquaredError) return {mean};
+      const double eps = std::numeric_limits<double>::epsilon();
+      const double share = std::clamp(mean, eps, 1 - eps);
+      return {std::log(share / (1 - share))};
+    }
+    std::vector<double> share(outputs, 0.0);
+    double total = 0;
+    for (size_t i = 0; i < y.size(); ++i) {
+      const double weight = w.empty() ? 1.0 : w[i];
+      share[static_cast<size_t>(y[i])] += weight;
+      total += weight;
+    }
+    const double eps = std::numeric_limits<double>::epsilon();
+    double mean_log = 0;
+    for (double& s : share) {
+      s = std::log(std::clamp(s / total, eps, 1 - eps));
+      mean_log += s;
+    }
+    mean_log /= static_cast<double>(outputs);
+    for (double& s : share) s -= mean_log;
+    return share;
+  }
+
+  // Each output's gradients and hessians at the raw scores, times the row weights w unless w
+  // is empty: squared error g = raw - y, h = 1; log loss g = p - y, h = p (1 - p) with p the
+  // sigmoid; multinomial g_c = p_c - [y = c], h_c = p_c (1 - p_c) with p the softmax.
+  void Gradients(const std::vector<double>& y, const OutputScores& raw, const std::vector<double>& w, OutputScores* g,
+                 OutputScores* h) const {
     const int64_t n = static_cast<int64_t>(y.size());
+    const size_t outputs = raw.size();
     ForEachRowBlock(n, [&](int64_t begin, int64_t end) {
+      if (outputs > 1) {
+        std::vector<double> e(outputs);
+        for (int64_t i = begin; i < end; ++i) {
+          double top = raw[0][i];
+          for (size_t c = 1; c < outputs; ++c) top = std::max(top, raw[c][i]);
+          double sum = 0;
+          for (size_t c = 0; c < outputs; ++c) sum += e[c] = std::exp(raw[c][i] - top);
+          const size_t label = static_cast<size_t>(y[i]);
+          const double weight = w.empty() ? 1.0 : w[i];
+          for (size_t c = 0; c < outputs; ++c) {
+            const double prob = e[c] / sum;
+            (*g)[c][i] = weight * (prob - (c == label ? 1.0 : 0.0));
+            (*h)[c][i] = weight * (prob * (1 - prob));
+          }
+        }
+        return;
+      }
+      std::vector<double>& g0 = (*g)[0];
+      std::vector<double>& h0 = (*h)[0];
       for (int64_t i = begin; i < end; ++i) {
         if (loss_ == Loss::kSquaredError) {
-          (*g)[i] = raw[i] - y[i];
-          (*h)[i] = 1.0;
+          g0[i] = raw[0][i] - y[i];
+          h0[i] = 1.0;
         } else {
-          const double prob = Sigmoid(raw[i]);
-          (*g)[i] = prob - y[i];
-          (*h)[i] = prob * (1 - prob);
+          const double prob = Sigmoid(raw[0][i]);
+          g0[i] = prob - y[i];
+          h0[i] = prob * (1 - prob);
         }
       }
+      for (int64_t i = begin; i < end && !w.empty(); ++i) g0[i] *= w[i], h0[i] *= w[i];
     });
   }
 
@@ -563,6 +755,7 @@ class GradientBoosting final : public Estimator {
   Json params_;
   bool classifier_;
   Loss loss_;
+  std::vector<std::string> classes_ = {"0", "1"};  // a classifier's; two unless SetClasses says
   TreeEnsemble ensemble_;
   bool fitted_ = false;
   Json fit_info_ = Json::object();

@@ -2,8 +2,9 @@
 // gradient_boosting_regressor and gradient_boosting_classifier: histogram gradient boosting
 // with scikit-learn's HistGradientBoosting* parameters and defaults (register.cc declares
 // them): features binned by quantiles (missing values in a bin of their own), trees grown
-// leaf-wise (best gain first) from gradient/hessian histograms, squared error or binary log
-// loss. The trees are scored by the shared TreeEnsemble (tree_ensemble.h).
+// leaf-wise (best gain first) from gradient/hessian histograms, squared error, binary log
+// loss, or multinomial log loss with one tree per class and iteration (more than two classes);
+// class_weight weighs rows. The trees are scored by the shared TreeEnsemble (tree_ensemble.h).
 #include <memory>
 
 #include "outcore/pipeline.h"

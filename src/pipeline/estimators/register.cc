@@ -75,11 +75,13 @@ void RegisterGradientBoosting(std::vector<Registration<Estimator>>* registry) {
       "gradient_boosting_regressor",
       "Histogram gradient-boosted trees, squared error (scikit-learn's HistGradientBoostingRegressor).", params,
       MakeGradientBoostingRegressor));
+  std::vector<ParamSpec> classifier_params = params;
+  classifier_params.push_back(ClassWeightParam());
   registry->push_back(Registration<Estimator>::Declare(
       "gradient_boosting_classifier",
-      "Binary classifier, histogram gradient-boosted trees on the log loss (scikit-learn's "
-      "HistGradientBoostingClassifier); predicts P(y=1).",
-      params, MakeGradientBoostingClassifier));
+      "Histogram gradient-boosted trees on the log loss (scikit-learn's HistGradientBoostingClassifier): "
+      "binary (predicts P(class 1)) or multiclass (one tree per class and iteration, softmax).",
+      classifier_params, MakeGradientBoostingClassifier));
 }
 
 }  // namespace outcore
