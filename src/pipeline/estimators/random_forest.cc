@@ -44,6 +44,7 @@ struct ForestSettings {
   bool classifier;
   int classes;  // classifier: k; regressor: 0
   int64_t max_depth, min_samples_split, min_samples_leaf, max_features;  // max_depth < 0: none
+  double min_weight_fraction_leaf;
 };
 
 // The best split of a node found so far.
@@ -85,6 +86,9 @@ class TreeBuilder {
   GrownTree Grow(std::vector<Sample> samples, uint64_t* rng) {
     samples_ = std::move(samples);
     rng_ = rng;
+    double total = 0;
+    for (const Sample& s : samples_) total += s.w;
+    min_weight_leaf_ = s_.min_weight_fraction_leaf * total;
     tree_ = GrownTree();
     struct Open {
       int32_t id;
@@ -101,6 +105,7 @@ class TreeBuilder {
       const bool pure = NodeStats(node.begin, node.end, stats.data());
       const int64_t n = node.end - node.begin;
       const bool may_split = !pure && p_ > 0 && n >= s_.min_samples_split && n >= 2 * s_.min_samples_leaf &&
+                             Weight(stats.data()) >= 2 * min_weight_leaf_ &&
                              (s_.max_depth < 0 || node.depth < s_.max_depth) && node.depth < kMaxTreeDepth;
       const Split split = may_split ? BestSplit(node.begin, node.end, stats.data()) : Split();
       if (!split.valid) {
@@ -244,7 +249,8 @@ class TreeBuilder {
       if (missing_left)
         for (int c = 0; c < width_; ++c) l[c] += missing[c];
       for (int c = 0; c < width_; ++c) right[c] = parent[c] - l[c];
-      if (Weight(l.data()) <= 0 || Weight(right.data()) <= 0) return;
+      const double wl = Weight(l.data()), wr = Weight(right.data());
+      if (wl <= 0 || wr <= 0 || wl < min_weight_leaf_ || wr < min_weight_leaf_) return;
       const double score = Proxy(l.data()) + Proxy(right.data());
       if (!best->valid || score > best->score)
         *best = {true, score, static_cast<int32_t>(f), bin, missing_left, nl, nr, has_missing};
@@ -283,6 +289,7 @@ class TreeBuilder {
   std::vector<size_t> features_;
   std::vector<Sample> samples_;
   uint64_t* rng_ = nullptr;
+  double min_weight_leaf_ = 0;  // min_weight_fraction_leaf x the weight of the tree's rows
   GrownTree tree_;
   std::vector<std::pair<int32_t, std::vector<double>>> leaf_values_;
 };
@@ -346,7 +353,8 @@ class RandomForest final : public Estimator {
     const ForestSettings settings{classifier_, classifier_ ? static_cast<int>(Classes()) : 0,
                                   params_.contains("max_depth") ? params_["max_depth"].get<int64_t>() : -1,
                                   params_["min_samples_split"].get<int64_t>(),
-                                  params_["min_samples_leaf"].get<int64_t>(), MaxFeatures(p)};
+                                  params_["min_samples_leaf"].get<int64_t>(), MaxFeatures(p),
+                                  params_["min_weight_fraction_leaf"].get<double>()};
     const int64_t trees = params_["n_estimators"].get<int64_t>();
     const int64_t draws = Draws(n);
     const bool bootstrap = params_["bootstrap"].get<bool>();

@@ -95,6 +95,8 @@ void RegisterRandomForests(std::vector<Registration<Estimator>>* registry) {
           "the fewest rows (distinct rows of the tree's sample) a node needs to be split"),
       ParamSpec::Int("min_samples_leaf").Default(1).AtLeast(1).Doc(
           "the fewest rows (distinct rows of the tree's sample) of a leaf"),
+      ParamSpec::Float("min_weight_fraction_leaf").Default(0.0).AtLeast(0).AtMost(0.5).Doc(
+          "the least weight of a leaf, as a fraction of the weight of the tree's rows (draws x class weights)"),
       ParamSpec::NumberOrString("max_features").Doc(
           "features tried per node: \"sqrt\", \"log2\", a count (whole number) or a fraction in (0, 1]"),
       ParamSpec::Bool("bootstrap").Default(true).Doc(
@@ -106,8 +108,8 @@ void RegisterRandomForests(std::vector<Registration<Estimator>>* registry) {
       ParamSpec::Int("random_state").AtLeast(0).Doc(
           "seed of the trees' rows and features (and the bin subsample); unset: 0 (always the same model)")};
   std::vector<ParamSpec> regressor = params, classifier = params;
-  regressor[4].Default(1.0);
-  classifier[4].Default("sqrt");
+  regressor[5].Default(1.0);
+  classifier[5].Default("sqrt");
   classifier.push_back(ClassWeightParam());
   registry->push_back(Registration<Estimator>::Declare(
       "random_forest_regressor",

@@ -218,6 +218,7 @@ TEST(RandomForest, OddParametersAreRefusedNamingThem) {
       {{{"min_samples_leaf", 0}}, "'min_samples_leaf'"},
       {{{"max_depth", 0}}, "'max_depth'"},
       {{{"max_bins", 256}}, "'max_bins'"},
+      {{{"min_weight_fraction_leaf", 0.6}}, "'min_weight_fraction_leaf'"},
       {{{"random_state", -1}}, "'random_state'"},
       {{{"criterion", "entropy"}}, "'criterion'"},
   };
@@ -249,7 +250,7 @@ TEST(RandomForest, OddButValidParametersFit) {
   for (const Json& params : {Json{{"max_features", 1}}, Json{{"max_features", "log2"}}, Json{{"max_features", 6}},
                              Json{{"max_features", 0.01}}, Json{{"max_samples", 1}}, Json{{"max_samples", 0.1}},
                              Json{{"max_depth", 1}, {"n_estimators", 1}}, Json{{"max_bins", 2}},
-                             Json{{"min_samples_leaf", 2000}}, Json{{"class_weight", {{"1", 0.0}}}}}) {
+                             Json{{"min_samples_leaf", 2000}}, Json{{"min_weight_fraction_leaf", 0.5}}, Json{{"class_weight", {{"1", 0.0}}}}}) {
     auto m = MakeEstimator("random_forest_classifier", params);
     m->SetClasses({"0", "1"});
     m->Fit(d.X, d.y);
