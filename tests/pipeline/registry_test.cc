@@ -25,7 +25,7 @@ Json Example(const ParamSpec& p) {
     case ParamType::kStringList: return Json::array({"x"});
     case ParamType::kStringListTable: return Json{{"x", {"a", "b"}}};
     case ParamType::kStringTable: return Json{{"x", "1"}};
-    case ParamType::kNumberOrString: return 0;
+    case ParamType::kNumberOrString: return p.has_min() ? Json(p.min + 1) : Json(0);
     case ParamType::kBoolOrString: return true;
     case ParamType::kStringOrNumberTable: return Json{{"x", p.has_min() ? p.min + 1 : 1.0}};
   }
@@ -88,8 +88,10 @@ std::vector<Json> OutOfBounds(const ParamSpec& p) {
 // Values at the bounds that must be taken: an inclusive bound itself, just inside an exclusive one.
 std::vector<Json> InBounds(const ParamSpec& p) {
   std::vector<Json> out;
-  if (p.has_min()) out.push_back(p.min_exclusive ? p.min + 1e-9 : p.min);
-  if (p.has_max()) out.push_back(p.max_exclusive ? p.max - 1e-9 : p.max);
+  // A table's bounds apply to its entries.
+  auto value = [&](double x) { return p.type == ParamType::kStringOrNumberTable ? Json{{"x", x}} : Json(x); };
+  if (p.has_min()) out.push_back(value(p.min_exclusive ? p.min + 1e-9 : p.min));
+  if (p.has_max()) out.push_back(value(p.max_exclusive ? p.max - 1e-9 : p.max));
   for (const auto& c : p.choices) out.push_back(p.type == ParamType::kStringList ? Json::array({c}) : c);
   return out;
 }

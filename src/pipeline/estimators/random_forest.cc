@@ -301,17 +301,15 @@ class RandomForest final : public Estimator {
     if (mf.is_string() && mf != "sqrt" && mf != "log2")
       BadParam(kind(), "max_features", "must be \"sqrt\", \"log2\", a count (a whole number) or a fraction "
                                        "(a number with a point, in (0, 1]), got " + mf.dump());
-    if (mf.is_number_integer() && mf.get<int64_t>() < 1)
-      BadParam(kind(), "max_features", "must be a count of at least 1, got " + mf.dump());
-    if (mf.is_number_float() && !(mf.get<double>() > 0 && mf.get<double>() <= 1))
+    // The declaration refuses numbers <= 0.
+    if (mf.is_number_float() && mf.get<double>() > 1)
       BadParam(kind(), "max_features", "as a fraction must be in (0, 1], got " + mf.dump() +
                                            " (a count is a whole number: 3, not 3.0)");
     if (params_.contains("max_samples")) {
       const Json& ms = params_["max_samples"];
       if (!params_["bootstrap"].get<bool>())
         BadParam(kind(), "max_samples", "applies to bootstrap samples only: it cannot be set with bootstrap = false");
-      if (ms.is_string() || (ms.is_number_integer() && ms.get<int64_t>() < 1) ||
-          (ms.is_number_float() && !(ms.get<double>() > 0 && ms.get<double>() <= 1)))
+      if (ms.is_string() || (ms.is_number_float() && ms.get<double>() > 1))
         BadParam(kind(), "max_samples", "must be a count of at least 1 (a whole number) or a fraction in (0, 1], got " +
                                             ms.dump());
     }

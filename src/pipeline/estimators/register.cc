@@ -97,11 +97,11 @@ void RegisterRandomForests(std::vector<Registration<Estimator>>* registry) {
           "the fewest rows (distinct rows of the tree's sample) of a leaf"),
       ParamSpec::Float("min_weight_fraction_leaf").Default(0.0).AtLeast(0).AtMost(0.5).Doc(
           "the least weight of a leaf, as a fraction of the weight of the tree's rows (draws x class weights)"),
-      ParamSpec::NumberOrString("max_features").Doc(
+      ParamSpec::NumberOrString("max_features").Above(0).Doc(
           "features tried per node: \"sqrt\", \"log2\", a count (whole number) or a fraction in (0, 1]"),
       ParamSpec::Bool("bootstrap").Default(true).Doc(
           "grow each tree on rows drawn with replacement (else on every row)"),
-      ParamSpec::NumberOrString("max_samples").Doc(
+      ParamSpec::NumberOrString("max_samples").Above(0).Doc(
           "rows drawn per tree with bootstrap: a count (whole number) or a fraction in (0, 1]; unset: all rows"),
       ParamSpec::Int("max_bins").Default(255).AtLeast(2).AtMost(255).Doc(
           "the most bins of a feature's values (missing values get one more); splits are on bin edges"),

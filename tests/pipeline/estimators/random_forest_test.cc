@@ -205,10 +205,11 @@ TEST(RandomForest, OddParametersAreRefusedNamingThem) {
   const std::vector<std::pair<Json, std::string>> bad = {
       {{{"max_features", "cbrt"}}, "'max_features' must be \"sqrt\", \"log2\""},
       {{{"max_features", "auto"}}, "'max_features'"},
-      {{{"max_features", 0}}, "'max_features' must be a count of at least 1"},
+      {{{"max_features", 0}}, "'max_features' must be a number > 0"},
       {{{"max_features", -2}}, "'max_features'"},
       {{{"max_features", 1.5}}, "as a fraction must be in (0, 1]"},
-      {{{"max_features", 0.0}}, "as a fraction must be in (0, 1]"},
+      {{{"max_features", 0.0}}, "'max_features' must be a number > 0"},
+      {{{"max_features", 0.5}, {"max_samples", 2.5}}, "'max_samples' must be a count of at least 1"},
       {{{"max_samples", 0.5}, {"bootstrap", false}}, "cannot be set with bootstrap = false"},
       {{{"max_samples", "half"}}, "'max_samples' must be a count"},
       {{{"max_samples", 0}}, "'max_samples'"},
