@@ -125,10 +125,7 @@ class TreeBuilder {
       stack.push_back({left + 1, mid, node.end, node.depth + 1});
       stack.push_back({left, node.begin, mid, node.depth + 1});
     }
-    tree_.values.assign(tree_.nodes.size() * outputs_, 0.0);
-    for (const auto& [id, value] : leaf_values_)
-      std::copy(value.begin(), value.end(), tree_.values.begin() + static_cast<size_t>(id) * outputs_);
-    leaf_values_.clear();
+    tree_.values.resize(tree_.nodes.size() * outputs_, 0.0);
     samples_.clear();
     return std::move(tree_);
   }
@@ -161,10 +158,11 @@ class TreeBuilder {
     return w;
   }
 
-  // What a child of these sums adds to the score of a split, scikit-learn's "proxy impurity
-  // improvement": sum_c w_c^2 / w for Gini (w minus w x Gini), (sum w y)^2 / w for squared
-  // error (w x variance plus this is constant). The split of largest sum over its children
-  // has the least weighted impurity.
+  // What a child of these sums adds to the score of a split (scikit-learn's "proxy impurity
+  // improvement"). Gini: w x Gini = w - sum_c w_c^2 / w; squared error: the child's weighted
+  // sum of squares about its mean is sum w y^2 - (sum w y)^2 / w. The children's w and
+  // sum w y^2 add up to the parent's whatever the split, so the split of largest
+  // sum_c w_c^2 / w, or (sum w y)^2 / w, over its children has the least weighted impurity.
   double Proxy(const double* stats) const {
     if (!s_.classifier) return stats[0] > 0 ? stats[1] * stats[1] / stats[0] : 0.0;
     double w = 0, sq = 0;
@@ -173,10 +171,11 @@ class TreeBuilder {
   }
 
   void MakeLeaf(int32_t id, const double* stats) {
-    std::vector<double> value(outputs_);
+    tree_.values.resize(tree_.nodes.size() * outputs_, 0.0);
+    double* value = tree_.values.data() + static_cast<size_t>(id) * outputs_;
     const double w = Weight(stats);
     if (!(w > 0)) {  // a tree that drew only rows of class weight 0: every class alike
-      std::fill(value.begin(), value.end(), outputs_ == 1 ? 0.5 : 1.0 / outputs_);
+      std::fill_n(value, outputs_, outputs_ == 1 ? 0.5 : 1.0 / outputs_);
     } else if (!s_.classifier) {
       value[0] = stats[1] / w;
     } else if (outputs_ == 1) {
@@ -184,7 +183,6 @@ class TreeBuilder {
     } else {
       for (int c = 0; c < outputs_; ++c) value[c] = stats[c] / w;
     }
-    leaf_values_.emplace_back(id, std::move(value));
     ++tree_.leaves;
   }
 
@@ -291,7 +289,6 @@ class TreeBuilder {
   uint64_t* rng_ = nullptr;
   double min_weight_leaf_ = 0;  // min_weight_fraction_leaf x the weight of the tree's rows
   GrownTree tree_;
-  std::vector<std::pair<int32_t, std::vector<double>>> leaf_values_;
 };
 
 class RandomForest final : public Estimator {

@@ -113,13 +113,15 @@ void RegisterRandomForests(std::vector<Registration<Estimator>>* registry) {
   classifier.push_back(ClassWeightParam());
   registry->push_back(Registration<Estimator>::Declare(
       "random_forest_regressor",
-      "Random forest of regression trees, squared error (scikit-learn's RandomForestRegressor, split on "
-      "histogram bins); predicts the mean of the trees' leaf means.",
+      "Random forest of regression trees, squared error (scikit-learn's RandomForestRegressor); predicts the "
+      "mean of the trees' leaf means. Thresholds are bin edges and the random draws are not scikit-learn's: "
+      "not its trees, as good ones.",
       regressor, MakeRandomForestRegressor));
   registry->push_back(Registration<Estimator>::Declare(
       "random_forest_classifier",
-      "Random forest of classification trees, Gini impurity (scikit-learn's RandomForestClassifier, split on "
-      "histogram bins); predicts the mean of the trees' leaf class fractions.",
+      "Random forest of classification trees, Gini impurity, any number of classes (scikit-learn's "
+      "RandomForestClassifier); predicts the mean of the trees' leaf class fractions. Thresholds are bin edges "
+      "and the random draws are not scikit-learn's: not its trees, as good ones.",
       classifier, MakeRandomForestClassifier));
 }
 
