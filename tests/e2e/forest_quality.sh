@@ -43,6 +43,13 @@ TOML
   $PY "$REF" fit "$WORK/train.csv" "$WORK/test.csv" $task 10 5 $weight >"$WORK/ref_$run.json"
 done
 "$OUTCORE" evaluate "$WORK/multiclass.json" "$WORK/test.csv" --json >"$WORK/eval_multiclass.json"
+# The same forest on 1 thread as on 2 (each tree from its own seed, whichever thread grows it).
+for run in classify multiclass; do
+  "$OUTCORE" fit "$WORK/$run.toml" "$WORK/train.csv" --test-size 0 --threads 1 -o "$WORK/${run}_1.json" >/dev/null
+  check "$run: the same trees on 1 thread as on 2" \
+    $PY -c 'import json, sys; s = [json.load(open(f))["estimator"]["state"] for f in sys.argv[1:]]; sys.exit(s[0] != s[1])' \
+    "$WORK/$run.json" "$WORK/${run}_1.json"
+done
 
 $PY - "$WORK" <<'PYEOF' && pass "quality against scikit-learn's random forests" || fail "quality against scikit-learn's random forests"
 import json, sys

@@ -358,8 +358,8 @@ class RandomForest final : public Estimator {
     std::vector<GrownTree> grown(trees);
     using Range = tbb::blocked_range<int64_t>;
     tbb::parallel_for(Range(0, trees, 1), [&](const Range& r) {
-      TreeBuilder builder(binner, bins, n, settings);
       for (int64_t t = r.begin(); t < r.end(); ++t) {
+        TreeBuilder builder(binner, bins, n, settings);  // nothing carried from tree to tree
         uint64_t state = seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(t) * 0xD1B54A32D192ED03ULL;
         SplitMix64(&state);
         std::vector<Sample> samples = Samples(y, row_weight, bootstrap, draws, &state);

@@ -2,6 +2,7 @@
 // leaves that hold (weighted) class fractions and means, splits on bin edges, missing values,
 // k classes, save and load, and refusals of odd parameters, targets and states.
 #include <gtest/gtest.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <cmath>
@@ -60,8 +61,9 @@ std::vector<std::string> Names(int k) {
   return names;
 }
 
-// The fitted state's JSON text on a task arena of `threads` threads.
+// The fitted state's JSON text on `threads` threads, limited as fit's --threads limits them.
 std::string FitOn(int threads, const std::string& kind, const Json& params, int classes, const Data& d) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(threads);
   std::string text;
   arena.execute([&] {
@@ -73,8 +75,10 @@ std::string FitOn(int threads, const std::string& kind, const Json& params, int 
   return text;
 }
 
+// (100 trees: tbb splits fewer trees into ranges of one tree each on 1 thread as on 2, and
+// would not show a builder's state carried from one tree to the next.)
 TEST(RandomForest, SameModelOnOneAndTwoThreads) {
-  const Json params = {{"n_estimators", 12}, {"random_state", 7}};
+  const Json params = {{"n_estimators", 100}, {"random_state", 7}};
   for (int classes : {0, 2, 4}) {
     const Data d = Generated(classes);
     const std::string kind = classes == 0 ? "random_forest_regressor" : "random_forest_classifier";
@@ -84,6 +88,21 @@ TEST(RandomForest, SameModelOnOneAndTwoThreads) {
     Json other = params;
     other["random_state"] = 8;
     EXPECT_NE(one, FitOn(2, kind, other, classes, d)) << kind;
+  }
+}
+
+TEST(RandomForest, EachTreeDependsOnlyOnTheSeedAndItsIndex) {
+  // The first m trees of a forest of 100 are the forest of m trees, on 1 thread or 2: nothing
+  // is carried from one tree to the next, whichever thread grows which trees.
+  const Data d = Generated(2);
+  const Json all = Json::parse(FitOn(2, "random_forest_classifier", {{"n_estimators", 100}}, 2, d));
+  for (int threads : {1, 2}) {
+    for (int m : {3, 50, 99}) {
+      const Json some = Json::parse(FitOn(threads, "random_forest_classifier", {{"n_estimators", m}}, 2, d));
+      ASSERT_EQ(some["trees"].size(), static_cast<size_t>(m));
+      for (int t = 0; t < m; ++t)
+        ASSERT_EQ(some["trees"][t], all["trees"][t]) << "tree " << t << " of " << m << " on " << threads << " thread(s)";
+    }
   }
 }
 
