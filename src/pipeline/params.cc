@@ -121,6 +121,9 @@ Json CheckValue(const std::string& kind, const ParamSpec& spec, const Json& v) {
     case ParamType::kNumberOrString:
       if (!v.is_string() && !(v.is_number() && std::isfinite(v.get<double>())))
         bad("must be a finite number or a string");
+      // Declared bounds apply to the number (the kind checks what strings mean).
+      if (v.is_number() && !InBounds(spec, v.get<double>()))
+        bad("must be a number " + spec.BoundsText() + " or a string, got " + NumberText(v.get<double>()));
       return v;
     case ParamType::kBoolOrString:
       if (!v.is_boolean() && !v.is_string()) bad("must be true, false or a string");

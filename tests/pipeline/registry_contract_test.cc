@@ -246,6 +246,33 @@ kind = "datetime_part"
 columns = ["d"]
 part = "hour"
 )"},
+      {"random_forest_classifier", R"(target = "y > 0"
+[model]
+kind = "random_forest_classifier"
+n_estimators = 10
+max_depth = 5
+class_weight = "balanced"
+[[steps]]
+kind = "select"
+columns = ["x", "n", "c"]
+[[steps]]
+kind = "one_hot"
+)"},
+      {"random_forest_regressor", R"(target = "y"
+[model]
+kind = "random_forest_regressor"
+n_estimators = 10
+max_features = 0.5
+max_samples = 0.8
+random_state = 3
+[[steps]]
+kind = "select"
+columns = ["x", "n", "d"]
+[[steps]]
+kind = "datetime_part"
+columns = ["d"]
+part = "hour"
+)"},
       {"ridge", R"(target = "y"
 [model]
 kind = "ridge"

@@ -25,7 +25,7 @@ Json Example(const ParamSpec& p) {
     case ParamType::kStringList: return Json::array({"x"});
     case ParamType::kStringListTable: return Json{{"x", {"a", "b"}}};
     case ParamType::kStringTable: return Json{{"x", "1"}};
-    case ParamType::kNumberOrString: return 0;
+    case ParamType::kNumberOrString: return p.has_min() ? Json(p.min + 1) : Json(0);
     case ParamType::kBoolOrString: return true;
     case ParamType::kStringOrNumberTable: return Json{{"x", p.has_min() ? p.min + 1 : 1.0}};
   }

@@ -27,6 +27,8 @@ EXPECTED_SKIPS = {
     "OneHot": set(),
     "GradientBoostingClassifier": {"check_estimators_nan_inf"},
     "GradientBoostingRegressor": {"check_estimators_nan_inf"},
+    "RandomForestClassifier": {"check_estimators_nan_inf"},
+    "RandomForestRegressor": {"check_estimators_nan_inf"},
 }
 
 
@@ -236,6 +238,28 @@ class ParamsTest(unittest.TestCase):
         weighted = outcore.GradientBoostingClassifier(class_weight="balanced").fit(X, y)
         self.assertEqual(weighted.predict_proba(X).shape, (900, 3))
 
+    def test_random_forest_fits_and_predicts_probabilities(self):
+        rng = np.random.RandomState(2)
+        X = rng.normal(size=(800, 4))
+        X[rng.rand(800) < 0.1, 3] = np.nan  # trees take missing values as they are
+        y = np.array(["low", "mid", "high"])[(X[:, 0] > 0).astype(int) + (X[:, 1] * X[:, 2] > 0.3)]
+        model = outcore.RandomForestClassifier(n_estimators=30, max_depth=8, random_state=3).fit(X, y)
+        self.assertEqual(list(model.classes_), ["high", "low", "mid"])
+        p = model.predict_proba(X)
+        self.assertEqual(p.shape, (800, 3))
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-12)
+        self.assertTrue(((p >= 0) & (p <= 1)).all())
+        np.testing.assert_array_equal(model.predict(X), model.classes_[p.argmax(axis=1)])
+        self.assertGreater(model.score(X, y), 0.9)
+        # The same parameters give the same forest; binary gives two columns, balanced weights run.
+        again = outcore.RandomForestClassifier(n_estimators=30, max_depth=8, random_state=3).fit(X, y)
+        np.testing.assert_array_equal(again.predict_proba(X), p)
+        binary = outcore.RandomForestClassifier(n_estimators=30, class_weight="balanced").fit(X, X[:, 0] > 1.5)
+        self.assertEqual(binary.predict_proba(X).shape, (800, 2))
+        self.assertGreater(binary.score(X, X[:, 0] > 1.5), 0.95)
+        regressor = outcore.RandomForestRegressor(n_estimators=30).fit(X, 2 * X[:, 0] + (X[:, 1] > 0))
+        self.assertGreater(regressor.score(X, 2 * X[:, 0] + (X[:, 1] > 0)), 0.9)
+
     def test_numpy_estimator_matches_scikit_learn(self):
         from sklearn.linear_model import LogisticRegression, Ridge
         rng = np.random.RandomState(0)
@@ -275,6 +299,13 @@ class CheckEstimatorTest(unittest.TestCase):
         # scikit-learn sets for its own HistGradientBoosting in these checks.
         for estimator in (outcore.GradientBoostingClassifier(min_samples_leaf=5, max_iter=20),
                           outcore.GradientBoostingRegressor(min_samples_leaf=5, max_iter=20)):
+            with self.subTest(estimator=estimator):
+                self.assert_passes(estimator)
+
+
+    def test_random_forests(self):
+        for estimator in (outcore.RandomForestClassifier(n_estimators=10),
+                          outcore.RandomForestRegressor(n_estimators=10)):
             with self.subTest(estimator=estimator):
                 self.assert_passes(estimator)
 

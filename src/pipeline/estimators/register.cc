@@ -4,6 +4,8 @@
 #include "pipeline/estimators/gradient_boosting.h"
 #include "pipeline/estimators/linear_regression.h"
 #include "pipeline/estimators/logistic_regression.h"
+#include "pipeline/estimators/random_forest.h"
+#include "pipeline/estimators/class_weight.h"
 
 namespace outcore {
 
@@ -44,6 +46,7 @@ void RegisterEstimators(std::vector<Registration<Estimator>>* registry) {
        fit_intercept},
       MakeRidge));
   RegisterGradientBoosting(registry);
+  RegisterRandomForests(registry);
 }
 
 // scikit-learn 1.2's HistGradientBoostingRegressor / Classifier parameters and defaults.
@@ -82,6 +85,48 @@ void RegisterGradientBoosting(std::vector<Registration<Estimator>>* registry) {
       "Histogram gradient-boosted trees on the log loss (scikit-learn's HistGradientBoostingClassifier): "
       "binary (predicts P(class 1)) or multiclass (one tree per class and iteration, softmax).",
       classifier_params, MakeGradientBoostingClassifier));
+}
+
+// scikit-learn 1.2's RandomForestRegressor / Classifier parameters and defaults, plus max_bins
+// (splits are on histogram bins: docs/spec.md says how that differs from scikit-learn).
+void RegisterRandomForests(std::vector<Registration<Estimator>>* registry) {
+  std::vector<ParamSpec> params = {
+      ParamSpec::Int("n_estimators").Default(100).AtLeast(1).Doc("the number of trees"),
+      ParamSpec::Int("max_depth").AtLeast(1).Doc(
+          "the deepest a tree may grow (root at depth 0); unset: until leaves are pure or too small, "
+          "within the cap of 256"),
+      ParamSpec::Int("min_samples_split").Default(2).AtLeast(2).Doc(
+          "the fewest rows (distinct rows of the tree's sample) a node needs to be split"),
+      ParamSpec::Int("min_samples_leaf").Default(1).AtLeast(1).Doc(
+          "the fewest rows (distinct rows of the tree's sample) of a leaf"),
+      ParamSpec::Float("min_weight_fraction_leaf").Default(0.0).AtLeast(0).AtMost(0.5).Doc(
+          "the least weight of a leaf, as a fraction of the weight of the tree's rows (draws x class weights)"),
+      ParamSpec::NumberOrString("max_features").Above(0).Doc(
+          "features tried per node: \"sqrt\", \"log2\", a count (whole number) or a fraction in (0, 1]"),
+      ParamSpec::Bool("bootstrap").Default(true).Doc(
+          "grow each tree on rows drawn with replacement (else on every row)"),
+      ParamSpec::NumberOrString("max_samples").Above(0).Doc(
+          "rows drawn per tree with bootstrap: a count (whole number) or a fraction in (0, 1]; unset: all rows"),
+      ParamSpec::Int("max_bins").Default(255).AtLeast(2).AtMost(255).Doc(
+          "the most bins of a feature's values (missing values get one more); splits are on bin edges"),
+      ParamSpec::Int("random_state").AtLeast(0).Doc(
+          "seed of the trees' rows and features (and the bin subsample); unset: 0 (always the same model)")};
+  std::vector<ParamSpec> regressor = params, classifier = params;
+  regressor[5].Default(1.0);
+  classifier[5].Default("sqrt");
+  classifier.push_back(ClassWeightParam());
+  registry->push_back(Registration<Estimator>::Declare(
+      "random_forest_regressor",
+      "Random forest of regression trees, squared error (scikit-learn's RandomForestRegressor); predicts the "
+      "mean of the trees' leaf means. Thresholds are bin edges and the random draws are not scikit-learn's: "
+      "not its trees, as good ones.",
+      regressor, MakeRandomForestRegressor));
+  registry->push_back(Registration<Estimator>::Declare(
+      "random_forest_classifier",
+      "Random forest of classification trees, Gini impurity, any number of classes (scikit-learn's "
+      "RandomForestClassifier); predicts the mean of the trees' leaf class fractions. Thresholds are bin edges "
+      "and the random draws are not scikit-learn's: not its trees, as good ones.",
+      classifier, MakeRandomForestClassifier));
 }
 
 }  // namespace outcore
