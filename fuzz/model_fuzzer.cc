@@ -1,7 +1,8 @@
 // Fuzzes the model-file loader. Any input must either load or fail with a model error
 // before any large allocation. A model that loads must also run: the pipeline scores a small
 // batch of awkward values (missing, NaN, huge, unseen categories) built from its input schema,
-// giving one finite-or-NaN prediction per row, and saving it again gives a loadable file.
+// giving n_outputs predictions per row (a classifier's: probabilities in [0, 1], each row of k
+// summing to 1, or missing), and saving it again gives a loadable file.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -60,8 +61,24 @@ void FuzzOne(const uint8_t* data, size_t size) {
   if (RunExpectingOnlyErrors([&] {
         TransformStats stats;
         predictions = model.pipeline.Predict(batch, &stats);
-      }))
-    FUZZ_CHECK(static_cast<int64_t>(predictions.size()) == kRows, "one prediction per row");
+      })) {
+    const int64_t k = model.pipeline.estimator->n_outputs();
+    FUZZ_CHECK(static_cast<int64_t>(predictions.size()) == kRows * k, "n_outputs predictions per row");
+    // A classifier's are probabilities (or missing): each in [0, 1], a row of k summing to 1.
+    if (model.pipeline.estimator->is_classifier()) {
+      for (int64_t i = 0; i < kRows; ++i) {
+        double sum = 0;
+        bool missing = false;
+        for (int64_t c = 0; c < k; ++c) {
+          const double p = predictions[i * k + c];
+          missing |= std::isnan(p);
+          FUZZ_CHECK(std::isnan(p) || (p >= 0 && p <= 1), "a probability outside [0, 1]");
+          sum += p;
+        }
+        FUZZ_CHECK(k == 1 || missing || std::abs(sum - 1) < 1e-9, "a row's probabilities do not sum to 1");
+      }
+    }
+  }
 
   CheckSavedModelLoads(model);
 }

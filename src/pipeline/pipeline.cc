@@ -37,9 +37,9 @@ Features Pipeline::ToFeatures(const Batch& transformed) const {
 void Estimator::SetClasses(const std::vector<std::string>& classes) {
   const size_t k = classes.size();
   if (k != 2)
-    Fail(ErrorCode::kInvalidInput, kind() + " is a binary classifier and the target has " +
-                                       std::to_string(k) +
-                                       " classes (logistic_regression fits more than two)");
+    Fail(ErrorCode::kInvalidInput, kind() + " is a binary classifier and the target has " + std::to_string(k) +
+                                       " classes (logistic_regression, gradient_boosting_classifier and "
+                                       "random_forest_classifier fit more than two)");
 }
 
 std::vector<double> Pipeline::Predict(const Batch& batch, TransformStats* stats) const {

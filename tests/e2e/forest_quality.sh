@@ -38,7 +38,7 @@ TOML
   start=$(date +%s.%N)
   "$OUTCORE" fit "$WORK/$run.toml" "$WORK/train.csv" --test-size 0 --threads 2 -o "$WORK/$run.json" >/dev/null
   "$OUTCORE" predict "$WORK/$run.json" "$WORK/test.csv" -o "$WORK/pred_$run" --format csv --threads 2 --quiet
-  echo "{\"seconds\": $(echo "$(date +%s.%N) - $start" | bc)}" >"$WORK/time_$run.json"
+  $PY -c 'import sys, time; print("{\"seconds\": %.3f}" % (time.time() - float(sys.argv[1])))' "$start" >"$WORK/time_$run.json"
   $PY "$REF" score "$WORK/test.csv" "$WORK/pred_$run" $task >"$WORK/ours_$run.json"
   $PY "$REF" fit "$WORK/train.csv" "$WORK/test.csv" $task 10 5 $weight >"$WORK/ref_$run.json"
 done

@@ -509,13 +509,18 @@ namespace outcore {
 namespace {
 
 TEST(GradientBoosting, WithoutFeaturesPredictsTheBaseline) {
-  Features none;
-  none.rows = 4;
-  auto model = MakeEstimator("gradient_boosting_regressor", Json::object());
-  model->Fit(none, {1, 2, 3, 6});
-  std::vector<double> out(4);
-  model->Predict(none, out.data());
-  for (double v : out) EXPECT_DOUBLE_EQ(v, 3.0);
+  // More rows than a block's lanes, so that every scoring path runs with no feature column.
+  for (int64_t rows : {4, 8, 300}) {
+    Features none;
+    none.rows = rows;
+    std::vector<double> y(rows);
+    for (int64_t i = 0; i < rows; ++i) y[i] = static_cast<double>(i % 4 == 3 ? 6 : i % 4 + 1);
+    auto model = MakeEstimator("gradient_boosting_regressor", Json::object());
+    model->Fit(none, y);
+    std::vector<double> out(rows);
+    model->Predict(none, out.data());
+    for (double v : out) EXPECT_DOUBLE_EQ(v, 3.0) << rows << " rows";
+  }
 }
 
 }  // namespace
