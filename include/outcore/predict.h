@@ -27,11 +27,17 @@ struct SplitProgress {
 SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& output,
                      int64_t attempt, SplitProgress* progress = nullptr);
 
+/// The split size "auto" chooses for inputs of `total_bytes` (-1: unknown, e.g. a PostgreSQL
+/// table): a sixteenth of them, from 8 MB to 64 MB, so that a medium input is cut in enough
+/// splits to keep every core busy to the end and a big one in parts of 64 MB. It depends on
+/// the inputs alone (not on the threads), so that a resumed or distributed run plans the same.
+int64_t AutoSplitSize(int64_t total_bytes);
+
 /// Options of a whole local run.
 struct PredictOptions {
   OutputSpec output;
   int threads = 0;                   // 0 = all cores
-  int64_t split_size = 64LL << 20;   // bytes of input per split
+  int64_t split_size = 0;            // bytes of input per split; 0 = AutoSplitSize of the inputs
   int64_t memory_limit = 0;          // 0 = default; bounds batch size × threads
   Sink::Mode mode = Sink::Mode::kFresh;
   std::string reject_path;           // with BadRowPolicy::kReject

@@ -23,7 +23,7 @@ struct PredictRequest {
   std::string output;                 // a directory, or postgresql://...?table=NAME
   std::string format = "parquet";     // parquet or csv
   std::string compression = "zstd";   // zstd, snappy or none
-  std::string split_size = "64MB";
+  std::string split_size = "auto";    // "auto" (AutoSplitSize) or a size: 64MB, 1G
   std::string memory_limit;           // "" = the default
   std::string on_bad_rows = "stop";   // stop, skip or reject=FILE
   bool label = false, resume = false, overwrite = false, progress = false;

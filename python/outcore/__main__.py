@@ -1,7 +1,7 @@
 """python3 -m outcore: the Python package's command line.
 
     python3 -m outcore predict MODEL INPUT... -o OUTDIR --scheduler tcp://HOST:PORT
-        [--split-size 64MB] [--format parquet|csv] [--compression zstd|snappy|none]
+        [--split-size auto] [--format parquet|csv] [--compression zstd|snappy|none]
         [--keep COL,...] [--label] [--on-bad-rows stop|skip|reject=FILE] [--overwrite | --resume]
         [--retries 3] [--quiet] [--json]
     python3 -m outcore steps
@@ -89,7 +89,9 @@ def main(argv=None):
     p.add_argument("inputs", nargs="+", help="CSV or Parquet files, directories, quoted globs or postgresql:// URIs")
     p.add_argument("-o", "--output", required=True, help="output directory (shared with the workers), or postgresql://...?table=NAME")
     p.add_argument("--scheduler", required=True, help="Dask scheduler address, e.g. tcp://10.0.0.1:8786")
-    p.add_argument("--split-size", default="64MB", help="input bytes per split (and per task): 64MB, 1G, ...")
+    p.add_argument("--split-size", default="auto",
+                   help="input bytes per split (and per task): 64MB, 1G, ...; auto (default): a sixteenth of "
+                        "the input files' size, from 8MB to 64MB")
     p.add_argument("--format", default="parquet", choices=["parquet", "csv"])
     p.add_argument("--compression", default="zstd", choices=["zstd", "snappy", "none"])
     p.add_argument("--keep", help="input columns to copy next to yhat, comma-separated")

@@ -70,7 +70,7 @@ def _model_of(model):
     raise TypeError("model must be a model file path, or a fitted outcore Pipeline or estimator, not %r" % (model,))
 
 
-def predict(model, inputs, output, client=None, retries=3, *, split_size="64MB", format="parquet",
+def predict(model, inputs, output, client=None, retries=3, *, split_size="auto", format="parquet",
             compression="zstd", keep=(), label=False, on_bad_rows="stop", overwrite=False, resume=False,
             progress=None):
     """Scores `inputs` with `model` on the Dask cluster of `client` into `output`.

@@ -20,7 +20,7 @@ struct PredictArgs {
   std::string format = "parquet";
   std::string compression = "zstd";
   int threads = 0;
-  std::string split_size = "64MB";
+  std::string split_size = "auto";
   std::string memory_limit;
   std::string keep;
   bool label = false, resume = false, overwrite = false, quiet = false, json = false;
@@ -135,7 +135,9 @@ Example: outcore predict model.json 'data/*.csv' -o predictions/)");
       ->capture_default_str();
   AddThreadsOption(cmd, &a->threads);
   cmd->add_option("--split-size", a->split_size,
-                  "input bytes per split (and so per part), e.g. 64MB, 256MB, 1G")->capture_default_str();
+                  "input bytes per split (and so per part), e.g. 64MB, 256MB, 1G; auto: a sixteenth of the "
+                  "input files' size, from 8MB to 64MB (64MB for PostgreSQL inputs), so that every core "
+                  "stays busy to the end")->capture_default_str();
   AddMemoryLimitOption(cmd, &a->memory_limit,
                        "bound on memory in flight (e.g. 128MB): shrinks batches and row groups to fit");
   cmd->add_option("--keep", a->keep, "input columns to copy next to yhat, comma-separated (e.g. id,Fare_Amt)");

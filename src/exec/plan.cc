@@ -2,6 +2,7 @@
 // and describe the run for --resume. Whoever runs the splits plans them here (PredictRun).
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 
 #include "exec/resume.h"
@@ -71,6 +72,12 @@ Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, con
   out.erase("dir");
   return {{"model_fingerprint", model.fingerprint}, {"inputs", files}, {"split_size", split_size},
           {"output", out}, {"splits", splits}};
+}
+
+int64_t AutoSplitSize(int64_t total_bytes) {
+  constexpr int64_t kMin = int64_t{8} << 20, kMax = int64_t{64} << 20;
+  if (total_bytes < 0) return kMax;
+  return std::clamp<int64_t>(total_bytes / 16, kMin, kMax);
 }
 
 std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>& inputs,

@@ -37,7 +37,7 @@ PredictOptions ParsePredictOptions(const PredictRequest& r) {
   o.output.label = r.label;
   ParseBadRows(r.on_bad_rows, name("on_bad_rows"), &o.output.on_bad_rows, &o.reject_path);
   o.threads = r.threads;
-  o.split_size = ParseSize(r.split_size, name("split_size"));
+  o.split_size = r.split_size == "auto" ? 0 : ParseSize(r.split_size, name("split_size"));
   if (!r.memory_limit.empty()) o.memory_limit = ParseSize(r.memory_limit, name("memory_limit"));
   if (r.resume && r.overwrite)
     Fail(ErrorCode::kUsage, name("resume") + " and " + name("overwrite") + " exclude each other");
@@ -65,13 +65,20 @@ PredictRun::~PredictRun() = default;
 std::vector<Split> PredictRun::Start() {
   Schema keep_schema;
   for (const auto& k : keep_) keep_schema.Add({k, DataType::kString});
+  bool sized = true;  // every input's size is known
+  for (const auto& in : inputs_) {
+    if (in.find("://") == std::string::npos) {
+      total_bytes_ += FileSize(in);
+    } else {
+      sized = false;
+    }
+  }
+  if (options_.split_size <= 0) options_.split_size = AutoSplitSize(sized ? total_bytes_ : -1);
   splits_ = PlanSplits(model_, inputs_, options_.split_size, &keep_schema);
   output_.keep = keep_schema;
   for (size_t i = 0; i < splits_.size(); ++i) index_[splits_[i].ordinal] = i;
   results_.assign(splits_.size(), std::nullopt);
   committing_.assign(splits_.size(), false);
-  for (const auto& in : inputs_)
-    if (in.find("://") == std::string::npos) total_bytes_ += FileSize(in);
 
   // The destination: fresh, resumed or overwritten (only now, once the inputs are known good).
   Json identity = RunIdentity(model_, inputs_, output_, options_.split_size, splits_.size());
