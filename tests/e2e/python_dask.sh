@@ -5,7 +5,7 @@
 # single-machine `outcore predict`. Also: Parquet through the Python API, read by DuckDB; a
 # PostgreSQL table as the output (exactly once through the ledger; no password shown or sent);
 # a killed driver's run finished with --resume; bad data fails with the CLI's exit codes and
-# leaves no _SUCCESS.
+# leaves no _SUCCESS. A multiclass model and gradient-boosted trees give the CLI's parts too.
 source "$(dirname "$0")/common.bash"
 PYDIR=${OUTCORE_BUILD_DIR:-$(dirname "$OUTCORE")}/python
 if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
@@ -106,14 +106,18 @@ duckdb "SELECT count(*) AS n, count(DISTINCT row_id) AS ids, min(row_id) AS lo, 
 check "DuckDB: 360000 rows, 360000 distinct row_ids from 0 to 359999" \
   $PY -c "import json; r = json.loads(open('pq.json').readline())['rows'][0]; assert [int(v) for v in r] == [360000, 360000, 0, 359999], r"
 
-# A multiclass model (yhat the class as text, p_<class> per class) through the same driver.
+# A multiclass model (yhat the class as text, p_<class> per class) and gradient-boosted trees
+# through the same driver.
 "$OUTCORE" fit "$SRC/examples/taxi_payment_multiclass.toml" train.csv -o multiclass.json --quiet
-$PY -m outcore predict multiclass.json data -o mc --keep row_id --split-size 4MB --scheduler "$DASK_SCHEDULER" \
-  --quiet 2>mc.err && pass "Dask predict with a multiclass model" || { fail "Dask predict, multiclass"; cat mc.err; }
-"$OUTCORE" predict multiclass.json data -o mc_single --keep row_id --split-size 4MB --quiet
-check "multiclass Parquet parts equal the CLI's, byte for byte" diff -r -x _SUCCESS -x _outcore mc mc_single
+"$OUTCORE" fit "$SRC/examples/taxi_tip_trees.toml" train.csv -o trees.json --quiet
+for m in multiclass trees; do
+  $PY -m outcore predict $m.json data -o dist_$m --keep row_id --split-size 4MB --scheduler "$DASK_SCHEDULER" \
+    --quiet 2>$m.err && pass "Dask predict with the $m model" || { fail "Dask predict, $m"; cat $m.err; }
+  "$OUTCORE" predict $m.json data -o single_$m --keep row_id --split-size 4MB --quiet
+  check "$m: Parquet parts equal the CLI's, byte for byte" diff -r -x _SUCCESS -x _outcore dist_$m single_$m
+done
 # (DuckDB's names are case-insensitive: it reads p_Cash and p_Credit as p_Cash_1 and p_Credit_1.)
-duckdb "SELECT count(*) AS n, count(DISTINCT yhat) AS classes, max(abs(p_CASH + p_CREDIT + p_Cash_1 + p_Credit_1 + p_Dispute + \"p_No Charge\" - 1)) AS off FROM read_parquet('mc/part-*.parquet')" >mc.json
+duckdb "SELECT count(*) AS n, count(DISTINCT yhat) AS classes, max(abs(p_CASH + p_CREDIT + p_Cash_1 + p_Credit_1 + p_Dispute + \"p_No Charge\" - 1)) AS off FROM read_parquet('dist_multiclass/part-*.parquet')" >mc.json
 check "DuckDB: 360000 rows, several classes predicted, probabilities sum to 1" \
   $PY -c "import json; r = json.loads(open('mc.json').readline())['rows'][0]; assert int(r[0]) == 360000 and int(r[1]) >= 2 and float(r[2]) < 1e-9, r"
 
