@@ -10,6 +10,21 @@
 namespace outcore::cli {
 namespace {
 
+// A tree ensemble's state for the terminal: its trees counted, not printed (a forest holds
+// millions of numbers; `inspect --json` prints them).
+Json ForTerminal(Json state) {
+  if (!state.is_object() || !state.contains("trees") || !state["trees"].is_array()) return state;
+  int64_t nodes = 0, leaves = 0;
+  for (const Json& tree : state["trees"]) {
+    const Json& feature = tree.contains("feature") ? tree["feature"] : Json::array();
+    nodes += static_cast<int64_t>(feature.size());
+    for (const Json& f : feature) leaves += f.is_number_integer() && f.get<int64_t>() < 0;
+  }
+  state["trees"] = Thousands(static_cast<int64_t>(state["trees"].size())) + " trees, " + Thousands(nodes) +
+                   " nodes (" + Thousands(leaves) + " leaves); inspect --json prints them";
+  return state;
+}
+
 void Inspect(const std::string& path, bool json) {
   Model m = LoadModel(path);  // validates: a file that prints is a file predict accepts
   Json j = Json::parse(ReadFile(path));
@@ -42,7 +57,7 @@ void Inspect(const std::string& path, bool json) {
   }
   const Estimator& e = *m.pipeline.estimator;
   std::printf("model      %s %s\n", e.kind().c_str(), e.params().dump().c_str());
-  std::printf("           %s\n", e.SaveState().dump().c_str());
+  std::printf("           %s\n", ForTerminal(e.SaveState()).dump().c_str());
   std::printf("features   ");
   for (size_t i = 0; i < m.pipeline.feature_names.size(); ++i)
     std::printf("%s%s", i ? ", " : "", m.pipeline.feature_names[i].c_str());
@@ -96,7 +111,8 @@ void AddInspectCommand(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "inspect", "Validate a model file and show what it holds: input schema, read options, target,\n"
-                 "each step's parameters and fitted state, the estimator, training record, metrics.");
+                 "each step's parameters and fitted state, the estimator (a tree model's trees counted,\n"
+                 "not printed: --json prints them), training record, metrics.");
   cmd->add_option("model", *path, "model file written by outcore fit")->required();
   cmd->add_flag("--json", *json, "print the whole model as JSON (plus its fingerprint)");
   cmd->callback([path, json] { Inspect(*path, *json); });
