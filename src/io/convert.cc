@@ -181,22 +181,45 @@ bool ParseTimestamp(std::string_view text, int64_t* out) {
       !Digits(p + 8, 2, &day))
     return false;
   if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return false;
-  int hour = 0, minute = 0, second = 0, micros = 0;
+  int hour = 0, minute = 0, second = 0, micros = 0, offset_minutes = 0;
+  size_t at = 10;  // the next byte to read
   if (n > 10) {
-    if (n < 19 || (p[10] != ' ' && p[10] != 'T')) return false;
-    if (!Digits(p + 11, 2, &hour) || p[13] != ':' || !Digits(p + 14, 2, &minute) || p[16] != ':' ||
-        !Digits(p + 17, 2, &second))
-      return false;
+    if (n < 16 || (p[10] != ' ' && p[10] != 'T')) return false;
+    if (!Digits(p + 11, 2, &hour) || p[13] != ':' || !Digits(p + 14, 2, &minute)) return false;
+    at = 16;
+    if (at < n && p[at] == ':') {  // seconds are optional (ISO 8601's HH:MM)
+      if (n < 19 || !Digits(p + 17, 2, &second)) return false;
+      at = 19;
+      if (at < n && p[at] == '.') {  // 1 to 9 fraction digits, kept to the microsecond
+        size_t digits = 0;
+        while (at + 1 + digits < n && p[at + 1 + digits] >= '0' && p[at + 1 + digits] <= '9') ++digits;
+        if (digits < 1 || digits > 9) return false;
+        if (!Digits(p + at + 1, static_cast<int>(std::min<size_t>(digits, 6)), &micros)) return false;
+        for (size_t i = digits; i < 6; ++i) micros *= 10;
+        at += 1 + digits;
+      }
+    }
     if (hour > 23 || minute > 59 || second > 59) return false;
-    if (n > 19) {
-      const int fraction_digits = static_cast<int>(n) - 20;
-      if (p[19] != '.' || fraction_digits < 1 || fraction_digits > 6) return false;
-      if (!Digits(p + 20, fraction_digits, &micros)) return false;
-      for (int i = fraction_digits; i < 6; ++i) micros *= 10;
+    // A zone: Z, or an offset +HH, +HHMM or +HH:MM (or -), the time converted to UTC.
+    if (at < n && p[at] == 'Z') {
+      ++at;
+    } else if (at < n && (p[at] == '+' || p[at] == '-')) {
+      const int sign = p[at] == '-' ? -1 : 1;
+      int offset_hours = 0, offset_mins = 0;
+      if (at + 3 > n || !Digits(p + at + 1, 2, &offset_hours)) return false;
+      at += 3;
+      if (at < n && p[at] == ':') ++at;
+      if (at < n) {
+        if (at + 2 > n || !Digits(p + at, 2, &offset_mins)) return false;
+        at += 2;
+      }
+      if (offset_hours > 23 || offset_mins > 59) return false;
+      offset_minutes = sign * (offset_hours * 60 + offset_mins);
     }
   }
-  const int64_t seconds =
-      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  if (at != n) return false;
+  const int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+                          int64_t{offset_minutes} * 60;
   *out = seconds * 1000000 + micros;
   return true;
 }

@@ -26,7 +26,10 @@ bool ParseIntValue(std::string_view text, int64_t* out);
 /// true/false, t/f, yes/no, y/n in any case, or 1/0 (PostgreSQL writes t/f; pandas reads
 /// True/False; spreadsheets write yes/no).
 bool ParseBool(std::string_view text, bool* out);
-/// YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.f{1,6}] or the same with 'T': microseconds since 1970.
+/// YYYY-MM-DD, or YYYY-MM-DD HH:MM[:SS[.f{1,9}]] (also with 'T' for the space), optionally
+/// followed by a zone, Z or an offset (+HH, +HHMM, +HH:MM, or -): microseconds since 1970 in
+/// UTC (a time with an offset is converted; one without is taken as it is). Fraction digits
+/// past the sixth are dropped.
 bool ParseTimestamp(std::string_view text, int64_t* out);
 
 /// Length of the longest prefix of `text` that is ASCII without NUL (bytes 0x01-0x7F), found

@@ -50,6 +50,33 @@ TEST(Convert, BooleanSpellings) {
     EXPECT_FALSE(ParseBool(bad, &b)) << bad;
 }
 
+TEST(Convert, TimestampsInIso8601WithZonesBecomeUtc) {
+  auto at = [](const char* text) {
+    int64_t v = 0;
+    EXPECT_TRUE(ParseTimestamp(text, &v)) << text;
+    return v;
+  };
+  const int64_t noon = at("2024-03-15 12:00:00");
+  EXPECT_EQ(noon, 1710504000LL * 1000000);
+  EXPECT_EQ(at("2024-03-15T12:00:00"), noon);
+  EXPECT_EQ(at("2024-03-15T12:00"), noon);  // no seconds
+  EXPECT_EQ(at("2024-03-15T12:00:00Z"), noon);
+  EXPECT_EQ(at("2024-03-15T14:00:00+02:00"), noon);
+  EXPECT_EQ(at("2024-03-15T14:00:00+0200"), noon);
+  EXPECT_EQ(at("2024-03-15T14:00+02"), noon);
+  EXPECT_EQ(at("2024-03-15T06:30:00-05:30"), noon);
+  EXPECT_EQ(at("2024-03-16T00:30:00+12:30"), noon);  // across midnight
+  EXPECT_EQ(at("2024-03-15 12:00:00.5"), noon + 500000);
+  EXPECT_EQ(at("2024-03-15 12:00:00.123456789Z"), noon + 123456);  // nanoseconds dropped
+  EXPECT_EQ(at("2024-03-15"), noon - 12LL * 3600 * 1000000);
+  int64_t v;
+  for (const char* bad : {"2024-03-15 12", "2024-03-15 12:00:", "2024-03-15 12:00:00.", "2024-03-15 12:00:00.1234567890",
+                          "2024-03-15 12:00:00+", "2024-03-15 12:00:00+2", "2024-03-15 12:00:00+24:00",
+                          "2024-03-15 12:00:00+02:60", "2024-03-15 12:00:00 Z", "2024-03-15 12:00:00ZZ",
+                          "2024-03-15 24:00:00", "2024-03-15 12:60", "2024-02-30", "2024-03-15x"})
+    EXPECT_FALSE(ParseTimestamp(bad, &v)) << bad;
+}
+
 TEST(Convert, CsvColumnsDeclaredIntAndBoolReadTheseSpellings) {
   const std::string path =
       (std::filesystem::temp_directory_path() / ("outcore-convert-" + std::to_string(::getpid()) + ".csv")).string();
