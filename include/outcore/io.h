@@ -28,6 +28,16 @@ struct ReadOptions {
   std::map<std::string, DataType> dtypes;  // declared types by column name
   std::vector<std::string> parse_dates;    // columns read as timestamp
   int64_t infer_rows = 10000;              // sample size for inferring undeclared types
+  // strftime-style formats of datetime columns (ParseTimestampFormat): `date_format` for every
+  // one, or `date_formats` per column; a column without one reads ISO 8601. (CSV.)
+  std::string date_format;
+  std::map<std::string, std::string> date_formats;
+
+  /// The format of datetime column `column`: its own, else date_format ("" = ISO 8601).
+  const std::string& DateFormatOf(const std::string& column) const {
+    auto it = date_formats.find(column);
+    return it != date_formats.end() ? it->second : date_format;
+  }
 };
 
 /// The `quote` read option as text: one character, or "" or "none" for no quoting (stored as

@@ -172,6 +172,34 @@ inline bool Digits(const char* p, int count, int* out) {
 
 }  // namespace
 
+namespace {
+
+// A zone at text[*at]: Z, or +HH, +HHMM, +HH:MM (or -); minutes east of UTC.
+bool ReadZone(std::string_view text, size_t* at, int* offset_minutes) {
+  if (*at < text.size() && text[*at] == 'Z') {
+    ++*at;
+    *offset_minutes = 0;
+    return true;
+  }
+  if (*at >= text.size() || (text[*at] != '+' && text[*at] != '-')) return false;
+  const int sign = text[*at] == '-' ? -1 : 1;
+  size_t i = *at + 1;
+  int hours = 0, minutes = 0;
+  if (i + 2 > text.size() || !Digits(text.data() + i, 2, &hours)) return false;
+  i += 2;
+  if (i < text.size() && text[i] == ':') ++i;
+  if (i + 2 <= text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (!Digits(text.data() + i, 2, &minutes)) return false;
+    i += 2;
+  }
+  if (hours > 23 || minutes > 59) return false;
+  *offset_minutes = sign * (hours * 60 + minutes);
+  *at = i;
+  return true;
+}
+
+}  // namespace
+
 bool ParseTimestamp(std::string_view text, int64_t* out) {
   const char* p = text.data();
   const size_t n = text.size();
@@ -200,26 +228,129 @@ bool ParseTimestamp(std::string_view text, int64_t* out) {
       }
     }
     if (hour > 23 || minute > 59 || second > 59) return false;
-    // A zone: Z, or an offset +HH, +HHMM or +HH:MM (or -), the time converted to UTC.
-    if (at < n && p[at] == 'Z') {
-      ++at;
-    } else if (at < n && (p[at] == '+' || p[at] == '-')) {
-      const int sign = p[at] == '-' ? -1 : 1;
-      int offset_hours = 0, offset_mins = 0;
-      if (at + 3 > n || !Digits(p + at + 1, 2, &offset_hours)) return false;
-      at += 3;
-      if (at < n && p[at] == ':') ++at;
-      if (at < n) {
-        if (at + 2 > n || !Digits(p + at, 2, &offset_mins)) return false;
-        at += 2;
-      }
-      if (offset_hours > 23 || offset_mins > 59) return false;
-      offset_minutes = sign * (offset_hours * 60 + offset_mins);
-    }
+    // A zone, the time converted to UTC.
+    if (at < n && !ReadZone(text, &at, &offset_minutes)) return false;
   }
   if (at != n) return false;
   const int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
                           int64_t{offset_minutes} * 60;
+  *out = seconds * 1000000 + micros;
+  return true;
+}
+
+namespace {
+
+// Reads 1 to `max` digits at text[*at], as many as there are.
+bool ReadNumber(std::string_view text, size_t* at, int max, int* out) {
+  int value = 0, digits = 0;
+  while (digits < max && *at < text.size() && text[*at] >= '0' && text[*at] <= '9') {
+    value = value * 10 + (text[(*at)++] - '0');
+    ++digits;
+  }
+  *out = value;
+  return digits > 0;
+}
+
+bool LowerStartsWith(std::string_view text, size_t at, std::string_view word) {
+  if (text.size() - at < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if ((text[at + i] | 0x20) != word[i]) return false;
+  return true;
+}
+
+constexpr const char* kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
+                                   "july",    "august",   "september", "october", "november", "december"};
+
+}  // namespace
+
+std::string DateFormatProblem(std::string_view format) {
+  bool year = false, month = false, day = false;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    if (++i == format.size()) return "ends with a lone %";
+    switch (format[i]) {
+      case 'Y': case 'y': year = true; break;
+      case 'm': case 'b': case 'B': month = true; break;
+      case 'd': day = true; break;
+      case 'H': case 'I': case 'M': case 'S': case 'f': case 'p': case 'z': case '%': break;
+      default:
+        return std::string("has %") + format[i] + ", which is not one of %Y %y %m %d %H %I %M %S %f %p %b %B %z %%";
+    }
+  }
+  if (!year || !month || !day) return "needs a year (%Y or %y), a month (%m or %b) and a day (%d)";
+  return "";
+}
+
+bool ParseTimestampFormat(std::string_view text, std::string_view format, int64_t* out) {
+  int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, micros = 0, offset = 0;
+  int pm = -1;  // %p: 0 AM, 1 PM
+  size_t at = 0;
+  for (size_t f = 0; f < format.size(); ++f) {
+    if (format[f] != '%') {
+      if (at >= text.size() || text[at] != format[f]) return false;
+      ++at;
+      continue;
+    }
+    if (++f == format.size()) return false;
+    int value = 0;
+    switch (format[f]) {
+      case 'Y':
+        if (at + 4 > text.size() || !Digits(text.data() + at, 4, &year)) return false;
+        at += 4;
+        break;
+      case 'y':
+        if (at + 2 > text.size() || !Digits(text.data() + at, 2, &value)) return false;
+        year = value < 69 ? 2000 + value : 1900 + value;
+        at += 2;
+        break;
+      case 'm': if (!ReadNumber(text, &at, 2, &month)) return false; break;
+      case 'd': if (!ReadNumber(text, &at, 2, &day)) return false; break;
+      case 'H': case 'I': if (!ReadNumber(text, &at, 2, &hour)) return false; break;
+      case 'M': if (!ReadNumber(text, &at, 2, &minute)) return false; break;
+      case 'S': if (!ReadNumber(text, &at, 2, &second)) return false; break;
+      case 'f': {
+        size_t digits = 0;
+        while (at + digits < text.size() && text[at + digits] >= '0' && text[at + digits] <= '9') ++digits;
+        if (digits < 1 || digits > 9) return false;
+        if (!Digits(text.data() + at, static_cast<int>(std::min<size_t>(digits, 6)), &micros)) return false;
+        for (size_t i = digits; i < 6; ++i) micros *= 10;
+        at += digits;
+        break;
+      }
+      case 'p':
+        if (LowerStartsWith(text, at, "am")) pm = 0;
+        else if (LowerStartsWith(text, at, "pm")) pm = 1;
+        else return false;
+        at += 2;
+        break;
+      case 'b': case 'B': {
+        int found = 0;
+        for (int m = 0; m < 12 && !found; ++m) {
+          const std::string_view name = kMonths[m];
+          if (LowerStartsWith(text, at, name)) found = m + 1, at += name.size();
+          else if (LowerStartsWith(text, at, name.substr(0, 3))) found = m + 1, at += 3;
+        }
+        if (!found) return false;
+        month = found;
+        break;
+      }
+      case 'z': if (!ReadZone(text, &at, &offset)) return false; break;
+      case '%':
+        if (at >= text.size() || text[at] != '%') return false;
+        ++at;
+        break;
+      default: return false;
+    }
+  }
+  if (at != text.size()) return false;
+  if (pm >= 0) {  // a 12-hour clock
+    if (hour < 1 || hour > 12) return false;
+    hour = hour % 12 + 12 * pm;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return false;
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  const int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - int64_t{offset} * 60;
   *out = seconds * 1000000 + micros;
   return true;
 }

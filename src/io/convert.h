@@ -32,6 +32,16 @@ bool ParseBool(std::string_view text, bool* out);
 /// past the sixth are dropped.
 bool ParseTimestamp(std::string_view text, int64_t* out);
 
+/// A datetime in a strftime-style `format` (pandas' `date_format`): %Y (4 digits), %y (2:
+/// 69-99 are 1969-1999, 00-68 2000-2068, as Python), %m, %d, %H, %I, %M, %S (1 or 2 digits),
+/// %f (1 to 9 fraction digits, kept to the microsecond), %p (AM/PM, any case), %b/%B (English
+/// month names or their 3-letter forms, any case), %z (Z or an offset, converted to UTC), %%;
+/// any other byte must match itself. The whole text must match. Microseconds since 1970.
+bool ParseTimestampFormat(std::string_view text, std::string_view format, int64_t* out);
+/// The format's error, or "" when it is one ParseTimestampFormat reads (an unknown %-directive,
+/// a trailing %, or no date: %Y or %y, and %m or %b, and %d are required).
+std::string DateFormatProblem(std::string_view format);
+
 /// Length of the longest prefix of `text` that is ASCII without NUL (bytes 0x01-0x7F), found
 /// 32 bytes at a time.
 size_t AsciiPrefix(std::string_view text);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <set>
 
+#include "io/convert.h"
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/model.h"
@@ -217,12 +218,14 @@ Json ReadOptionsToJson(const ReadOptions& r) {
   // Only when not the default, so that such a model reads as before in older versions.
   if (r.quote != ReadOptions().quote) j["quote"] = QuoteOptionText(r.quote);
   if (r.escape != ReadOptions().escape) j["escape"] = EscapeOptionText(r.escape);
+  if (!r.date_format.empty()) j["date_format"] = r.date_format;
+  if (!r.date_formats.empty()) j["date_format"] = r.date_formats;
   return j;
 }
 
 ReadOptions ReadOptionsFromJson(const Node& j) {
   j.OnlyKeys({"delimiter", "quote", "escape", "header", "na_values", "parse_dates", "dtype",
-              "infer_rows"});
+              "infer_rows", "date_format"});
   ReadOptions r;
   std::string delim = j.String("delimiter");
   if (delim.size() != 1) j.Get("delimiter", Json::value_t::string).Fail("must be one character");
@@ -239,6 +242,25 @@ ReadOptions ReadOptionsFromJson(const Node& j) {
     r.dtypes[column] = TypeOf(dtype.Get(column, Json::value_t::string));
   r.infer_rows = j.Count("infer_rows");
   if (r.infer_rows < 1) j.Get("infer_rows", Json::value_t::number_integer).Fail("must be >= 1");
+  // date_format: one format for every datetime column, or a table column = format.
+  if (j.json.contains("date_format")) {
+    const Json& f = j.json["date_format"];
+    Node node = j.Get("date_format", f.is_string() ? Json::value_t::string : Json::value_t::object);
+    auto check = [&](const Node& n, const std::string& format) {
+      const std::string problem = DateFormatProblem(format);
+      if (!problem.empty()) n.Fail(problem);
+    };
+    if (f.is_string()) {
+      r.date_format = f.get<std::string>();
+      check(node, r.date_format);
+    } else {
+      for (auto& [column, format] : f.items()) {
+        Node one = node.Get(column, Json::value_t::string);
+        r.date_formats[column] = format.get<std::string>();
+        check(one, r.date_formats[column]);
+      }
+    }
+  }
   return r;
 }
 

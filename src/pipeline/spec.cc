@@ -7,6 +7,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "io/convert.h"
 #include "outcore/error.h"
 #include "outcore/model.h"
 
@@ -124,6 +125,25 @@ PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
   return spec;
 }
 
+// Each date format must be one ParseTimestampFormat reads, and a per-column one must name a
+// datetime column (in parse_dates or declared datetime).
+static void CheckDateFormats(const ReadOptions& read, const std::string& origin, const std::string& prefix) {
+  auto check = [&](const std::string& where, const std::string& format) {
+    const std::string problem = DateFormatProblem(format);
+    if (!problem.empty()) Bad(origin, "'" + prefix + where + "' \"" + format + "\" " + problem);
+  };
+  if (!read.date_format.empty()) check("date_format", read.date_format);
+  for (const auto& [column, format] : read.date_formats) {
+    check("date_format." + column, format);
+    const auto type = read.dtypes.find(column);
+    const bool datetime = (type != read.dtypes.end() && type->second == DataType::kTimestamp) ||
+                          std::find(read.parse_dates.begin(), read.parse_dates.end(), column) != read.parse_dates.end();
+    if (!datetime)
+      Bad(origin, "'" + prefix + "date_format." + column + "': '" + column +
+                      "' is not a datetime column (list it in parse_dates, or declare it datetime in dtype)");
+  }
+}
+
 ReadOptions ParseReadOptions(const Json& r, const std::string& origin, const std::string& prefix) {
   ReadOptions read;
   if (r.is_null()) return read;
@@ -160,12 +180,24 @@ ReadOptions ParseReadOptions(const Json& r, const std::string& origin, const std
                       "category, datetime");
         read.dtypes[col] = *type;
       }
+    } else if (key == "date_format") {
+      if (v.is_string()) {
+        read.date_format = v.get<std::string>();
+      } else if (v.is_object()) {
+        for (auto& [col, f] : v.items()) {
+          if (!f.is_string()) Bad(origin, "'" + where + "." + col + "' must be a format like \"%m/%d/%Y %H:%M\"");
+          read.date_formats[col] = f.get<std::string>();
+        }
+      } else {
+        Bad(origin, "'" + where + "' must be a format like \"%m/%d/%Y %H:%M\", or a table of column = format");
+      }
     } else {
       Bad(origin, "unknown key '" + where +
                       "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
-                      "infer_rows)");
+                      "infer_rows, date_format)");
     }
   }
+  CheckDateFormats(read, origin, prefix);
   return read;
 }
 

@@ -13,7 +13,8 @@ Json ReadOptionsToJson(const ReadOptions& r) {
           {"na_values", r.na_values},
           {"parse_dates", r.parse_dates},
           {"dtype", dtypes},
-          {"infer_rows", r.infer_rows}};
+          {"infer_rows", r.infer_rows},
+          {"date_format", r.date_formats.empty() ? Json(r.date_format) : Json(r.date_formats)}};
 }
 
 }  // namespace outcore

@@ -77,6 +77,43 @@ TEST(Convert, TimestampsInIso8601WithZonesBecomeUtc) {
     EXPECT_FALSE(ParseTimestamp(bad, &v)) << bad;
 }
 
+TEST(Convert, TimestampsInAStrftimeFormat) {
+  auto at = [](const char* text, const char* format) {
+    int64_t v = 0;
+    EXPECT_TRUE(ParseTimestampFormat(text, format, &v)) << text << " in " << format;
+    return v;
+  };
+  int64_t noon = 0;
+  ASSERT_TRUE(ParseTimestamp("2024-03-15 12:05:00", &noon));
+  EXPECT_EQ(at("03/15/2024 12:05", "%m/%d/%Y %H:%M"), noon);
+  EXPECT_EQ(at("3/15/2024 12:05", "%m/%d/%Y %H:%M"), noon);  // one digit where there is one
+  EXPECT_EQ(at("15.03.24 12:05:00", "%d.%m.%y %H:%M:%S"), noon);
+  EXPECT_EQ(at("15 Mar 2024 12:05 PM", "%d %b %Y %I:%M %p"), noon);
+  EXPECT_EQ(at("15 march 2024 12:05 pm", "%d %B %Y %I:%M %p"), noon);
+  EXPECT_EQ(at("2024-03-15 02:05:00 -1000", "%Y-%m-%d %H:%M:%S %z"), noon);
+  EXPECT_EQ(at("20240315120500.25", "%Y%m%d%H%M%S.%f"), noon + 250000);
+  EXPECT_EQ(at("100% 2024-03-15 12:05", "100%% %Y-%m-%d %H:%M"), noon);
+  EXPECT_EQ(at("12/31/69", "%m/%d/%y"), at("1969-12-31", "%Y-%m-%d"));  // 69-99: 19xx, as Python
+  EXPECT_EQ(at("01/01/68", "%m/%d/%y"), at("2068-01-01", "%Y-%m-%d"));
+  EXPECT_EQ(at("15 Mar 2024 12:05 AM", "%d %b %Y %I:%M %p"), noon - 12LL * 3600 * 1000000);
+  int64_t v;
+  for (auto [text, format] : std::vector<std::pair<const char*, const char*>>{
+           {"2024-03-15", "%m/%d/%Y"},            // another layout
+           {"03/15/2024 12:05 x", "%m/%d/%Y %H:%M"},  // text left over
+           {"02/30/2024", "%m/%d/%Y"},            // no such day
+           {"13/15/2024", "%m/%d/%Y"},
+           {"03/15/2024 13:05 PM", "%m/%d/%Y %I:%M %p"},
+           {"03/15/2024 00:05 AM", "%m/%d/%Y %I:%M %p"},
+           {"15 Mrz 2024", "%d %b %Y"},
+           {"03/15/2024", "%m/%d/%Y %H"}}) {
+    EXPECT_FALSE(ParseTimestampFormat(text, format, &v)) << text << " in " << format;
+  }
+  EXPECT_EQ(DateFormatProblem("%m/%d/%Y %H:%M"), "");
+  EXPECT_EQ(DateFormatProblem("%m/%d/%Y %Q"), "has %Q, which is not one of %Y %y %m %d %H %I %M %S %f %p %b %B %z %%");
+  EXPECT_EQ(DateFormatProblem("%Y-%m-%d %"), "ends with a lone %");
+  EXPECT_EQ(DateFormatProblem("%H:%M"), "needs a year (%Y or %y), a month (%m or %b) and a day (%d)");
+}
+
 TEST(Convert, CsvColumnsDeclaredIntAndBoolReadTheseSpellings) {
   const std::string path =
       (std::filesystem::temp_directory_path() / ("outcore-convert-" + std::to_string(::getpid()) + ".csv")).string();

@@ -44,6 +44,7 @@ struct Output {
   int slot;  // which of the tokenizer's span arrays holds its field
   std::shared_ptr<Column> column;
   CategoryEncoder categories;
+  std::string date_format;  // datetime columns: strftime-style, or "" for ISO 8601
 };
 
 // An uninitialised buffer of `capacity` bytes plus zeroed padding.
@@ -212,7 +213,7 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
                                     spec.name) != options.parse_dates.end();
     outputs_.push_back(Output{
         spec, declared ? BadValue::TypeFrom::kDeclared : BadValue::TypeFrom::kInferred, slot,
-        nullptr, {}});
+        nullptr, {}, spec.type == DataType::kTimestamp ? options.DateFormatOf(spec.name) : ""});
     schema_.Add({spec.name, spec.type});
   }
   const int segment_rows = static_cast<int>(std::min<int64_t>(batch_rows_, kMaxSegmentRows));
@@ -339,9 +340,15 @@ void CsvSplitReader::Convert(Output* out, int rows) {
       });
       break;
     case DataType::kTimestamp:
-      ConvertValues(out, rows, &c.i64, int64_t{0}, [](std::string_view text, int64_t* value) {
-        return ParseTimestamp(TrimSpaces(text), value);
-      });
+      if (out->date_format.empty()) {
+        ConvertValues(out, rows, &c.i64, int64_t{0}, [](std::string_view text, int64_t* value) {
+          return ParseTimestamp(TrimSpaces(text), value);
+        });
+      } else {
+        ConvertValues(out, rows, &c.i64, int64_t{0}, [out](std::string_view text, int64_t* value) {
+          return ParseTimestampFormat(TrimSpaces(text), out->date_format, value);
+        });
+      }
       break;
     case DataType::kBool:
       ConvertValues(out, rows, &c.u8, uint8_t{0}, [](std::string_view text, uint8_t* value) {
