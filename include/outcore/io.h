@@ -28,6 +28,8 @@ struct ReadOptions {
   std::map<std::string, DataType> dtypes;  // declared types by column name
   std::vector<std::string> parse_dates;    // columns read as timestamp
   int64_t infer_rows = 10000;              // sample size for inferring undeclared types
+  char decimal = '.';    // the decimal mark of numbers (',' in much of Europe)
+  char thousands = '\0';  // a digit-group separator dropped from numbers ('\0': none)
   // strftime-style formats of datetime columns (ParseTimestampFormat): `date_format` for every
   // one, or `date_formats` per column; a column without one reads ISO 8601. (CSV.)
   std::string date_format;

@@ -95,6 +95,16 @@ bool ParseDouble(std::string_view text, double* out) {
   return ParseFloatText(text, out) == FloatText::kValue;
 }
 
+std::string_view NumberText(std::string_view text, char decimal, char thousands, std::string* scratch) {
+  if (decimal == '.' && thousands == '\0') return text;
+  scratch->clear();
+  for (const char c : text) {
+    if (c == thousands) continue;
+    scratch->push_back(c == decimal ? '.' : c == '.' ? decimal : c);  // a '.' is not the mark then
+  }
+  return *scratch;
+}
+
 bool ParseIntValue(std::string_view text, int64_t* out) {
   if (ParseInt64(text, out)) return true;
   double x;

@@ -23,6 +23,10 @@ bool ParseDouble(std::string_view text, double* out);
 /// within int64 (69.0, 1e3: what a column of ints written through a float holds, as pandas
 /// writes an int column with missing values); 69.5 fails.
 bool ParseIntValue(std::string_view text, int64_t* out);
+/// `text` with `thousands` separators dropped and the `decimal` mark made '.', into `scratch`
+/// (the text itself when neither applies): what ParseDouble and ParseIntValue then read.
+std::string_view NumberText(std::string_view text, char decimal, char thousands, std::string* scratch);
+
 /// true/false, t/f, yes/no, y/n in any case, or 1/0 (PostgreSQL writes t/f; pandas reads
 /// True/False; spreadsheets write yes/no).
 bool ParseBool(std::string_view text, bool* out);

@@ -218,6 +218,8 @@ Json ReadOptionsToJson(const ReadOptions& r) {
   // Only when not the default, so that such a model reads as before in older versions.
   if (r.quote != ReadOptions().quote) j["quote"] = QuoteOptionText(r.quote);
   if (r.escape != ReadOptions().escape) j["escape"] = EscapeOptionText(r.escape);
+  if (r.decimal != '.') j["decimal"] = std::string(1, r.decimal);
+  if (r.thousands != '\0') j["thousands"] = std::string(1, r.thousands);
   if (!r.date_format.empty()) j["date_format"] = r.date_format;
   if (!r.date_formats.empty()) j["date_format"] = r.date_formats;
   return j;
@@ -225,7 +227,7 @@ Json ReadOptionsToJson(const ReadOptions& r) {
 
 ReadOptions ReadOptionsFromJson(const Node& j) {
   j.OnlyKeys({"delimiter", "quote", "escape", "header", "na_values", "parse_dates", "dtype",
-              "infer_rows", "date_format"});
+              "infer_rows", "date_format", "decimal", "thousands"});
   ReadOptions r;
   std::string delim = j.String("delimiter");
   if (delim.size() != 1) j.Get("delimiter", Json::value_t::string).Fail("must be one character");
@@ -242,6 +244,13 @@ ReadOptions ReadOptionsFromJson(const Node& j) {
     r.dtypes[column] = TypeOf(dtype.Get(column, Json::value_t::string));
   r.infer_rows = j.Count("infer_rows");
   if (r.infer_rows < 1) j.Get("infer_rows", Json::value_t::number_integer).Fail("must be >= 1");
+  for (const char* key : {"decimal", "thousands"}) {
+    if (!j.json.contains(key)) continue;
+    const std::string mark = j.String(key);
+    if (mark.size() != 1) j.Get(key, Json::value_t::string).Fail("must be one character");
+    (std::string(key) == "decimal" ? r.decimal : r.thousands) = mark[0];
+  }
+  if (r.decimal == r.thousands) j.Get("thousands", Json::value_t::string).Fail("must differ from decimal");
   // date_format: one format for every datetime column, or a table column = format.
   if (j.json.contains("date_format")) {
     const Json& f = j.json["date_format"];

@@ -180,6 +180,13 @@ ReadOptions ParseReadOptions(const Json& r, const std::string& origin, const std
                       "category, datetime");
         read.dtypes[col] = *type;
       }
+    } else if (key == "decimal" || key == "thousands") {
+      if (!v.is_string() || v.get<std::string>().size() > 1 || (key == "decimal" && v.get<std::string>().empty()))
+        Bad(origin, "'" + where + "' must be one character, like \",\"" + (key == "thousands" ? " (or \"\" for none)" : ""));
+      const char c = v.get<std::string>().empty() ? '\0' : v.get<std::string>()[0];
+      if (c != '\0' && ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' || c == 'E'))
+        Bad(origin, "'" + where + "' cannot be a digit, a sign or an exponent mark");
+      (key == "decimal" ? read.decimal : read.thousands) = c;
     } else if (key == "date_format") {
       if (v.is_string()) {
         read.date_format = v.get<std::string>();
@@ -194,9 +201,10 @@ ReadOptions ParseReadOptions(const Json& r, const std::string& origin, const std
     } else {
       Bad(origin, "unknown key '" + where +
                       "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
-                      "infer_rows, date_format)");
+                      "infer_rows, date_format, decimal, thousands)");
     }
   }
+  if (read.decimal == read.thousands) Bad(origin, "'" + prefix + "decimal' and '" + prefix + "thousands' must differ");
   CheckDateFormats(read, origin, prefix);
   return read;
 }

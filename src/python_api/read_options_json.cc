@@ -14,6 +14,8 @@ Json ReadOptionsToJson(const ReadOptions& r) {
           {"parse_dates", r.parse_dates},
           {"dtype", dtypes},
           {"infer_rows", r.infer_rows},
+          {"decimal", std::string(1, r.decimal)},
+          {"thousands", r.thousands == '\0' ? std::string() : std::string(1, r.thousands)},
           {"date_format", r.date_formats.empty() ? Json(r.date_format) : Json(r.date_formats)}};
 }
 

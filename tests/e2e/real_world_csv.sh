@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Real-world CSV: the same trips written the way spreadsheets and other tools write them
-# (semicolons, US dates without seconds, NULL and None for missing values, t/f booleans, ints
-# written as 2.0), gzipped, fit the same model as the clean ISO file once [read] says how
-# (delimiter, date_format); the model file keeps the date format, predict reads the messy file
+# (semicolons, US dates without seconds, decimal commas, NULL and None for missing values, t/f
+# booleans, ints written as 2,0), gzipped, fit the same model as the clean ISO file once [read] says how
+# (delimiter, decimal, thousands, date_format); the model file keeps them, predict reads the messy file
 # with it, and a bad date format or one naming a column that is not a datetime is refused.
 source "$(dirname "$0")/common.bash"
 cd "$WORK"
@@ -13,6 +13,9 @@ $PY - <<'PYEOF'
 import csv, random
 random.seed(3)
 rows = list(csv.DictReader(open("raw.csv")))
+def fare_text(fare):  # a decimal comma, and a dot between thousands: 1.234,50
+    whole, cents = fare.split(".")
+    return (f"{int(whole):,}".replace(",", ".")) + "," + cents
 clean = open("clean.csv", "w", newline="")
 messy = open("messy.csv", "w", newline="")
 cols = ["pickup", "passengers", "distance", "fare", "cash", "tipped"]
@@ -28,8 +31,8 @@ for i, r in enumerate(rows):
     missing = random.random() < 0.05
     c.writerow([f"{date}T{hm}", r["Passenger_Count"], "" if missing else r["Trip_Distance"], r["Fare_Amt"],
                 "true" if cash else "false", "1" if float(r["Tip_Amt"]) > 0 else "0"])
-    m.writerow([f"{mo}/{d}/{y} {hm}", f'{r["Passenger_Count"]}.0', random.choice(["NULL", "None"]) if missing else r["Trip_Distance"],
-                r["Fare_Amt"], "t" if cash else "f", "1" if float(r["Tip_Amt"]) > 0 else "0"])
+    m.writerow([f"{mo}/{d}/{y} {hm}", f'{r["Passenger_Count"]},0', random.choice(["NULL", "None"]) if missing else r["Trip_Distance"].replace(".", ","),
+                fare_text(r["Fare_Amt"]), "t" if cash else "f", "1" if float(r["Tip_Amt"]) > 0 else "0"])
 PYEOF
 gzip -k messy.csv
 
@@ -52,7 +55,7 @@ kind = "logistic_regression"
 TOML
 }
 spec clean.toml ""
-spec messy.toml $'delimiter = ";"\ndate_format = { pickup = "%m/%d/%Y %H:%M" }'
+spec messy.toml $'delimiter = ";"\ndecimal = ","\nthousands = "."\ndate_format = { pickup = "%m/%d/%Y %H:%M" }'
 "$OUTCORE" fit clean.toml clean.csv -o clean.json --test-size 0 --quiet
 "$OUTCORE" fit messy.toml messy.csv.gz -o messy.json --test-size 0 --quiet
 check "the messy gzipped file fits the clean file's model (same coefficients)" $PY -c "
@@ -60,8 +63,9 @@ import json
 a, b = (json.load(open(f)) for f in ('clean.json', 'messy.json'))
 assert a['estimator']['state'] == b['estimator']['state'], (a['estimator']['state'], b['estimator']['state'])
 assert a['steps'] == b['steps']"
-check "the model file keeps the date format" $PY -c "
-import json; r = json.load(open('messy.json'))['read_options']; assert r['date_format'] == {'pickup': '%m/%d/%Y %H:%M'}, r"
+check "the model file keeps the date format and the number marks" $PY -c "
+import json; r = json.load(open('messy.json'))['read_options']
+assert r['date_format'] == {'pickup': '%m/%d/%Y %H:%M'} and r['decimal'] == ',' and r['thousands'] == '.', r"
 "$OUTCORE" predict messy.json messy.csv.gz -o pred_messy --format csv --quiet
 "$OUTCORE" predict clean.json clean.csv -o pred_clean --format csv --quiet
 check "predictions from the messy file equal the clean file's" cmp pred_messy/part-00000.csv pred_clean/part-00000.csv

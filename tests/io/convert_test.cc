@@ -34,6 +34,17 @@ TEST(Convert, IntValuesMayBeWholeFloats) {
   EXPECT_EQ(WhyNotParsed(DataType::kI64, "abc"), "");
 }
 
+TEST(Convert, NumberMarks) {
+  std::string scratch;
+  EXPECT_EQ(NumberText("1234.5", '.', '\0', &scratch), "1234.5");
+  EXPECT_EQ(NumberText("1.234,5", ',', '.', &scratch), "1234.5");
+  EXPECT_EQ(NumberText("1,234.5", '.', ',', &scratch), "1234.5");
+  EXPECT_EQ(NumberText("1 234,5", ',', ' ', &scratch), "1234.5");
+  EXPECT_EQ(NumberText("-3,25e2", ',', '\0', &scratch), "-3.25e2");
+  double x;
+  EXPECT_FALSE(ParseDouble(NumberText("1.5", ',', '\0', &scratch), &x));  // a '.' is no decimal mark then
+}
+
 TEST(Convert, BooleanSpellings) {
   for (const char* yes : {"true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "Y", "1"}) {
     bool b = false;

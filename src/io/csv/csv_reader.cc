@@ -154,6 +154,8 @@ class CsvSplitReader final : public SplitReader {
   const int num_fields_;
   const Dialect dialect_;
   const NaMatcher na_;
+  const char decimal_, thousands_;  // the read options' number marks
+  std::string number_;              // a number's text with them normalised
 
   int64_t file_pos_;   // next byte of the file to read
   int64_t split_end_;  // first byte not to read
@@ -190,6 +192,8 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
       num_fields_(num_fields),
       dialect_(options),
       na_(options.na_values),
+      decimal_(options.decimal),
+      thousands_(options.thousands),
       file_pos_(split.begin),
       split_end_(split.end),
       buffer_offset_(split.begin) {
@@ -330,13 +334,13 @@ void CsvSplitReader::Convert(Output* out, int rows) {
   switch (out->spec.type) {
     case DataType::kF64:
       ConvertValues(out, rows, &c.f64, std::numeric_limits<double>::quiet_NaN(),
-                    [](std::string_view text, double* value) {
-                      return ParseDouble(TrimSpaces(text), value);
+                    [this](std::string_view text, double* value) {
+                      return ParseDouble(NumberText(TrimSpaces(text), decimal_, thousands_, &number_), value);
                     });
       break;
     case DataType::kI64:
-      ConvertValues(out, rows, &c.i64, int64_t{0}, [](std::string_view text, int64_t* value) {
-        return ParseIntValue(TrimSpaces(text), value);
+      ConvertValues(out, rows, &c.i64, int64_t{0}, [this](std::string_view text, int64_t* value) {
+        return ParseIntValue(NumberText(TrimSpaces(text), decimal_, thousands_, &number_), value);
       });
       break;
     case DataType::kTimestamp:

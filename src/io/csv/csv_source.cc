@@ -45,8 +45,9 @@ std::string JoinNames(const std::vector<std::string>& names) {
 // than 1% of the values are not numbers is the column text.
 class TypeTally {
  public:
+  TypeTally(char decimal, char thousands) : decimal_(decimal), thousands_(thousands) {}
   void Add(std::string_view value) {
-    value = TrimSpaces(value);
+    value = NumberText(TrimSpaces(value), decimal_, thousands_, &scratch_);
     ++values_;
     int64_t i;
     double d;
@@ -64,6 +65,8 @@ class TypeTally {
   }
 
  private:
+  char decimal_, thousands_;
+  std::string scratch_;
   int64_t values_ = 0;
   int64_t ints_ = 0;
   int64_t floats_ = 0;  // numbers that are not ints
@@ -139,7 +142,7 @@ Schema CsvSource::Infer(const std::string& path, const CsvLayout& layout) {
       sampled.push_back(OutputSpec{name, DataType::kString, i});
     }
   }
-  std::vector<TypeTally> tallies(sampled.size());
+  std::vector<TypeTally> tallies(sampled.size(), TypeTally(options_.decimal, options_.thousands));
   if (!sampled.empty()) {
     const int64_t limit =
         options_.infer_rows > 0 ? options_.infer_rows : std::numeric_limits<int64_t>::max();
