@@ -345,5 +345,37 @@ TEST(RandomForest, StatesOfAnotherFormAreRefused) {
   ExpectError(ErrorCode::kModel, "one output", [&] { load("random_forest_regressor", lonely); });
 }
 
+// A k-class forest's file must hold what Fit writes: each tree as k trees of one structure in
+// a row, groups 0..k-1, leaves' class fractions summing to 1 (found by the model fuzzer: any
+// leaf values in [0, 1] made rows whose probabilities did not sum to 1).
+TEST(RandomForest, KClassTreeGroupsAreChecked) {
+  const Data d = Generated(3);
+  auto model = MakeEstimator("random_forest_classifier", {{"n_estimators", 2}, {"max_depth", 3}});
+  model->SetClasses({"a", "b", "c"});
+  model->Fit(d.X, d.y);
+  const Json good = model->SaveState();
+  auto load = [&](const Json& state) { MakeEstimator("random_forest_classifier", Json::object())->LoadState(state); };
+  load(good);
+  Json short_group = good;
+  short_group["trees"].erase(short_group["trees"].size() - 1);
+  ExpectError(ErrorCode::kModel, "holds its trees in groups of 3, one per class; there are 5",
+              [&] { load(short_group); });
+  Json swapped = good;
+  swapped["trees"][0]["group"] = 1;
+  swapped["trees"][1]["group"] = 0;
+  ExpectError(ErrorCode::kModel, "state.trees[0]: group must be 0", [&] { load(swapped); });
+  Json reshaped = good;
+  reshaped["trees"][1]["threshold"][0] = reshaped["trees"][1]["threshold"][0].get<double>() + 1;
+  ExpectError(ErrorCode::kModel, "state.trees[1]: not the structure of trees[0]", [&] { load(reshaped); });
+  Json unsummed = good;
+  const Json& feature = unsummed["trees"][3]["feature"];
+  size_t leaf = 0;
+  while (feature[leaf].get<int>() >= 0) ++leaf;
+  const double v = unsummed["trees"][3]["value"][leaf].get<double>();
+  unsummed["trees"][3]["value"][leaf] = v > 0.5 ? v - 0.25 : v + 0.25;  // still in [0, 1]
+  ExpectError(ErrorCode::kModel, "state.trees[3]: the class fractions of leaf " + std::to_string(leaf) + " sum to",
+              [&] { load(unsummed); });
+}
+
 }  // namespace
 }  // namespace outcore
