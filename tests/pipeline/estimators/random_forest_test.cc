@@ -242,7 +242,9 @@ TEST(RandomForest, OddParametersAreRefusedNamingThem) {
       {{{"random_state", -1}}, "'random_state'"},
       {{{"criterion", "entropy"}}, "'criterion'"},
   };
-  for (const auto& [params, text] : bad) {
+  for (const auto& entry : bad) {  // (no structured binding: clang 14 cannot capture one)
+    const Json& params = entry.first;
+    const std::string& text = entry.second;
     ExpectError(ErrorCode::kModel, text, [&] { MakeEstimator(c, params); });
     if (!params.contains("class_weight")) ExpectError(ErrorCode::kModel, text, [&] { MakeEstimator(r, params); });
   }
