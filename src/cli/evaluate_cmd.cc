@@ -130,7 +130,7 @@ class; pairs in different bins are ordered exactly and pairs sharing a bin count
 so the error is at most sum_b(pos_b * neg_b) / (2 P N), reported as roc_auc_error_bound.
 Example: outcore evaluate model.json data/test.csv --json)");
   cmd->add_option("model", a->model, "model file written by outcore fit or tune")->required();
-  cmd->add_option("inputs", a->inputs, "labelled data: CSV files, directories or quoted globs")
+  cmd->add_option("inputs", a->inputs, "labelled data: CSV files, directories, quoted globs or s3:// objects, prefixes and globs")
       ->required();
   cmd->add_flag("--json", a->json,
                 "print the metrics as one JSON object (keys: rows, accuracy, precision, recall, "

@@ -99,7 +99,7 @@ majority class), and writes one JSON model file that records the fitted pipeline
 was trained on (schema, read options, categories, statistics, rows, data fingerprint).
 Example: outcore fit examples/taxi_tip.toml data/taxi.csv -o model.json)");
   cmd->add_option("spec", args->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
-  cmd->add_option("train", args->inputs, "training data: CSV (plain, gzip or zstd) or Parquet files, directories, quoted globs, or a postgresql:// URI (docs/postgres.md)")->required();
+  cmd->add_option("train", args->inputs, "training data: CSV (plain, gzip or zstd) or Parquet files, directories, quoted globs, s3://bucket/key objects, prefixes or globs (docs/s3.md), or a postgresql:// URI (docs/postgres.md)")->required();
   cmd->add_option("-o,--output", args->output, "model file to write (JSON)")->required();
   cmd->add_option("--test-size", args->test_size,
                   "fraction of rows held out for test scores, in [0, 1); 0 fits on all rows")

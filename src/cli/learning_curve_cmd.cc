@@ -96,7 +96,7 @@ order, or in shuffled order with --seed); the steps are refitted on them too.
 Example: outcore learning-curve examples/taxi_tip.toml train.csv --sizes 1e3,1e4,1e5
          -o curve.svg)");
   cmd->add_option("spec", a->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
-  cmd->add_option("inputs", a->inputs, "training data: CSV files, directories or quoted globs")
+  cmd->add_option("inputs", a->inputs, "training data: CSV files, directories, quoted globs or s3:// objects, prefixes and globs")
       ->required();
   cmd->add_option("-o,--output", a->output, "the picture to write (.svg)")->required();
   cmd->add_option("--sizes", a->sizes,

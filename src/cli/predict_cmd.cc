@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "outcore/error.h"
+#include "outcore/files.h"
 #include "outcore/postgres.h"
 #include "outcore/predict.h"
 #include "outcore/predict_run.h"
@@ -73,9 +74,13 @@ void Run(const PredictArgs& a) {
 
   const Json& totals = r.manifest["totals"];
   const std::string output = RedactPostgresUri(a.output);
+  const S3Usage s3 = S3UsageSoFar();
   if (a.json) {
     Json summary = {{"output", output}, {"totals", totals}, {"parts_redone", r.parts_redone},
                     {"timings", r.manifest["timings"]}, {"drift", r.manifest["drift"]}};
+    if (s3.requests > 0)
+      summary["s3"] = {{"requests", s3.requests}, {"retries", s3.retries},
+                       {"bytes_received", s3.bytes_received}, {"bytes_sent", s3.bytes_sent}};
     std::printf("%s\n", summary.dump(2).c_str());
     return;
   }
@@ -104,6 +109,10 @@ void Run(const PredictArgs& a) {
   }
   std::fprintf(stderr, "time     %.2f s, %.2fM rows/s (%s)\n", t["seconds"].get<double>(),
                t["rows_per_second"].get<double>() / 1e6, HumanBytes(totals["bytes_in"].get<double>()).c_str());
+  if (s3.requests > 0)
+    std::fprintf(stderr, "s3       %s requests (%s retried), %s received, %s sent\n", Thousands(s3.requests).c_str(),
+                 Thousands(s3.retries).c_str(), HumanBytes(static_cast<double>(s3.bytes_received)).c_str(),
+                 HumanBytes(static_cast<double>(s3.bytes_sent)).c_str());
   if (totals["rows_missing_features"].get<int64_t>() > 0)
     std::fprintf(stderr, "warning  %s rows had missing feature values: yhat is empty for them "
                          "(add an imputer step to the spec)\n",
@@ -128,8 +137,8 @@ Output columns: yhat (P(positive class), the class with --label, or the regresso
 and the --keep columns.
 Example: outcore predict model.json 'data/*.csv' -o predictions/)");
   cmd->add_option("model", a->model, "model file written by outcore fit")->required();
-  cmd->add_option("inputs", a->inputs, "CSV or Parquet files, directories, quoted globs like 'data/*.csv', or postgresql:// URIs. A gzip or zstd CSV file (e.g. taxi.csv.gz) is read as a stream: one split, so one thread, per file")->required();
-  cmd->add_option("-o,--output", a->output, "output directory (created if missing), or postgresql://...?table=NAME")->required();
+  cmd->add_option("inputs", a->inputs, "CSV or Parquet files, directories, quoted globs like 'data/*.csv', s3://bucket/key objects, prefixes (s3://bucket/dir/) or globs ('s3://bucket/2009-*.csv'; docs/s3.md), or postgresql:// URIs. A gzip or zstd CSV file (e.g. taxi.csv.gz) is read as a stream: one split, so one thread, per file")->required();
+  cmd->add_option("-o,--output", a->output, "output directory (created if missing), s3://bucket/prefix/ (each part committed whole, _SUCCESS last; docs/s3.md), or postgresql://...?table=NAME")->required();
   cmd->add_option("--format", a->format, "output format: parquet or csv")->capture_default_str();
   cmd->add_option("--compression", a->compression, "Parquet compression: zstd, snappy or none")
       ->capture_default_str();

@@ -77,7 +77,7 @@ from the first rows of the first input (or a spec's [read] options with --spec).
 Output: CSV, or Parquet when FILE ends in .parquet; written under a temporary name and
 renamed into place when complete.
 Example: outcore sample 'data/*.csv' -n 10000 --seed 1 -o sample.csv)");
-  cmd->add_option("inputs", a->inputs, "CSV files, directories or quoted globs")->required();
+  cmd->add_option("inputs", a->inputs, "CSV files, directories, quoted globs or s3:// objects, prefixes and globs")->required();
   cmd->add_option("-n,--rows", a->rows, "sample exactly this many rows (all if there are fewer)");
   cmd->add_option("--fraction", a->fraction, "sample each row with this probability, in (0, 1]");
   cmd->add_option("-o,--output", a->output, "output file: .csv or .parquet")->required();

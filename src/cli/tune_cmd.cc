@@ -117,7 +117,7 @@ as outcore fit --test-size 0 would.
 Example: outcore tune examples/taxi_tip.toml train.csv --grid 'model.C=0.01,0.1,1,10'
          -o best.json)");
   cmd->add_option("spec", a->spec, "pipeline spec (TOML; see docs/spec.md)")->required();
-  cmd->add_option("inputs", a->inputs, "training data: CSV files, directories or quoted globs")
+  cmd->add_option("inputs", a->inputs, "training data: CSV files, directories, quoted globs or s3:// objects, prefixes and globs")
       ->required();
   cmd->add_option("--grid", a->grid,
                   "KEY=V1,V2,... (repeatable), e.g. 'model.C=0.01,0.1,1' or 'steps.5.ddof=0,1'; "

@@ -4,10 +4,9 @@
 #include <memory>
 #include <string>
 
-namespace outcore {
+#include "outcore/files.h"  // IsS3Uri
 
-/// Whether `path` is an s3:// URI.
-bool IsS3Uri(const std::string& path);
+namespace outcore {
 
 /// A read-only file read with pread, so several readers can share nothing; or an S3 object
 /// (s3://bucket/key), read with ranged GETs of at least 8 MB.

@@ -21,6 +21,11 @@ namespace outcore {
 
 bool IsS3Uri(const std::string& path) { return path.rfind("s3://", 0) == 0; }
 
+S3Usage S3UsageSoFar() {
+  const s3::Counters& c = s3::GlobalCounters();
+  return {c.requests.load(), c.retries.load(), c.bytes_received.load(), c.bytes_sent.load()};
+}
+
 namespace s3 {
 namespace {
 
@@ -327,6 +332,10 @@ Client::Response Client::Send(Request& r) const {
   } else {
     upload_size = static_cast<int64_t>(r.body.size());
   }
+  constexpr int64_t kMaxPut = int64_t{5} << 30;  // S3's limit for one PUT
+  if (upload_size > kMaxPut)
+    Fail(ErrorCode::kIO, object + ": " + std::to_string(upload_size) +
+                             " bytes: one PUT takes at most 5 GiB (use a smaller --split-size)");
 
   std::string last_error;
   for (int attempt = 0; attempt < kTries; ++attempt) {
