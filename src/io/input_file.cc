@@ -28,13 +28,17 @@ constexpr unsigned char kZstdMagic[] = {0x28, 0xb5, 0x2f, 0xfd};
 // Compressed bytes read per step, and decompressed bytes kept in the window.
 constexpr size_t kInChunk = 256 << 10;
 constexpr size_t kOutChunk = 1 << 20;
-// An S3 object is read in ranged GETs of at least this many bytes (fewer requests for the
-// small reads of a CSV row finder or a Parquet footer).
+// Ranged GETs of an S3 object: a small read's block outside and inside the range a reader said
+// it will read.
+constexpr int64_t kS3SmallRead = 256 << 10;
 constexpr int64_t kS3ReadAhead = 8 << 20;
 
 }  // namespace
 
-// An S3 object read with ranged GETs; small reads are served from the last block fetched.
+// An S3 object read with ranged GETs. A small read that misses the block last fetched fetches
+// a new block from its offset: up to 8 MB inside the range a reader said it will read
+// (WillRead: a split, or a whole compressed stream), else 256 KB (a row finder's or a
+// footer's look). A read of at least that size is fetched as asked.
 class InputFile::S3Object {
  public:
   explicit S3Object(const std::string& uri) : at_(s3::ParseUri(uri)) {
@@ -43,6 +47,11 @@ class InputFile::S3Object {
     size_ = info->size;
   }
   int64_t size() const { return size_; }
+  void WillRead(int64_t begin, int64_t end) {
+    std::lock_guard<std::mutex> lock(mu_);
+    will_begin_ = begin;
+    will_end_ = end;
+  }
 
   int64_t Read(int64_t offset, int64_t length, char* out) {
     length = std::max<int64_t>(0, std::min(length, size_ - offset));
@@ -53,8 +62,11 @@ class InputFile::S3Object {
       std::memcpy(out, block_.data() + (offset - block_begin_), length);
       return length;
     }
-    if (length >= kS3ReadAhead) return Fetch(offset, length, out);
-    block_.resize(std::min(kS3ReadAhead, size_ - offset));
+    const bool inside = offset >= will_begin_ && offset < will_end_;
+    const int64_t block = inside ? kS3ReadAhead : kS3SmallRead;
+    if (length >= block) return Fetch(offset, length, out);
+    const int64_t limit = inside ? will_end_ : size_;
+    block_.resize(std::min(size_ - offset, std::max(length, std::min(block, limit - offset))));
     block_begin_ = offset;
     block_.resize(Fetch(offset, static_cast<int64_t>(block_.size()), block_.data()));
     const int64_t n = std::min<int64_t>(length, block_.size());
@@ -72,6 +84,7 @@ class InputFile::S3Object {
   std::mutex mu_;
   std::vector<char> block_;
   int64_t block_begin_ = 0;
+  int64_t will_begin_ = 0, will_end_ = 0;  // WillRead's range
 };
 
 // Decompresses a gzip (one member or several, as `cat a.gz b.gz` makes) or zstd (one frame or
@@ -231,6 +244,7 @@ InputFile::InputFile(const std::string& path, Decompress decompress) : path_(pat
     } else if (n >= 4 && std::memcmp(head, kZstdMagic, 4) == 0) {
       decoder_ = std::make_unique<Decoder>(*this, Decoder::Kind::kZstd);
     }
+    if (decoder_ && s3_) s3_->WillRead(0, size_);  // a stream is read from start to end
     if (decoder_) size_ = kUnknownSize;
   }
 }
@@ -264,6 +278,10 @@ InputFile::~InputFile() {
 const char* InputFile::compression() const { return decoder_ ? decoder_->name() : ""; }
 
 int64_t InputFile::file_bytes_read() const { return decoder_ ? decoder_->raw_consumed() : 0; }
+
+void InputFile::WillRead(int64_t begin, int64_t end) const {
+  if (s3_ && !decoder_) s3_->WillRead(begin, end);
+}
 
 int64_t InputFile::Read(int64_t offset, int64_t length, char* out) const {
   if (decoder_) return decoder_->Read(offset, length, out);

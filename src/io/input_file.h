@@ -9,7 +9,7 @@
 namespace outcore {
 
 /// A read-only file read with pread, so several readers can share nothing; or an S3 object
-/// (s3://bucket/key), read with ranged GETs of at least 8 MB.
+/// (s3://bucket/key), read with ranged GETs (see WillRead).
 ///
 /// Opened with Decompress::kAuto, a gzip or zstd file (known by its first bytes, whatever its
 /// name) reads as its decompressed bytes: a stream, whose offsets are those of the decompressed
@@ -34,6 +34,9 @@ class InputFile {
   bool is_stream() const { return decoder_ != nullptr; }
   /// Bytes of the file itself consumed so far: the compressed bytes of a stream (for progress).
   int64_t file_bytes_read() const;
+  /// Says that reads will go through [begin, end) from start to end (a split): an S3 object
+  /// then fetches larger ranges inside it, and none past it. Reads elsewhere still work.
+  void WillRead(int64_t begin, int64_t end) const;
   /// Reads up to `length` bytes at `offset`; returns the count (less only at end of file).
   /// A stream that is corrupt or ends early is a kInvalidInput error naming the file.
   int64_t Read(int64_t offset, int64_t length, char* out) const;

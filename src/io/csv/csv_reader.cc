@@ -203,6 +203,7 @@ CsvSplitReader::CsvSplitReader(const Split& split, const ReadOptions& options,
                              std::to_string(file_.size()) + " bytes): did it change?");
   // Small splits get a small buffer; a row longer than the buffer makes it grow.
   capacity_ = std::clamp<int64_t>(split.end - split.begin, 1, tuning_.block_bytes);
+  file_.WillRead(split.begin, split.end);
   buffer_ = NewBuffer(capacity_);
 
   std::vector<int> wanted_fields;  // distinct, so a column asked for twice is split once
