@@ -135,8 +135,9 @@ void AddPredictCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "predict",
       R"(Score inputs of any size with a model file, on all cores, in bounded memory.
-Inputs are read with the read options stored in the model and checked against its input
-schema first. Each split of the input (a row-aligned byte range) becomes one part,
+Inputs are read with the read options stored in the model (--read overrides them for the
+run) and checked against its input schema first, each model column matched to the input
+column of the same name, else the one equal to it ignoring case (--rename for the rest). Each split of the input (a row-aligned byte range) becomes one part,
 OUTDIR/part-00000.parquet, ... in input order, each written under a temporary name and
 renamed into place when complete; OUTDIR/_SUCCESS (a JSON manifest) is written last.
 Output columns: yhat (P(positive class), the class with --label, or the regressor's value)

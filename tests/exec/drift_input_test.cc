@@ -63,7 +63,7 @@ TEST(ReadOverrides, BadOnesAreUsageErrorsNamingThem) {
   ExpectError([] { Override({"delimiter=ab"}); }, ErrorCode::kUsage, "--read delimiter=ab: 'delimiter' must be one character");
   ExpectError([] { Override({"header=maybe"}); }, ErrorCode::kUsage, "--read header=maybe: 'header' must be true or false");
   ExpectError([] { Override({"nokey"}); }, ErrorCode::kUsage, "--read nokey: expected KEY=VALUE");
-  ExpectError([] { Override({"date_format.Fare_Amt=%Y"}); }, ErrorCode::kUsage,
+  ExpectError([] { Override({"date_format.Fare_Amt=%m/%d/%Y"}); }, ErrorCode::kUsage,
               "'date_format.Fare_Amt': 'Fare_Amt' is not a datetime column");
   ExpectError([] { Override({"date_format=%Q"}); }, ErrorCode::kUsage, "'date_format' \"%Q\" has %Q");
   ExpectError([] { Override({"decimal=,", "thousands=,"}); }, ErrorCode::kUsage, "'decimal' and 'thousands' must differ");
