@@ -134,6 +134,12 @@ sed '1s/Fare_Amt/fare_amt/; 1s/Tolls_Amt/FARE_AMT/' clean.csv >ambiguous.csv
 expect_error "an ambiguous case-insensitive match names both candidates" 4 \
   "column 'Fare_Amt' matches both 'fare_amt' and 'FARE_AMT' when case is ignored" \
   "$OUTCORE" predict model.json ambiguous.csv -o x
+sed '1s/.*/\L&/' clean.csv >lower.csv
+check "a lower-case header matches the model's names ignoring case" "$OUTCORE" predict model.json lower.csv -o pred_lower --quiet
+check "... with the clean file's predictions" cmp pred_clean/part-00000.parquet pred_lower/part-00000.parquet
+expect_error "inputs that match differently in one run are refused" 4 \
+  "lower.csv: its columns match the model's differently from clean.csv's" \
+  "$OUTCORE" predict model.json clean.csv lower.csv -o x
 $PY - <<'PYEOF'
 import csv
 rows = list(csv.reader(open("clean.csv")))
