@@ -1,11 +1,7 @@
 // delimiter = "auto": SniffDelimiter picks the delimiter that gives every sampled line the same
 // number of fields (more than one), respecting quotes, and names the file when none does.
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zlib.h>
-
-#include <filesystem>
-#include <fstream>
 
 #include "outcore/source.h"
 #include "test_util.h"
@@ -13,23 +9,13 @@
 namespace outcore {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::ExpectError;
 
 class SniffTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("outcore_sniff_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
+  std::string Write(const std::string& name, const std::string& text) { return dir_.Write(name, text); }
   char Sniff(const std::string& text) { return SniffDelimiter(Write("in.csv", text), ReadOptions()); }
-  fs::path dir_;
+  testing::ScratchDir dir_{"outcore_sniff_test_"};
 };
 
 TEST_F(SniffTest, EachCandidate) {
@@ -56,7 +42,7 @@ TEST_F(SniffTest, ALastLineCutOffIsNotCounted) {
 }
 
 TEST_F(SniffTest, CompressedFile) {
-  const std::string path = (dir_ / "in.csv.gz").string();
+  const std::string path = dir_.Path("in.csv.gz");
   gzFile gz = gzopen(path.c_str(), "wb");
   const std::string text = "a|b\n1|2\n";
   gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
