@@ -5,10 +5,10 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config
   libtbb-dev libeigen3-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
-  libfast-float-dev libzstd-dev libsnappy-dev zlib1g-dev libxxhash-dev libpq-dev
+  libfast-float-dev libzstd-dev libsnappy-dev zlib1g-dev libxxhash-dev libpq-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev python3-dev)
 test_pkgs=(python3 python3-sklearn python3-xgboost python3-scipy python3-pandas python3-dask python3-distributed
-  postgresql nodejs npm chromium clang-14 libclang-rt-14-dev time gzip zstd)
+  postgresql nodejs npm chromium clang-14 libclang-rt-14-dev time gzip zstd python3-boto3)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need (Debian packages, DuckDB from npm), then:
+# Sets up everything the tests need (Debian packages; DuckDB and s3rver from npm), then:
 #   1. builds outcore (Release, with the Python package) in build/ and runs CTest there;
 #   2. builds it again with clang-14, ASan + UBSan and libFuzzer in build-fuzz/ and runs the
 #      same suite under the sanitizers (the Python tests skip themselves: the extension is not
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 quick=0
 if [[ ${1:-} == --quick ]]; then quick=1; shift; fi
 scripts/setup.sh --test
-if [[ ! -d tests/node/node_modules/@duckdb/node-api ]]; then
+if [[ ! -d tests/node/node_modules/@duckdb/node-api || ! -d tests/node/node_modules/s3rver ]]; then
   (cd tests/node && npm install --no-audit --no-fund --loglevel=error)
 fi
 

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "io/file_util.h"
+#include "io/input_file.h"
 #include "io/resume_check.h"
 #include "outcore/error.h"
 #include "outcore/output_names.h"
@@ -232,11 +233,15 @@ class FileSink : public Sink {
 }  // namespace
 
 std::string TempPartPath(const OutputSpec& output, int64_t ordinal, int64_t attempt) {
-  return output.dir + "/" + TempPartName(ordinal, output.format, attempt);
+  const bool slash = !output.dir.empty() && output.dir.back() == '/';
+  return output.dir + (slash ? "" : "/") + TempPartName(ordinal, output.format, attempt);
 }
+
+std::unique_ptr<Sink> MakeS3Sink(const OutputSpec& output);  // s3_sink.cc
 
 std::unique_ptr<Sink> OpenSink(const OutputSpec& output) {
   if (IsPostgresUri(output.dir)) return MakePostgresSink(output);
+  if (IsS3Uri(output.dir)) return MakeS3Sink(output);
   return std::make_unique<FileSink>(output);
 }
 

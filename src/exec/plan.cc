@@ -7,6 +7,8 @@
 #include <map>
 
 #include "exec/resume.h"
+#include "io/file_util.h"
+#include "io/input_file.h"
 #include "outcore/error.h"
 #include "outcore/postgres.h"
 #include "outcore/predict.h"
@@ -69,6 +71,11 @@ Json RunIdentity(const Model& model, const std::vector<std::string>& inputs, con
   for (const auto& in : inputs) {
     if (IsPostgresUri(in)) {
       files.push_back({{"path", RedactPostgresUri(in)}, {"table", PostgresInputSignature(in)}});
+      continue;
+    }
+    if (IsS3Uri(in)) {
+      const InputStamp stamp = StampInput(in);
+      files.push_back({{"path", in}, {"bytes", stamp.size}, {"etag", stamp.version}});
       continue;
     }
     struct stat st{};

@@ -18,6 +18,17 @@ std::string HashFileHex(const std::string& path);
 /// skipped); a pattern with * ? [ is globbed (sorted); a plain path is kept. An input that
 /// matches nothing is a kIO error naming it.
 std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs);
+/// The size of a file or S3 object (a kIO error naming it when missing).
 int64_t FileSize(const std::string& path);
+
+/// What tells one version of an input from another: its size, and its modification time
+/// (nanoseconds, as text) for a file or its ETag for an S3 object.
+struct InputStamp {
+  int64_t size = 0;
+  std::string version;
+  bool operator==(const InputStamp&) const = default;
+};
+/// The stamp of a file or S3 object; a kIO error naming it when missing.
+InputStamp StampInput(const std::string& path);
 
 }  // namespace outcore

@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <vector>
 
+#include "io/s3/s3_client.h"
 #include "outcore/error.h"
 
 namespace outcore {
@@ -25,8 +28,51 @@ constexpr unsigned char kZstdMagic[] = {0x28, 0xb5, 0x2f, 0xfd};
 // Compressed bytes read per step, and decompressed bytes kept in the window.
 constexpr size_t kInChunk = 256 << 10;
 constexpr size_t kOutChunk = 1 << 20;
+// An S3 object is read in ranged GETs of at least this many bytes (fewer requests for the
+// small reads of a CSV row finder or a Parquet footer).
+constexpr int64_t kS3ReadAhead = 8 << 20;
 
 }  // namespace
+
+// An S3 object read with ranged GETs; small reads are served from the last block fetched.
+class InputFile::S3Object {
+ public:
+  explicit S3Object(const std::string& uri) : at_(s3::ParseUri(uri)) {
+    std::optional<s3::ObjectInfo> info = s3::Client::Default().Head(at_);
+    if (!info) Fail(ErrorCode::kIO, uri + ": no such object");
+    size_ = info->size;
+  }
+  int64_t size() const { return size_; }
+
+  int64_t Read(int64_t offset, int64_t length, char* out) {
+    length = std::max<int64_t>(0, std::min(length, size_ - offset));
+    if (length == 0) return 0;
+    std::lock_guard<std::mutex> lock(mu_);
+    const int64_t block_end = block_begin_ + static_cast<int64_t>(block_.size());
+    if (offset >= block_begin_ && offset + length <= block_end) {
+      std::memcpy(out, block_.data() + (offset - block_begin_), length);
+      return length;
+    }
+    if (length >= kS3ReadAhead) return Fetch(offset, length, out);
+    block_.resize(std::min(kS3ReadAhead, size_ - offset));
+    block_begin_ = offset;
+    block_.resize(Fetch(offset, static_cast<int64_t>(block_.size()), block_.data()));
+    const int64_t n = std::min<int64_t>(length, block_.size());
+    std::memcpy(out, block_.data(), n);
+    return n;
+  }
+
+ private:
+  int64_t Fetch(int64_t offset, int64_t length, char* out) {
+    return s3::Client::Default().GetRange(at_, offset, length, out);
+  }
+
+  s3::Location at_;
+  int64_t size_ = 0;
+  std::mutex mu_;
+  std::vector<char> block_;
+  int64_t block_begin_ = 0;
+};
 
 // Decompresses a gzip (one member or several, as `cat a.gz b.gz` makes) or zstd (one frame or
 // several) file forward, into a window of the latest decompressed bytes [window_begin,
@@ -171,24 +217,12 @@ class InputFile::Decoder {
 };
 
 InputFile::InputFile(const std::string& path, Decompress decompress) : path_(path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) FailIO(path, "cannot open");
-  struct stat st;
-  if (::fstat(fd_, &st) != 0) {
-    ::close(fd_);
-    FailIO(path, "cannot stat");
+  if (IsS3Uri(path)) {
+    s3_ = std::make_unique<S3Object>(path);
+    size_ = s3_->size();
+  } else {
+    OpenLocal();
   }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd_);
-    Fail(ErrorCode::kIO, path + ": is a directory");
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd_);
-    Fail(ErrorCode::kIO, path + ": not a regular file (a pipe or a device?): inputs are read in "
-                                "byte ranges, in parallel; save the stream to a file first");
-  }
-  size_ = st.st_size;
-  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   if (decompress == Decompress::kAuto) {
     unsigned char head[4] = {};
     const int64_t n = ReadRaw(0, 4, reinterpret_cast<char*>(head));
@@ -199,6 +233,27 @@ InputFile::InputFile(const std::string& path, Decompress decompress) : path_(pat
     }
     if (decoder_) size_ = kUnknownSize;
   }
+}
+
+void InputFile::OpenLocal() {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) FailIO(path_, "cannot open");
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) {
+    ::close(fd_);
+    FailIO(path_, "cannot stat");
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd_);
+    Fail(ErrorCode::kIO, path_ + ": is a directory");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    Fail(ErrorCode::kIO, path_ + ": not a regular file (a pipe or a device?): inputs are read in "
+                                 "byte ranges, in parallel; save the stream to a file first");
+  }
+  size_ = st.st_size;
+  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 }
 
 InputFile::~InputFile() {
@@ -216,6 +271,7 @@ int64_t InputFile::Read(int64_t offset, int64_t length, char* out) const {
 }
 
 int64_t InputFile::ReadRaw(int64_t offset, int64_t length, char* out) const {
+  if (s3_) return s3_->Read(offset, length, out);
   int64_t done = 0;
   while (done < length) {
     const ssize_t n = ::pread(fd_, out + done, length - done, offset + done);

@@ -6,7 +6,11 @@
 
 namespace outcore {
 
-/// A read-only file read with pread, so several readers can share nothing.
+/// Whether `path` is an s3:// URI.
+bool IsS3Uri(const std::string& path);
+
+/// A read-only file read with pread, so several readers can share nothing; or an S3 object
+/// (s3://bucket/key), read with ranged GETs of at least 8 MB.
 ///
 /// Opened with Decompress::kAuto, a gzip or zstd file (known by its first bytes, whatever its
 /// name) reads as its decompressed bytes: a stream, whose offsets are those of the decompressed
@@ -37,11 +41,14 @@ class InputFile {
 
  private:
   class Decoder;
+  class S3Object;
+  void OpenLocal();
   int64_t ReadRaw(int64_t offset, int64_t length, char* out) const;
 
   std::string path_;
   int fd_ = -1;
   int64_t size_ = 0;
+  std::unique_ptr<S3Object> s3_;      // S3 objects only
   std::unique_ptr<Decoder> decoder_;  // compressed streams only
 };
 

@@ -42,3 +42,30 @@ start_test_postgres() {
     { echo "FAIL - cannot start the test PostgreSQL server"; exit 1; }
   DB="postgresql://outcore@127.0.0.1:$PORT/outcore_test"
 }
+# start_test_s3 BUCKET...: starts an S3-compatible server for this test (tests/s3_server.sh,
+# SigV4 checked), makes the buckets and exports the AWS_* variables outcore and boto3 read.
+# At exit the server is stopped and $WORK and its data removed.
+start_test_s3() {
+  S3DIR=$(mktemp -d /tmp/outcore-s3.XXXXXX)
+  trap 'bash "$SRC/tests/s3_server.sh" stop "$S3DIR"; rm -rf "$WORK" "$S3DIR"' EXIT
+  AWS_ENDPOINT_URL=$(bash "$SRC/tests/s3_server.sh" start "$S3DIR" $$) ||
+    { echo "FAIL - cannot start the test S3 server"; exit 1; }
+  export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+  unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL_S3
+  local b
+  for b in "$@"; do bash "$SRC/tests/s3_server.sh" make-bucket "$AWS_ENDPOINT_URL" "$b"; done
+}
+# s3 put|get|ls ...: boto3 (Debian's python3-boto3) against the test server.
+#   s3 put FILE BUCKET KEY | s3 get BUCKET KEY FILE | s3 ls BUCKET PREFIX (keys, one per line)
+s3() {
+  $PY - "$@" <<'PY'
+import os, sys, boto3
+c = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL'])
+op, *a = sys.argv[1:]
+if op == 'put': c.upload_file(a[0], a[1], a[2])
+elif op == 'get': c.download_file(a[0], a[1], a[2])
+elif op == 'ls':
+    for page in c.get_paginator('list_objects_v2').paginate(Bucket=a[0], Prefix=a[1]):
+        for o in page.get('Contents', []): print(o['Key'])
+PY
+}

@@ -85,8 +85,7 @@ class CsvSource final : public Source {
  private:
   // What is known about one file, valid while its size and mtime stay the same.
   struct FileInfo {
-    int64_t size = -1;
-    int64_t mtime_ns = -1;
+    InputStamp stamp{-1, ""};
     CsvLayout layout;
     std::optional<Schema> schema;
   };
@@ -102,13 +101,11 @@ class CsvSource final : public Source {
 };
 
 CsvSource::FileInfo& CsvSource::Info(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) Fail(ErrorCode::kIO, path + ": no such file");
-  const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  const InputStamp stamp = StampInput(path);
   FileInfo& info = files_[path];
-  if (info.size != st.st_size || info.mtime_ns != mtime_ns) {
+  if (info.stamp != stamp) {
     InputFile file(path, InputFile::Decompress::kAuto);
-    info = FileInfo{st.st_size, mtime_ns, ReadLayout(file, options_), std::nullopt};
+    info = FileInfo{stamp, ReadLayout(file, options_), std::nullopt};
   }
   return info;
 }

@@ -274,8 +274,7 @@ class ParquetSource final : public Source {
 
  private:
   struct Cached {
-    int64_t size = -1;
-    int64_t mtime_ns = -1;
+    InputStamp stamp{-1, ""};
     std::shared_ptr<const FileLayout> layout;
   };
 
@@ -288,14 +287,12 @@ class ParquetSource final : public Source {
 };
 
 std::shared_ptr<const FileLayout> ParquetSource::Layout(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) Fail(ErrorCode::kIO, path + ": no such file");
-  const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  const InputStamp stamp = StampInput(path);
   std::lock_guard<std::mutex> lock(mutex_);
   Cached& cached = files_[path];
-  if (cached.layout == nullptr || cached.size != st.st_size || cached.mtime_ns != mtime_ns) {
+  if (cached.layout == nullptr || cached.stamp != stamp) {
     InputFile file(path);
-    cached = Cached{st.st_size, mtime_ns, std::make_shared<const FileLayout>(ReadFileLayout(file))};
+    cached = Cached{stamp, std::make_shared<const FileLayout>(ReadFileLayout(file))};
   }
   return cached.layout;
 }
