@@ -7,7 +7,7 @@
 #   with the model trained on MixedCase CSV headers (same predictions; --keep resolves too);
 #   --rename; an ambiguous match and a changed type are schema errors.
 # - delimiter = "auto": fit and sample sniff ';', tab and '|', say so, and the model keeps the
-#   concrete delimiter; predict --read delimiter=auto sniffs too.
+#   concrete delimiter; predict --read delimiter=auto sniffs too, also an object on S3.
 source "$(dirname "$0")/common.bash"
 cd "$WORK"
 
@@ -153,8 +153,23 @@ expect_error "a changed type still gets the schema error, under the matched name
   "typed.csv: column 'passenger_count' \(the model's 'Passenger_Count'\) holds values like '[a-z]+' that cannot be read as int" \
   "$OUTCORE" predict model.json typed.csv -o x
 
+# ---- The messy file on S3 (the issue's new user): --read, the delimiter sniffed over S3 ----
+start_test_s3 drift
+s3 put messy.csv.gz drift in/messy.csv.gz
+"$OUTCORE" predict model.json s3://drift/in/messy.csv.gz -o s3://drift/out/ --read delimiter=auto \
+  "${READ[@]:2}" 2>s3.err
+check "the gzipped semicolon file scores from S3 to S3; the delimiter is sniffed from the object" \
+  grep -qF "read     delimiter ';' (sniffed from s3://drift/in/messy.csv.gz)" s3.err
+mkdir -p pred_s3
+s3 get drift out/part-00000.parquet pred_s3/part-00000.parquet
+s3 get drift out/_SUCCESS pred_s3/_SUCCESS
+check "... with the local messy run's predictions, byte for byte" cmp pred_messy/part-00000.parquet pred_s3/part-00000.parquet
+check "... and _SUCCESS records the delimiter chosen" $PY -c "
+import json; m = json.load(open('pred_s3/_SUCCESS'))
+assert m['read_overrides'][-1] == 'delimiter=;' and m['delimiter_sniffed']['file'] == 's3://drift/in/messy.csv.gz', m"
+
 # ---- PostgreSQL: names folded to lower case ----------------------------------------------
-start_test_postgres
+start_test_postgres 'bash "$SRC/tests/s3_server.sh" stop "$S3DIR"; rm -rf "$S3DIR"'
 export PGPASSWORD=outcore-test-pw PGPASSFILE=/nonexistent
 # Unquoted names: PostgreSQL folds them (Trip_Pickup_DateTime becomes trip_pickup_datetime).
 command psql "$DB" -qAtX -v ON_ERROR_STOP=1 -c "CREATE TABLE taxi (id bigserial PRIMARY KEY,
