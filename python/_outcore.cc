@@ -598,8 +598,11 @@ PYBIND11_MODULE(_outcore, m) {
                        const std::vector<std::string>& inputs, const std::string& output,
                        const std::vector<std::string>& keep, const std::string& split_size,
                        const std::string& format, const std::string& compression, bool label,
-                       const std::string& on_bad_rows, bool overwrite, bool resume) {
+                       const std::string& on_bad_rows, bool overwrite, bool resume,
+                       const std::vector<std::string>& read, const std::vector<std::string>& rename) {
              PredictRequest request;
+             request.read = read;
+             request.rename = rename;
              request.style = OptionStyle::kKeywords;
              request.output = output;
              request.split_size = split_size;
@@ -615,6 +618,7 @@ PYBIND11_MODULE(_outcore, m) {
            py::arg("model"), py::arg("model_path"), py::arg("inputs"), py::arg("output"),
            py::arg("keep"), py::arg("split_size"), py::arg("format"), py::arg("compression"),
            py::arg("label"), py::arg("on_bad_rows"), py::arg("overwrite"), py::arg("resume"),
+           py::arg("read") = std::vector<std::string>(), py::arg("rename") = std::vector<std::string>(),
            py::keep_alive<1, 2>(), "Checks the options (named as Python keywords in errors).")
       .def(
           "start",

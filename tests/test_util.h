@@ -2,7 +2,11 @@
 // Builders for small batches in tests, and checks shared by the GoogleTest files.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,6 +92,27 @@ inline std::vector<std::string> Names(const Batch& b) {
   for (const auto& f : b.schema.fields()) out.push_back(f.name);
   return out;
 }
+
+// A scratch directory removed at the end of the test; Write puts a file in it.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix) {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            (prefix + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  std::string Write(const std::string& name, const std::string& bytes) const {
+    const std::string path = Path(name);
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+  std::string Path(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
 
 // Expects `fn` to throw an outcore::Error with `code` whose message contains `text`.
 template <typename Fn>

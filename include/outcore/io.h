@@ -18,6 +18,9 @@ enum class BadRowPolicy { kStop, kSkip, kReject };
 /// How text input is read. Stored in the model file so predict reads as fit did.
 struct ReadOptions {
   char delimiter = ',';
+  // delimiter = "auto": chosen among , ; tab | from the first CSV input (ResolveDelimiter in
+  // source.h) before anything is read; a model always stores the concrete delimiter.
+  bool sniff_delimiter = false;
   char quote = '"';   // opens a quoted field at a field's start; '\0': no quoting
   char escape = '\0';  // makes the next byte in a quoted field data; '\0': only "" (doubled)
   bool header = true;

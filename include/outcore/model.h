@@ -53,6 +53,13 @@ PipelineSpec ParseSpec(const std::string& toml_text, const std::string& origin);
 /// package's read_options (`prefix` ""). Every key is optional (defaults: ReadOptions's);
 /// an unknown key or a bad value is a kModel error "<origin>: '<prefix><key>' ...".
 ReadOptions ParseReadOptions(const Json& read, const std::string& origin, const std::string& prefix);
+/// `base` with `--read KEY=VALUE` overrides applied in order, checked as a spec's [read] is:
+/// KEY is a [read] key, or KEY.COLUMN for one column's (date_format.COLUMN, dtype.COLUMN);
+/// VALUE is a TOML value (false, 500, ["NULL", ""], "\t") or else the text itself (;  ,
+/// %m/%d/%Y %H:%M). A per-column date format may also name a column `trained` holds as
+/// datetime. A bad one is a kUsage error "<option> KEY=VALUE: ..." naming it.
+ReadOptions OverrideReadOptions(const ReadOptions& base, const std::vector<std::string>& overrides,
+                                const std::string& option, const Schema& trained);
 
 /// A fitted pipeline and what it was trained on. Loading one runs no code.
 struct Model {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "outcore/model.h"
@@ -43,6 +44,7 @@ struct PredictOptions {
   std::string reject_path;           // with BadRowPolicy::kReject
   bool progress = false;             // draw a progress line on stderr
   OptionStyle style = OptionStyle::kFlags;  // how messages name the options
+  std::vector<std::pair<std::string, std::string>> renames;  // --rename OLD=NEW
 };
 
 /// Set from a signal handler (SIGINT, SIGTERM) to stop a running Predict at the next batch:
@@ -78,8 +80,26 @@ PredictReport Predict(const Model& model, const std::string& model_path,
                       const PredictOptions& options);
 
 /// Plans the inputs into splits after checking each input's columns against the model.
-/// `keep` names columns to copy; their types are filled in from the first input.
+/// `keep` names columns to copy; their types are filled in from the first input. With `run`
+/// (a predict run's output spec), inputs are read with its `read` overrides and each model
+/// and kept column is matched to an input column (MatchColumns), the matches set in
+/// run->columns; without it, with the model's read options and by exact name.
 std::vector<Split> PlanSplits(const Model& model, const std::vector<std::string>& inputs,
-                              int64_t split_size, Schema* keep);
+                              int64_t split_size, Schema* keep, OutputSpec* run = nullptr,
+                              const std::vector<std::pair<std::string, std::string>>& renames = {});
+
+/// The input columns that `wanted` (the model's columns, then the kept ones) are read from:
+/// after `renames` (OLD=NEW: input column OLD is NEW), the column of the same name; else the
+/// one column equal to it ignoring case. Only those read under another name are returned. A
+/// rename whose OLD is not in `found`, or a name that two columns match ignoring case, is a
+/// kSchema error beginning with `input`; a name with no match is left to the caller.
+std::vector<ColumnMatch> MatchColumns(const std::vector<std::string>& wanted, const Schema& found,
+                                      const std::vector<std::pair<std::string, std::string>>& renames,
+                                      const std::string& input);
+/// The input column `name` (a model or kept column) is read from in a run writing `output`.
+std::string InputColumnOf(const OutputSpec& output, const std::string& name);
+/// The read options a run reads its inputs with: the model's with the run's --read overrides,
+/// per-column ones (dtype, parse_dates, date_format) under the input's names of matched columns.
+ReadOptions RunReadOptions(const Model& model, const OutputSpec& output);
 
 }  // namespace outcore

@@ -28,6 +28,8 @@ struct PredictRequest {
   std::string on_bad_rows = "stop";   // stop, skip or reject=FILE
   bool label = false, resume = false, overwrite = false, progress = false;
   int threads = 0;                    // 0 = all cores
+  std::vector<std::string> read;      // KEY=VALUE overrides of the model's read options
+  std::vector<std::string> rename;    // OLD=NEW: input column OLD is the model's column NEW
   OptionStyle style = OptionStyle::kFlags;
 };
 
@@ -93,6 +95,7 @@ class PredictRun {
   std::vector<Split> splits_;
   std::map<int64_t, size_t> index_;  // split ordinal -> its place in splits_
   std::unique_ptr<Sink> sink_;
+  Json sniffed_;                     // delimiter=auto: {"file", "delimiter"} chosen
   bool complete_ = false;            // a resumed run that had already finished
   int64_t total_bytes_ = 0, reused_bytes_ = 0, parts_reused_ = 0;
   Json parts_redone_ = Json::array();

@@ -12,6 +12,17 @@
 
 namespace outcore {
 
+/// A model (or kept) column read from an input column of another name.
+struct ColumnMatch {
+  std::string name;   // as the model (or --keep) names it
+  std::string input;  // as the input names it
+  std::string by;     // "rename" (--rename input=name) or "case" (equal ignoring case)
+  bool operator==(const ColumnMatch&) const = default;
+};
+
+/// Matched columns as JSON: [{"name", "input", "by"}] (output specs, manifests, summaries).
+Json ColumnsJson(const std::vector<ColumnMatch>& columns);
+
 /// Where and how a run writes its parts. Serialises to JSON for remote workers.
 struct OutputSpec {
   std::string dir;
@@ -21,6 +32,9 @@ struct OutputSpec {
   bool label = false;             // the class instead of P(positive)
   BadRowPolicy on_bad_rows = BadRowPolicy::kStop;
   int64_t batch_rows = 65536;
+  // How the inputs are read beyond the model's own read options (predict --read, --rename):
+  std::vector<std::string> read;  // KEY=VALUE overrides, in order; delimiter=auto resolved
+  std::vector<ColumnMatch> columns;  // model and kept columns read under another input name
 
   std::string ToJson() const;
   static OutputSpec FromJson(const std::string& json);

@@ -81,6 +81,17 @@ std::unique_ptr<Source> MakeSource(const std::string& format, const ReadOptions&
 /// The format of an input path or URI, from its extension or scheme.
 std::string InputFormat(const std::string& input);
 
+/// delimiter = "auto": the one of , ; tab | that splits the first lines (up to 64 KB, 50 rows)
+/// of CSV file `path` into one same number of fields, more than one (quotes as `read` says);
+/// the most fields wins among those that do. A kInvalidInput error naming the file when none
+/// does.
+char SniffDelimiter(const std::string& path, const ReadOptions& read);
+/// With read->sniff_delimiter, sets read->delimiter from the first CSV file of `inputs` and
+/// returns that file ("" when no input is CSV); else returns "".
+std::string ResolveDelimiter(ReadOptions* read, const std::vector<std::string>& inputs);
+/// A delimiter as messages show it: ';' or tab.
+std::string DelimiterText(char delimiter);
+
 /// All rows of some inputs, read in parallel but in input order (used by fit).
 struct ReadResult {
   Schema schema;               // the produced columns

@@ -3,7 +3,7 @@
     python3 -m outcore predict MODEL INPUT... -o OUTDIR --scheduler tcp://HOST:PORT
         [--split-size auto] [--format parquet|csv] [--compression zstd|snappy|none]
         [--keep COL,...] [--label] [--on-bad-rows stop|skip|reject=FILE] [--overwrite | --resume]
-        [--retries 3] [--quiet] [--json]
+        [--read KEY=VALUE]... [--rename OLD=NEW]... [--retries 3] [--quiet] [--json]
     python3 -m outcore steps
 
 Exit codes are the CLI's: 2 usage, 3 bad input data, 4 schema mismatch, 5 invalid model,
@@ -31,7 +31,7 @@ def _predict(args):
             args.model, args.inputs, args.output, client=client, retries=args.retries,
             split_size=args.split_size, format=args.format, compression=args.compression, keep=args.keep or "",
             label=args.label, on_bad_rows=args.on_bad_rows, overwrite=args.overwrite, resume=args.resume,
-            progress=not (args.quiet or args.json))
+            read=args.read, rename=args.rename, progress=not (args.quiet or args.json))
     totals, timings = manifest["totals"], manifest["timings"]
     output = _outcore.redact_uri(args.output)
     executor = manifest.get("executor", {})  # absent when `outcore predict` completed the run
@@ -101,6 +101,10 @@ def main(argv=None):
     p.add_argument("--resume", action="store_true",
                    help="finish an interrupted run into OUTDIR: keep its committed parts, run the rest (with the "
                         "same options; a run a bad row stopped may add --on-bad-rows skip or reject=FILE)")
+    p.add_argument("--read", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one of the model's read options for this run (as `outcore predict --read`)")
+    p.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                   help="read the input's column OLD as the model's column NEW (as `outcore predict --rename`)")
     p.add_argument("--retries", type=int, default=3, help="extra attempts for a task that fails")
     p.add_argument("--connect-timeout", default="10s", help="how long to wait for the scheduler")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")

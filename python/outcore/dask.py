@@ -72,7 +72,7 @@ def _model_of(model):
 
 def predict(model, inputs, output, client=None, retries=3, *, split_size="auto", format="parquet",
             compression="zstd", keep=(), label=False, on_bad_rows="stop", overwrite=False, resume=False,
-            progress=None):
+            read=(), rename=(), progress=None):
     """Scores `inputs` with `model` on the Dask cluster of `client` into `output`.
 
     model: a model file path, or a fitted outcore Pipeline / estimator. inputs: files,
@@ -82,7 +82,10 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="auto",
     for this call and closed at its end). retries: extra attempts for a task that raised (a worker that
     dies is handled by Dask's scheduler, which reruns its tasks elsewhere). resume: finish an
     interrupted run (of this driver or of `outcore predict`) into the same output: its committed
-    parts are kept and only the other splits run. The other options are `outcore predict`'s.
+    parts are kept and only the other splits run. read: overrides of the model's read options,
+    "KEY=VALUE" strings or a dict {KEY: VALUE} (as `outcore predict --read`); rename: input
+    columns read as model columns, "OLD=NEW" strings or a dict {OLD: NEW} (as --rename); both
+    reach the workers in the output spec. The other options are `outcore predict`'s.
     progress: on stderr, a redrawn line on a terminal, else a line per 10% done; None = only on
     a terminal.
 
@@ -97,7 +100,7 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="auto",
     model_path, cpp_model = _model_of(model)
     run = _outcore.PredictRun(cpp_model, model_path, [os.fspath(i) for i in inputs], os.fspath(output), list(keep),
                               str(split_size), format, compression, bool(label), on_bad_rows, bool(overwrite),
-                              bool(resume))
+                              bool(resume), _key_values(read), _key_values(rename))
     if client is not None:
         return _run(run, cpp_model, client, retries, progress)
     from distributed import Client, LocalCluster, get_client
@@ -107,6 +110,15 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="auto",
         with LocalCluster(processes=False, dashboard_address=None) as cluster, Client(cluster) as local:
             return _run(run, cpp_model, local, retries, progress)
     return _run(run, cpp_model, client, retries, progress)
+
+
+def _key_values(pairs):
+    """["KEY=VALUE", ...] of a dict {KEY: VALUE} or an iterable of "KEY=VALUE" strings."""
+    if isinstance(pairs, str):
+        return [pairs]
+    if isinstance(pairs, dict):  # a value that is not text as TOML/JSON: false, 500, ["NULL"]
+        return ["%s=%s" % (k, v if isinstance(v, str) else json.dumps(v)) for k, v in pairs.items()]
+    return [str(p) for p in pairs]
 
 
 class _ProgressLine:

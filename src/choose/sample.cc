@@ -252,6 +252,11 @@ Schema SampleSchema(const std::vector<std::string>& files, const ReadOptions& re
 
 SampleReport Sample(const std::vector<std::string>& inputs, const SampleOptions& options,
                     const std::string& output) {
+  if (options.read.sniff_delimiter) {  // delimiter = "auto": chosen once, from the first input
+    SampleOptions resolved = options;
+    ResolveDelimiter(&resolved.read, inputs);
+    return Sample(inputs, resolved, output);
+  }
   auto t_start = std::chrono::steady_clock::now();
   const bool by_count = options.rows >= 0;
   if (by_count == (options.fraction >= 0))

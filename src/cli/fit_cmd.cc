@@ -48,6 +48,7 @@ void Run(const FitArgs& a) {
   options.memory_limit = ParseMemoryLimit(a.memory_limit);
   ParseBadRows(a.bad_rows, &options.on_bad_rows, &options.reject_path);
   PipelineSpec spec = LoadSpec(a.spec);
+  SniffDelimiter(&spec.read, a.inputs, a.quiet);
   FitReport report;
   Model model = FitModel(spec, a.inputs, options, &report);
   SaveModel(model, a.output);

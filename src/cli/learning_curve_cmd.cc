@@ -51,6 +51,7 @@ void Run(const CurveArgs& a) {
   if (!a.sizes.empty()) o.sizes = ParseSizes(a.sizes);
   a.Apply(&o.cv, &o.fit);
   PipelineSpec spec = LoadSpec(a.spec);
+  SniffDelimiter(&spec.read, a.inputs, a.json);
   LearningCurve curve = ComputeLearningCurve(spec, a.inputs, o);
   const std::string csv = CsvPathFor(a.output);
   WriteFileAtomically(a.output, LearningCurveSvg(curve));

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "outcore/error.h"
+#include "outcore/source.h"
 
 namespace outcore::cli {
 
@@ -12,6 +13,13 @@ void ParseBadRows(const std::string& text, BadRowPolicy* policy, std::string* re
 
 int64_t ParseMemoryLimit(const std::string& text) {
   return text.empty() ? 0 : ParseSize(text, "--memory-limit");
+}
+
+void SniffDelimiter(ReadOptions* read, const std::vector<std::string>& inputs, bool quiet) {
+  const std::string from = ResolveDelimiter(read, inputs);
+  if (!from.empty() && !quiet)
+    std::fprintf(stderr, "read     delimiter %s (sniffed from %s)\n", DelimiterText(read->delimiter).c_str(),
+                 from.c_str());
 }
 
 std::string Thousands(int64_t n) {

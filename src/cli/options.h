@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "outcore/fit.h"
 #include "outcore/io.h"
@@ -15,6 +16,9 @@ namespace outcore::cli {
 void ParseBadRows(const std::string& text, BadRowPolicy* policy, std::string* reject_path);
 /// --memory-limit: a size, or "" for the default (0).
 int64_t ParseMemoryLimit(const std::string& text);
+/// delimiter = "auto" in `read`: sniffed from the first CSV input, and said on stderr
+/// ("read     delimiter ';' (sniffed from FILE)") unless `quiet`.
+void SniffDelimiter(ReadOptions* read, const std::vector<std::string>& inputs, bool quiet);
 /// 1234567 -> "1,234,567".
 std::string Thousands(int64_t n);
 /// 171234567 -> "163.3 MB".

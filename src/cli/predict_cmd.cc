@@ -10,6 +10,7 @@
 #include "outcore/postgres.h"
 #include "outcore/predict.h"
 #include "outcore/predict_run.h"
+#include "outcore/source.h"
 
 namespace outcore::cli {
 namespace {
@@ -26,6 +27,7 @@ struct PredictArgs {
   std::string keep;
   bool label = false, resume = false, overwrite = false, quiet = false, json = false;
   std::string bad_rows = "stop";
+  std::vector<std::string> read, rename;
 };
 
 volatile std::sig_atomic_t g_signal = 0;
@@ -62,6 +64,8 @@ void Run(const PredictArgs& a) {
   request.overwrite = a.overwrite;
   request.progress = !a.quiet && !a.json;
   request.threads = a.threads;
+  request.read = a.read;
+  request.rename = a.rename;
   PredictOptions o = ParsePredictOptions(request);
 
   Model model = LoadModel(a.model);
@@ -77,7 +81,8 @@ void Run(const PredictArgs& a) {
   const S3Usage s3 = S3UsageSoFar();
   if (a.json) {
     Json summary = {{"output", output}, {"totals", totals}, {"parts_redone", r.parts_redone},
-                    {"timings", r.manifest["timings"]}, {"drift", r.manifest["drift"]}};
+                    {"timings", r.manifest["timings"]}, {"drift", r.manifest["drift"]},
+                    {"read_overrides", r.manifest["read_overrides"]}, {"columns", r.manifest["columns"]}};
     if (s3.requests > 0)
       summary["s3"] = {{"requests", s3.requests}, {"retries", s3.retries},
                        {"bytes_received", s3.bytes_received}, {"bytes_sent", s3.bytes_sent}};
@@ -85,6 +90,16 @@ void Run(const PredictArgs& a) {
     return;
   }
   if (a.quiet) return;
+  if (r.manifest.contains("delimiter_sniffed")) {
+    const Json& sniffed = r.manifest["delimiter_sniffed"];
+    std::fprintf(stderr, "read     delimiter %s (sniffed from %s)\n",
+                 DelimiterText(sniffed["delimiter"].get<std::string>()[0]).c_str(),
+                 sniffed["file"].get<std::string>().c_str());
+  }
+  for (const auto& c : r.manifest["columns"])
+    std::fprintf(stderr, "column   %s <- input column %s (%s)\n", c["name"].get<std::string>().c_str(),
+                 c["input"].get<std::string>().c_str(),
+                 c["by"] == "rename" ? "--rename" : "the same name but for case");
   const Json& t = r.manifest["timings"];
   std::fprintf(stderr, "predict  %s rows in, %s out, %s rejected -> %s %s in %s\n",
                Thousands(totals["rows_in"]).c_str(), Thousands(totals["rows_out"]).c_str(),
@@ -129,8 +144,9 @@ void AddPredictCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "predict",
       R"(Score inputs of any size with a model file, on all cores, in bounded memory.
-Inputs are read with the read options stored in the model and checked against its input
-schema first. Each split of the input (a row-aligned byte range) becomes one part,
+Inputs are read with the read options stored in the model (--read overrides them for the
+run) and checked against its input schema first, each model column matched to the input
+column of the same name, else the one equal to it ignoring case (--rename for the rest). Each split of the input (a row-aligned byte range) becomes one part,
 OUTDIR/part-00000.parquet, ... in input order, each written under a temporary name and
 renamed into place when complete; OUTDIR/_SUCCESS (a JSON manifest) is written last.
 Output columns: yhat (P(positive class), the class with --label, or the regressor's value)
@@ -149,7 +165,21 @@ Example: outcore predict model.json 'data/*.csv' -o predictions/)");
                   "stays busy to the end")->capture_default_str();
   AddMemoryLimitOption(cmd, &a->memory_limit,
                        "bound on memory in flight (e.g. 128MB): shrinks batches and row groups to fit");
-  cmd->add_option("--keep", a->keep, "input columns to copy next to yhat, comma-separated (e.g. id,Fare_Amt)");
+  cmd->add_option("--keep", a->keep, "input columns to copy next to yhat, comma-separated (e.g. id,Fare_Amt); "
+                                     "matched to the input's columns as the model's are");
+  cmd->add_option("--read", a->read,
+                  "KEY=VALUE: override one of the model's read options for this run (repeatable; the model "
+                  "file is not changed). Keys as in the spec's [read]: delimiter (or auto: sniffed), quote, "
+                  "escape, header, na_values, parse_dates, dtype.COLUMN, date_format (all columns) or "
+                  "date_format.COLUMN, decimal, thousands, infer_rows. VALUE is a TOML value "
+                  "('[\"NULL\", \"\"]', false, '\"\\t\"') or else the text itself. "
+                  "E.g. --read delimiter=';' --read date_format.pickup='%m/%d/%Y %H:%M' --read decimal=,")
+      ->allow_extra_args(false);
+  cmd->add_option("--rename", a->rename,
+                  "OLD=NEW: read the input's column OLD as the model's column NEW (repeatable). Without it, "
+                  "a model column is matched to the input column of the same name, else to the one input "
+                  "column equal to it ignoring case (as PostgreSQL folds unquoted names)")
+      ->allow_extra_args(false);
   cmd->add_flag("--label", a->label, "write the predicted class instead of the probability");
   cmd->add_flag("--resume", a->resume,
                 "finish an interrupted run in OUTDIR: keep its complete parts, redo the rest "

@@ -29,6 +29,7 @@ void Run(const SampleArgs& a) {
   o.threads = a.threads;
   o.split_size = ParseSize(a.split_size, "--split-size");
   if (!a.spec.empty()) o.read = LoadSpec(a.spec).read;
+  SniffDelimiter(&o.read, a.inputs, a.quiet || a.json);
   std::stringstream names(a.columns);
   for (std::string name; std::getline(names, name, ',');)
     if (!name.empty()) o.columns.push_back(name);

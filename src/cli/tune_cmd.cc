@@ -64,6 +64,7 @@ void Run(const TuneArgs& a) {
   a.Apply(&o.cv, &o.fit);
   o.refit = !a.output.empty();
   PipelineSpec spec = LoadSpec(a.spec);
+  SniffDelimiter(&spec.read, a.inputs, a.json);
   TuneReport r = Tune(spec, a.inputs, o);
 
   const std::string table = a.table.empty() ? DefaultTablePath(a.output) : a.table;

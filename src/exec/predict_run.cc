@@ -43,6 +43,14 @@ PredictOptions ParsePredictOptions(const PredictRequest& r) {
     Fail(ErrorCode::kUsage, name("resume") + " and " + name("overwrite") + " exclude each other");
   o.mode = r.resume ? Sink::Mode::kResume : r.overwrite ? Sink::Mode::kOverwrite : Sink::Mode::kFresh;
   o.progress = r.progress;
+  o.output.read = r.read;  // checked against the model's read options by PredictRun::Start
+  for (const std::string& rename : r.rename) {
+    const size_t eq = rename.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == rename.size())
+      Fail(ErrorCode::kUsage, name("rename") + " " + rename + ": expected OLD=NEW (the input's column OLD is the "
+                                                             "model's column NEW)");
+    o.renames.emplace_back(rename.substr(0, eq), rename.substr(eq + 1));
+  }
   return o;
 }
 
@@ -74,7 +82,16 @@ std::vector<Split> PredictRun::Start() {
     }
   }
   if (options_.split_size <= 0) options_.split_size = AutoSplitSize(sized ? total_bytes_ : -1);
-  splits_ = PlanSplits(model_, inputs_, options_.split_size, &keep_schema);
+  // --read overrides, checked against the model's read options; delimiter=auto sniffed once, here.
+  ReadOptions read = RunReadOptions(model_, output_);
+  if (read.sniff_delimiter) {
+    const std::string from = ResolveDelimiter(&read, inputs_);
+    if (!from.empty()) sniffed_ = {{"file", from}, {"delimiter", std::string(1, read.delimiter)}};
+    // Recorded (and sent to workers) as the delimiter chosen.
+    std::erase_if(output_.read, [](const std::string& key_value) { return key_value.starts_with("delimiter="); });
+    output_.read.push_back("delimiter=" + std::string(1, read.delimiter));
+  }
+  splits_ = PlanSplits(model_, inputs_, options_.split_size, &keep_schema, &output_, options_.renames);
   output_.keep = keep_schema;
   for (size_t i = 0; i < splits_.size(); ++i) index_[splits_[i].ordinal] = i;
   results_.assign(splits_.size(), std::nullopt);
@@ -210,6 +227,7 @@ PredictReport PredictRun::Finish(int threads, Json executor) {
   totals["parts_reused"] = report.parts_reused;
   totals["parts_redone"] = report.parts_redone.size();
   report.manifest["parts_redone"] = report.parts_redone;
+  if (!sniffed_.is_null()) report.manifest["delimiter_sniffed"] = sniffed_;
   report.rows_in = totals["rows_in"];
   report.rows_out = totals["rows_out"];
   report.rows_rejected = totals["rows_rejected"];

@@ -105,14 +105,15 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
   SplitResult r;
   r.ordinal = split.ordinal;
 
-  // Read the model's input columns (as typed at fit) plus the columns to keep.
+  // Read the model's input columns (as typed at fit) plus the columns to keep, each under the
+  // name the input gives it, with the run's read options.
   ScanOptions scan;
-  scan.columns = model.input_schema;
+  for (const auto& f : model.input_schema.fields()) scan.columns.Add({InputColumnOf(output, f.name), f.type});
   for (const auto& f : output.keep.fields())
-    if (scan.columns.IndexOf(f.name) < 0) scan.columns.Add(f);
+    if (scan.columns.IndexOf(InputColumnOf(output, f.name)) < 0) scan.columns.Add({InputColumnOf(output, f.name), f.type});
   scan.on_bad_rows = output.on_bad_rows;
   scan.batch_rows = output.batch_rows;
-  std::unique_ptr<Source> source = MakeSource(split.format, model.read);
+  std::unique_ptr<Source> source = MakeSource(split.format, RunReadOptions(model, output));
   std::unique_ptr<SplitReader> reader = source->Open(split, scan);
 
   const Schema out_schema = OutputSchema(model, output);
@@ -133,7 +134,7 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
       t = Clock::now();
       Batch input;
       input.num_rows = batch.num_rows;
-      for (const auto& f : model.input_schema.fields()) input.Add(f.name, batch.Get(f.name));
+      for (const auto& f : model.input_schema.fields()) input.Add(f.name, batch.Get(InputColumnOf(output, f.name)));
       Features x;
       try {
         x = model.pipeline.ToFeatures(model.pipeline.Transform(input, &r.drift));
@@ -153,7 +154,7 @@ SplitResult RunSplit(const Model& model, const Split& split, const OutputSpec& o
       Batch out;
       out.num_rows = batch.num_rows;
       AddOutputs(model, output, p, batch.num_rows, &out);
-      for (const auto& f : output.keep.fields()) out.Add(f.name, batch.Get(f.name));
+      for (const auto& f : output.keep.fields()) out.Add(f.name, batch.Get(InputColumnOf(output, f.name)));
       writer->Write(out);
       r.write_s += Since(t);
 

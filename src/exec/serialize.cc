@@ -18,6 +18,12 @@ Compression CompressionFromName(const std::string& s) {
 
 }  // namespace
 
+Json ColumnsJson(const std::vector<ColumnMatch>& columns) {
+  Json out = Json::array();
+  for (const auto& c : columns) out.push_back({{"name", c.name}, {"input", c.input}, {"by", c.by}});
+  return out;
+}
+
 std::string OutputSpec::ToJson() const {
   Json keep_json = Json::array();
   for (const auto& f : keep.fields()) keep_json.push_back({{"name", f.name}, {"type", TypeName(f.type)}});
@@ -31,7 +37,9 @@ std::string OutputSpec::ToJson() const {
               {"label", label},
               {"on_bad_rows", on_bad_rows == BadRowPolicy::kStop ? "stop"
                               : on_bad_rows == BadRowPolicy::kSkip ? "skip" : "reject"},
-              {"batch_rows", batch_rows}}
+              {"batch_rows", batch_rows},
+              {"read", read},
+              {"columns", ColumnsJson(columns)}}
       .dump();
 }
 
@@ -54,6 +62,8 @@ OutputSpec OutputSpec::FromJson(const std::string& text) {
   o.on_bad_rows = policy == "skip" ? BadRowPolicy::kSkip
                   : policy == "reject" ? BadRowPolicy::kReject : BadRowPolicy::kStop;
   o.batch_rows = j.at("batch_rows");
+  o.read = j.at("read").get<std::vector<std::string>>();
+  for (const auto& c : j.at("columns")) o.columns.push_back({c.at("name"), c.at("input"), c.at("by")});
   return o;
 }
 

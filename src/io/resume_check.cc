@@ -25,6 +25,17 @@ void RefuseResume(const std::string& where, const Json& before, const Json& now)
   auto inputs = [](const Json& identity) {
     return identity.is_object() ? identity.value("inputs", Json::array()) : Json::array();
   };
+  // The read overrides and the matched columns of predict --read and --rename, as given.
+  auto option = [](const Json& identity, const char* key) {
+    const bool has = identity.is_object() && identity.contains("output") && identity["output"].is_object();
+    return has ? identity["output"].value(key, Json::array()) : Json::array();
+  };
+  if (option(before, "read") != option(now, "read"))
+    why = "the --read overrides differ from the interrupted run's (" + option(before, "read").dump() + " then, " +
+          option(now, "read").dump() + " now)";
+  else if (option(before, "columns") != option(now, "columns"))
+    why = "the input columns are matched to the model's differently (--rename) from the interrupted run (" +
+          option(before, "columns").dump() + " then, " + option(now, "columns").dump() + " now)";
   Json was = inputs(before), is = inputs(now);
   for (size_t i = 0; i < was.size() && i < is.size(); ++i) {
     if (!was[i].is_object() || !is[i].is_object()) continue;

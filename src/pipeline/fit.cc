@@ -293,10 +293,11 @@ TrainingData ReadTrainingData(const PipelineSpec& spec, const std::vector<std::s
   data.files = ExpandInputs(raw_inputs);
   const std::vector<std::string>& inputs = data.files;
   if (inputs.empty()) Fail(ErrorCode::kIO, "no input files");
-  auto source = MakeSource(InputFormat(inputs[0]), spec.read);
-  Schema file_schema = source->InspectSchema(inputs[0]);
   Model& model = data.model;
   model.read = spec.read;
+  ResolveDelimiter(&model.read, inputs);  // delimiter = "auto": the model keeps the one chosen
+  auto source = MakeSource(InputFormat(inputs[0]), model.read);
+  Schema file_schema = source->InspectSchema(inputs[0]);
   model.target = Target::Parse(spec.target);
   ChooseColumns(spec, file_schema, RedactPostgresUri(inputs[0]) + ": ", "header", &model);
   ScanOptions scan;
@@ -326,6 +327,9 @@ TrainingData TrainingDataFromBatches(const PipelineSpec& spec, std::vector<Batch
   data.origin = "python: rows in memory";
   Model& model = data.model;
   model.read = spec.read;
+  if (model.read.sniff_delimiter)
+    Fail(ErrorCode::kUsage, "read option delimiter \"auto\" is sniffed from a CSV input; rows in memory have "
+                            "none: give the delimiter the model's predict should read with");
   model.target = target;
   ChooseColumns(spec, batches[0].schema, "", "data", &model);
   for (const auto& b : batches) {

@@ -210,6 +210,8 @@ DataType TypeOf(const Node& n) {
 }
 
 Json ReadOptionsToJson(const ReadOptions& r) {
+  if (r.sniff_delimiter)  // a model keeps the delimiter that was sniffed, never "auto"
+    Fail(ErrorCode::kInternal, "read options with delimiter \"auto\" not yet sniffed");
   Json dtypes = Json::object();
   for (auto& [k, v] : r.dtypes) dtypes[k] = std::string(TypeName(v));
   Json j = {{"delimiter", std::string(1, r.delimiter)}, {"header", r.header},

@@ -126,8 +126,9 @@ PipelineSpec ParseSpec(const std::string& text, const std::string& origin) {
 }
 
 // Each date format must be one ParseTimestampFormat reads, and a per-column one must name a
-// datetime column (in parse_dates or declared datetime).
-static void CheckDateFormats(const ReadOptions& read, const std::string& origin, const std::string& prefix) {
+// datetime column (in parse_dates, declared datetime, or datetime in `trained`).
+static void CheckDateFormats(const ReadOptions& read, const std::string& origin, const std::string& prefix,
+                             const Schema& trained) {
   auto check = [&](const std::string& where, const std::string& format) {
     const std::string problem = DateFormatProblem(format);
     if (!problem.empty()) Bad(origin, "'" + prefix + where + "' \"" + format + "\" " + problem);
@@ -137,75 +138,125 @@ static void CheckDateFormats(const ReadOptions& read, const std::string& origin,
     check("date_format." + column, format);
     const auto type = read.dtypes.find(column);
     const bool datetime = (type != read.dtypes.end() && type->second == DataType::kTimestamp) ||
-                          std::find(read.parse_dates.begin(), read.parse_dates.end(), column) != read.parse_dates.end();
+                          std::find(read.parse_dates.begin(), read.parse_dates.end(), column) != read.parse_dates.end() ||
+                          (trained.IndexOf(column) >= 0 &&
+                           trained.field(trained.IndexOf(column)).type == DataType::kTimestamp);
     if (!datetime)
       Bad(origin, "'" + prefix + "date_format." + column + "': '" + column +
                       "' is not a datetime column (list it in parse_dates, or declare it datetime in dtype)");
   }
 }
 
+// Sets one [read] key (`where` names it in errors) in `read`.
+static void SetReadKey(const std::string& key, const Json& v, const std::string& origin, const std::string& where,
+                       ReadOptions* out) {
+  ReadOptions& read = *out;
+  if (key == "delimiter") {
+    read.sniff_delimiter = v.is_string() && v.get<std::string>() == "auto";
+    if (read.sniff_delimiter) return;
+    if (!v.is_string() || v.get<std::string>().size() != 1)
+      Bad(origin, "'" + where + "' must be one character, like \",\" or \"\\t\", or \"auto\" (sniffed)");
+    read.delimiter = v.get<std::string>()[0];
+  } else if (key == "quote") {
+    if (!v.is_string() || !ParseQuoteOption(v.get<std::string>(), &read.quote))
+      Bad(origin, "'" + where + "' must be one character, or \"\" or \"none\" for no quoting");
+  } else if (key == "escape") {
+    if (!v.is_string() || !ParseEscapeOption(v.get<std::string>(), &read.escape))
+      Bad(origin, "'" + where + "' must be one character, like \"\\\\\" (default: a doubled quote)");
+  } else if (key == "header") {
+    if (!v.is_boolean()) Bad(origin, "'" + where + "' must be true or false");
+    read.header = v.get<bool>();
+  } else if (key == "na_values") {
+    read.na_values = StringList(v, origin, where);
+  } else if (key == "parse_dates") {
+    read.parse_dates = StringList(v, origin, where);
+  } else if (key == "infer_rows") {
+    if (!v.is_number_integer() || v.get<int64_t>() < 1)
+      Bad(origin, "'" + where + "' must be a positive integer");
+    read.infer_rows = v.get<int64_t>();
+  } else if (key == "dtype") {
+    if (!v.is_object()) Bad(origin, "'" + where + "' must be a table of column = \"type\"");
+    for (auto& [col, t] : v.items()) {
+      auto type = t.is_string() ? ParseTypeName(t.get<std::string>()) : std::nullopt;
+      if (!type)
+        Bad(origin, "'" + where + "." + col + "' must be one of float, int, bool, string, "
+                    "category, datetime");
+      read.dtypes[col] = *type;
+    }
+  } else if (key == "decimal" || key == "thousands") {
+    if (!v.is_string() || v.get<std::string>().size() > 1 || (key == "decimal" && v.get<std::string>().empty()))
+      Bad(origin, "'" + where + "' must be one character, like \",\"" + (key == "thousands" ? " (or \"\" for none)" : ""));
+    const char c = v.get<std::string>().empty() ? '\0' : v.get<std::string>()[0];
+    if (c != '\0' && ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' || c == 'E'))
+      Bad(origin, "'" + where + "' cannot be a digit, a sign or an exponent mark");
+    (key == "decimal" ? read.decimal : read.thousands) = c;
+  } else if (key == "date_format") {
+    if (v.is_string()) {
+      read.date_format = v.get<std::string>();
+      read.date_formats.clear();  // one format for every column (an override replaces the model's)
+    } else if (v.is_object()) {
+      for (auto& [col, f] : v.items()) {
+        if (!f.is_string()) Bad(origin, "'" + where + "." + col + "' must be a format like \"%m/%d/%Y %H:%M\"");
+        read.date_formats[col] = f.get<std::string>();
+      }
+    } else {
+      Bad(origin, "'" + where + "' must be a format like \"%m/%d/%Y %H:%M\", or a table of column = format");
+    }
+  } else {
+    Bad(origin, "unknown key '" + where +
+                    "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
+                    "infer_rows, date_format, decimal, thousands)");
+  }
+}
+
+// What must hold of the read options as a whole.
+static void CheckReadOptions(const ReadOptions& read, const std::string& origin, const std::string& prefix,
+                             const Schema& trained) {
+  if (read.decimal == read.thousands) Bad(origin, "'" + prefix + "decimal' and '" + prefix + "thousands' must differ");
+  CheckDateFormats(read, origin, prefix, trained);
+}
+
 ReadOptions ParseReadOptions(const Json& r, const std::string& origin, const std::string& prefix) {
   ReadOptions read;
   if (r.is_null()) return read;
   if (!r.is_object()) Bad(origin, prefix.empty() ? "must be an object" : "[read] must be a table");
-  for (auto& [key, v] : r.items()) {
-    std::string where = prefix + key;
-    if (key == "delimiter") {
-      if (!v.is_string() || v.get<std::string>().size() != 1)
-        Bad(origin, "'" + where + "' must be one character, like \",\" or \"\\t\"");
-      read.delimiter = v.get<std::string>()[0];
-    } else if (key == "quote") {
-      if (!v.is_string() || !ParseQuoteOption(v.get<std::string>(), &read.quote))
-        Bad(origin, "'" + where + "' must be one character, or \"\" or \"none\" for no quoting");
-    } else if (key == "escape") {
-      if (!v.is_string() || !ParseEscapeOption(v.get<std::string>(), &read.escape))
-        Bad(origin, "'" + where + "' must be one character, like \"\\\\\" (default: a doubled quote)");
-    } else if (key == "header") {
-      if (!v.is_boolean()) Bad(origin, "'" + where + "' must be true or false");
-      read.header = v.get<bool>();
-    } else if (key == "na_values") {
-      read.na_values = StringList(v, origin, where);
-    } else if (key == "parse_dates") {
-      read.parse_dates = StringList(v, origin, where);
-    } else if (key == "infer_rows") {
-      if (!v.is_number_integer() || v.get<int64_t>() < 1)
-        Bad(origin, "'" + where + "' must be a positive integer");
-      read.infer_rows = v.get<int64_t>();
-    } else if (key == "dtype") {
-      if (!v.is_object()) Bad(origin, "'" + where + "' must be a table of column = \"type\"");
-      for (auto& [col, t] : v.items()) {
-        auto type = t.is_string() ? ParseTypeName(t.get<std::string>()) : std::nullopt;
-        if (!type)
-          Bad(origin, "'" + where + "." + col + "' must be one of float, int, bool, string, "
-                      "category, datetime");
-        read.dtypes[col] = *type;
-      }
-    } else if (key == "decimal" || key == "thousands") {
-      if (!v.is_string() || v.get<std::string>().size() > 1 || (key == "decimal" && v.get<std::string>().empty()))
-        Bad(origin, "'" + where + "' must be one character, like \",\"" + (key == "thousands" ? " (or \"\" for none)" : ""));
-      const char c = v.get<std::string>().empty() ? '\0' : v.get<std::string>()[0];
-      if (c != '\0' && ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' || c == 'E'))
-        Bad(origin, "'" + where + "' cannot be a digit, a sign or an exponent mark");
-      (key == "decimal" ? read.decimal : read.thousands) = c;
-    } else if (key == "date_format") {
-      if (v.is_string()) {
-        read.date_format = v.get<std::string>();
-      } else if (v.is_object()) {
-        for (auto& [col, f] : v.items()) {
-          if (!f.is_string()) Bad(origin, "'" + where + "." + col + "' must be a format like \"%m/%d/%Y %H:%M\"");
-          read.date_formats[col] = f.get<std::string>();
-        }
-      } else {
-        Bad(origin, "'" + where + "' must be a format like \"%m/%d/%Y %H:%M\", or a table of column = format");
-      }
-    } else {
-      Bad(origin, "unknown key '" + where +
-                      "' (known: delimiter, quote, escape, header, na_values, parse_dates, dtype, "
-                      "infer_rows, date_format, decimal, thousands)");
-    }
+  for (auto& [key, v] : r.items()) SetReadKey(key, v, origin, prefix + key, &read);
+  CheckReadOptions(read, origin, prefix, Schema());
+  return read;
+}
+
+// `--read KEY=VALUE` as a key and a [read] value: {COLUMN: VALUE} for KEY.COLUMN.
+static std::pair<std::string, Json> ReadOverrideKey(const std::string& key_value, const std::string& option) {
+  const size_t eq = key_value.find('=');
+  if (eq == std::string::npos || eq == 0)
+    Fail(ErrorCode::kUsage, option + " " + key_value + ": expected KEY=VALUE, like delimiter=';' or "
+                                "date_format.COLUMN='%m/%d/%Y %H:%M'");
+  const std::string key = key_value.substr(0, eq), text = key_value.substr(eq + 1);
+  // A TOML value when it is one (false, 500, ["NULL"], "\t"); otherwise the text as written.
+  Json value = text;
+  try {
+    const toml::table t = toml::parse("v = " + text);
+    if (t.size() == 1 && t.contains("v")) value = ToJson(*t.get("v"), option, key, 1);
+  } catch (const toml::parse_error&) {
   }
-  if (read.decimal == read.thousands) Bad(origin, "'" + prefix + "decimal' and '" + prefix + "thousands' must differ");
-  CheckDateFormats(read, origin, prefix);
+  const size_t dot = key.find('.');
+  if (dot == std::string::npos) return {key, value};
+  return {key.substr(0, dot), Json{{key.substr(dot + 1), value}}};
+}
+
+ReadOptions OverrideReadOptions(const ReadOptions& base, const std::vector<std::string>& overrides,
+                                const std::string& option, const Schema& trained) {
+  ReadOptions read = base;
+  try {  // the spec's checks, as usage errors naming the override as written
+    for (const std::string& key_value : overrides) {
+      const auto [key, value] = ReadOverrideKey(key_value, option);
+      SetReadKey(key, value, option + " " + key_value, key, &read);
+    }
+    CheckReadOptions(read, option, "", trained);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kModel) throw;
+    Fail(ErrorCode::kUsage, e.what());
+  }
   return read;
 }
 

@@ -6,7 +6,7 @@ namespace outcore {
 Json ReadOptionsToJson(const ReadOptions& r) {
   Json dtypes = Json::object();
   for (auto& [k, v] : r.dtypes) dtypes[k] = std::string(TypeName(v));
-  return {{"delimiter", std::string(1, r.delimiter)},
+  return {{"delimiter", r.sniff_delimiter ? std::string("auto") : std::string(1, r.delimiter)},
           {"quote", QuoteOptionText(r.quote)},
           {"escape", EscapeOptionText(r.escape)},
           {"header", r.header},

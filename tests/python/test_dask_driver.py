@@ -176,5 +176,54 @@ class CommitTest(unittest.TestCase):
             _outcore.parse_size("lots")
 
 
+class DriftedInputTest(unittest.TestCase):
+    """outcore.dask.predict's read= and rename= reach the workers: a semicolon file with decimal
+    commas and renamed, upper-case columns scores as the clean file does."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="outcore-drift-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def test_read_overrides_and_renames_reach_the_workers(self):
+        rng = np.random.default_rng(5)
+        X = pd.DataFrame({"color": rng.choice(["red", "green", "blue"], size=400), "x": rng.normal(size=400).round(4)})
+        y = (X["x"] > 0).astype(np.int64).to_numpy()
+        model = os.path.join(self.dir, "model.json")
+        outcore.make_pipeline(outcore.OneHot(), outcore.LogisticRegression()).fit(X, y).save(model)
+        clean, messy = os.path.join(self.dir, "clean.csv"), os.path.join(self.dir, "messy.csv")
+        X.to_csv(clean, index=False)
+        X.rename(columns={"color": "COLOUR", "x": "X"}).to_csv(messy, index=False, sep=";", decimal=",")
+        from distributed import Client
+        with Client(processes=False, dashboard_address=None, n_workers=2, threads_per_worker=1):
+            want = outcore.dask.predict(model, [clean], os.path.join(self.dir, "clean"), format="csv", split_size="1KB")
+            got = outcore.dask.predict(model, [messy], os.path.join(self.dir, "messy"), format="csv", split_size="1KB",
+                                       read={"delimiter": ";", "decimal": ","}, rename=["COLOUR=color"])
+        self.assertGreater(got["totals"]["parts"], 2)
+        self.assertEqual(got["read_overrides"], ["delimiter=;", "decimal=,"])
+        self.assertEqual(got["columns"], [{"name": "color", "input": "COLOUR", "by": "rename"},
+                                          {"name": "x", "input": "X", "by": "case"}])
+        read = lambda name: pd.concat([pd.read_csv(os.path.join(self.dir, name, p["file"])) for p in
+                                       (want if name == "clean" else got)["parts"]], ignore_index=True)
+        pd.testing.assert_frame_equal(read("clean"), read("messy"))
+
+    def test_bad_overrides_are_named_as_given(self):
+        rng = np.random.default_rng(5)
+        X = pd.DataFrame({"x": rng.normal(size=50)})
+        pipe = outcore.make_pipeline(outcore.LogisticRegression()).fit(X, (X["x"] > 0).astype(np.int64).to_numpy())
+        data = os.path.join(self.dir, "data.csv")
+        X.to_csv(data, index=False)
+        run = _outcore.PredictRun(pipe.model_, "model.json", [data], os.path.join(self.dir, "out"), keep=[],
+                                  split_size="auto", format="csv", compression="zstd", label=False,
+                                  on_bad_rows="stop", overwrite=False, resume=False, read=["delimter=;"])
+        with self.assertRaisesRegex(outcore.UsageError, "delimter=;: unknown key 'delimter'"):
+            run.start()
+        with self.assertRaisesRegex(outcore.UsageError, "rename x: expected OLD=NEW"):
+            _outcore.PredictRun(pipe.model_, "model.json", [data], os.path.join(self.dir, "out"), keep=[],
+                                split_size="auto", format="csv", compression="zstd", label=False,
+                                on_bad_rows="stop", overwrite=False, resume=False, rename=["x"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -233,6 +233,8 @@ std::unique_ptr<SplitReader> CsvSource::Open(const Split& split, const ScanOptio
 }  // namespace
 
 std::unique_ptr<Source> MakeCsvSource(const ReadOptions& options, const CsvTuning& tuning) {
+  if (options.sniff_delimiter)
+    Fail(ErrorCode::kInternal, "delimiter \"auto\" must be resolved (ResolveDelimiter) before reading");
   const char d = options.delimiter, q = options.quote, e = options.escape;
   if (d == '"' || d == '\n' || d == '\r' || d == '\0' || (q != '\0' && d == q))
     Fail(ErrorCode::kUsage, std::string("invalid CSV delimiter '") + d + "'");
