@@ -12,7 +12,8 @@ a worker: the worker writes the part under a temporary name unique to this attem
 once (a worker dies, the task is retried); the driver hands each reply to the PredictRun, which
 commits the first successful attempt of each split, deletes the files of any other attempt,
 and writes `_SUCCESS` last, in the same format as the CLI's. Workers and driver must see the
-inputs and the output directory at the same paths (one machine, or a shared file system).
+inputs and the output directory at the same paths (one machine, or a shared file system), or
+read and write S3 (s3:// inputs and output: the bucket is all they share).
 
 The output can also be a PostgreSQL table (postgresql://...?table=NAME): each worker writes its
 split's rows in one transaction that records the split in the table's ledger, and a retried
@@ -76,8 +77,9 @@ def predict(model, inputs, output, client=None, retries=3, *, split_size="auto",
     """Scores `inputs` with `model` on the Dask cluster of `client` into `output`.
 
     model: a model file path, or a fitted outcore Pipeline / estimator. inputs: files,
-    directories, globs or postgresql:// URIs (as `outcore predict` takes them). output: a
-    directory, or postgresql://...?table=NAME (docs/postgres.md). client: a distributed.Client
+    directories, globs, s3:// objects, prefixes or globs, or postgresql:// URIs (as `outcore
+    predict` takes them). output: a directory, an s3://bucket/prefix/ (docs/s3.md), or
+    postgresql://...?table=NAME (docs/postgres.md). client: a distributed.Client
     (default: the current one, distributed.get_client(); without one, a local cluster started
     for this call and closed at its end). retries: extra attempts for a task that raised (a worker that
     dies is handled by Dask's scheduler, which reruns its tasks elsewhere). resume: finish an
