@@ -28,6 +28,26 @@ finish() {
   echo "$passes passed, $failures failed"
   [[ $failures -eq 0 ]]
 }
+# use_python_module: puts the Python package built beside $OUTCORE on PYTHONPATH (sets PYDIR),
+# or skips the test (exit 77) when the build has none.
+use_python_module() {
+  PYDIR=${OUTCORE_BUILD_DIR:-$(dirname "$OUTCORE")}/python
+  if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
+    echo "skip: no Python module in $PYDIR (configure with -DOUTCORE_PYTHON=ON)"
+    exit 77
+  fi
+  export PYTHONPATH=$PYDIR
+}
+# add_row_ids FROM TO: copies FROM/*.csv into TO/ with a leading row_id column that numbers
+# the rows 0, 1, ... across the files in name order (a key to check every row comes out once).
+add_row_ids() {
+  local f offset=0
+  mkdir -p "$2"
+  for f in "$1"/*.csv; do
+    awk -v start=$offset 'NR == 1 { print "row_id," $0; next } { print start + NR - 2 "," $0 }' "$f" >"$2/${f##*/}"
+    offset=$((offset + $(wc -l <"$f") - 1))
+  done
+}
 # duckdb SQL: prints the result rows as JSON lines (independent Parquet reader).
 duckdb() { node "$SRC/tests/node/query.mjs" "$@"; }
 # The reference workflow (pandas + scikit-learn + dask), part of the repository.

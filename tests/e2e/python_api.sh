@@ -3,13 +3,9 @@
 # Python fit/predict with the CLI's, models moving both ways, the Dask driver's commit logic.
 # Runs the unittest files of tests/python against the module built in $OUTCORE_BUILD_DIR/python.
 source "$(dirname "$0")/common.bash"
-PYDIR=${OUTCORE_BUILD_DIR:-$(dirname "$OUTCORE")}/python
-if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
-  echo "skip: no Python module in $PYDIR (configure with -DOUTCORE_PYTHON=ON)"
-  exit 77
-fi
+use_python_module
 OUTCORE_BINARY=$(cd "$(dirname "$OUTCORE")" && pwd)/$(basename "$OUTCORE")
-export PYTHONPATH=$PYDIR OUTCORE_BINARY OUTCORE_SOURCE_DIR=$SRC
+export OUTCORE_BINARY OUTCORE_SOURCE_DIR=$SRC
 check "import outcore from $PYDIR" $PY -c 'import outcore, outcore.dask; outcore.Pipeline'
 for t in "$SRC"/tests/python/test_*.py; do
   name=$(basename "$t" .py)

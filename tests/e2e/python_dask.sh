@@ -7,12 +7,7 @@
 # a killed driver's run finished with --resume; bad data fails with the CLI's exit codes and
 # leaves no _SUCCESS. A multiclass model and gradient-boosted trees give the CLI's parts too.
 source "$(dirname "$0")/common.bash"
-PYDIR=${OUTCORE_BUILD_DIR:-$(dirname "$OUTCORE")}/python
-if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
-  echo "skip: no Python module in $PYDIR (configure with -DOUTCORE_PYTHON=ON)"
-  exit 77
-fi
-export PYTHONPATH=$PYDIR
+use_python_module
 source "$SRC/tests/python/dask_cluster.sh"
 cd "$WORK"
 start_test_postgres stop_dask_cluster
@@ -26,12 +21,7 @@ rows=360000
 "$OUTCORE" gen-taxi --rows 50000 --seed 31 -o train.csv >/dev/null
 "$OUTCORE" fit "$SRC/examples/taxi_tip.toml" train.csv -o model.json >/dev/null
 "$OUTCORE" gen-taxi --rows $rows --files 3 --seed 32 -o raw >/dev/null
-mkdir data
-offset=0
-for f in raw/*.csv; do
-  awk -v start=$offset 'NR == 1 { print "row_id," $0; next } { print start + NR - 2 "," $0 }' "$f" >"data/${f#raw/}"
-  offset=$((offset + $(wc -l <"$f") - 1))
-done
+add_row_ids raw data
 
 # The single-machine reference run.
 "$OUTCORE" predict model.json data -o single --format csv --keep row_id --split-size 1MB --quiet
@@ -48,17 +38,11 @@ check "scheduler and 2 workers up at $DASK_SCHEDULER" test ${#DASK_WORKER_PIDS[@
 $PY -m outcore predict model.json data -o dist --format csv --keep row_id --split-size 1MB \
   --scheduler "$DASK_SCHEDULER" >driver.out 2>driver.err &
 driver=$!
-committed=0
-for ((i = 0; i < 1200; i++)); do
-  committed=$(ls dist 2>/dev/null | grep -c '^part-' || true)
-  [[ $committed -ge 8 ]] && break
-  sleep 0.05
-done
-kill -9 "${DASK_WORKER_PIDS[0]}"
-wait "${DASK_WORKER_PIDS[0]}" 2>/dev/null || true
+committed_parts() { ls dist 2>/dev/null | grep -c '^part-'; }
+kill_first_worker_after 8 committed_parts
 rc=0
 wait $driver || rc=$?
-check "the job finished after worker 1 was killed at $committed of $nsplits parts (exit $rc)" test $rc -eq 0
+check "the job finished after worker 1 was killed at $KILLED_AT of $nsplits parts (exit $rc)" test $rc -eq 0
 [[ $rc -eq 0 ]] || cat driver.err
 check "worker 1 is dead" bash -c "! kill -0 ${DASK_WORKER_PIDS[0]} 2>/dev/null"
 check "_SUCCESS written" test -f dist/_SUCCESS

@@ -5,12 +5,7 @@
 # copy), _SUCCESS last. A worker is killed with SIGKILL mid-run; every row comes out once (a
 # row key), and the parts equal a single-machine `outcore predict` on local files, byte for byte.
 source "$(dirname "$0")/common.bash"
-PYDIR=${OUTCORE_BUILD_DIR:-$(dirname "$OUTCORE")}/python
-if [[ ! -f $PYDIR/outcore/__init__.py ]]; then
-  echo "skip: no Python module in $PYDIR (configure with -DOUTCORE_PYTHON=ON)"
-  exit 77
-fi
-export PYTHONPATH=$PYDIR
+use_python_module
 source "$SRC/tests/python/dask_cluster.sh"
 cd "$WORK"
 start_test_s3 data results
@@ -20,13 +15,8 @@ rows=240000
 "$OUTCORE" gen-taxi --rows 30000 --seed 41 -o train.csv >/dev/null
 "$OUTCORE" fit "$SRC/examples/taxi_tip.toml" train.csv -o model.json --quiet
 "$OUTCORE" gen-taxi --rows $rows --files 2 --seed 42 -o raw >/dev/null
-mkdir local
-offset=0
-for f in raw/*.csv; do
-  awk -v start=$offset 'NR == 1 { print "row_id," $0; next } { print start + NR - 2 "," $0 }' "$f" >"local/${f#raw/}"
-  offset=$((offset + $(wc -l <"$f") - 1))
-  s3 put "local/${f#raw/}" data "taxi/${f#raw/}"
-done
+add_row_ids raw local
+for f in local/*.csv; do s3 put "$f" data "taxi/${f#local/}"; done
 "$OUTCORE" predict model.json local -o single --format csv --keep row_id --split-size 1MB --quiet
 nsplits=$(ls single | grep -c '^part-')
 check "the run has at least 20 splits ($nsplits)" test "$nsplits" -ge 20
@@ -42,17 +32,11 @@ check "scheduler and 2 workers up at $DASK_SCHEDULER" test ${#DASK_WORKER_PIDS[@
 $PY -m outcore predict model.json s3://data/taxi/ -o s3://results/dist/ --format csv --keep row_id \
   --split-size 1MB --scheduler "$DASK_SCHEDULER" >driver.out 2>driver.err &
 driver=$!
-committed=0
-for ((i = 0; i < 1200; i++)); do
-  committed=$(ls "$S3DIR/data/results/dist" 2>/dev/null | grep -c '^part-.*_S3rver_object$' || true)
-  [[ $committed -ge 5 ]] && break
-  sleep 0.05
-done
-kill -9 "${DASK_WORKER_PIDS[0]}"
-wait "${DASK_WORKER_PIDS[0]}" 2>/dev/null || true
+committed_parts() { ls "$S3DIR/data/results/dist" 2>/dev/null | grep -c '^part-.*_S3rver_object$'; }
+kill_first_worker_after 5 committed_parts
 rc=0
 wait $driver || rc=$?
-check "the job finished after worker 1 was killed at $committed of $nsplits parts (exit $rc)" test $rc -eq 0
+check "the job finished after worker 1 was killed at $KILLED_AT of $nsplits parts (exit $rc)" test $rc -eq 0
 [[ $rc -eq 0 ]] || cat driver.err
 check "the workers wrote nothing in the driver's directory" test ! -e dist
 s3 ls results dist/ >keys.txt

@@ -47,6 +47,22 @@ with Client(sys.argv[1], timeout=30) as client:
 PYEOF
 }
 
+# kill_first_worker_after N COMMAND...: once COMMAND prints a count >= N (committed parts,
+# say; polled every 50 ms for at most a minute), SIGKILLs the first worker and waits for it.
+# Sets KILLED_AT to the last count seen.
+kill_first_worker_after() {
+  local n=$1 i
+  shift
+  KILLED_AT=0
+  for ((i = 0; i < 1200; i++)); do
+    KILLED_AT=$("$@" 2>/dev/null || true)
+    [[ ${KILLED_AT:-0} -ge $n ]] && break
+    sleep 0.05
+  done
+  kill -9 "${DASK_WORKER_PIDS[0]}"
+  wait "${DASK_WORKER_PIDS[0]}" 2>/dev/null || true
+}
+
 # SIGTERM, then SIGKILL for any process still running after DASK_STOP_TIMEOUT seconds
 # (default 10): a worker stuck in a task or a scheduler waiting on its workers cannot hang the
 # teardown. (A process that has exited but is not yet waited for is a zombie: not running.)

@@ -492,16 +492,18 @@ std::vector<ObjectInfo> Client::List(const std::string& bucket, const std::strin
 std::string Client::PutFile(const Location& at, const std::string& local_path) const {
   Request r("PUT", at, "PUT");
   r.body_file = local_path;
-  Response resp = Send(r);
-  if (resp.status == 404) Fail(ErrorCode::kIO, at.Uri() + ": PUT: no such bucket '" + at.bucket + "'");
-  return resp.etag;
+  return SendPut(r);
 }
 
 std::string Client::Put(const Location& at, const std::string& bytes) const {
   Request r("PUT", at, "PUT");
   r.body = bytes;
+  return SendPut(r);
+}
+
+std::string Client::SendPut(Request& r) const {
   Response resp = Send(r);
-  if (resp.status == 404) Fail(ErrorCode::kIO, at.Uri() + ": PUT: no such bucket '" + at.bucket + "'");
+  if (resp.status == 404) Fail(ErrorCode::kIO, r.at.Uri() + ": PUT: no such bucket '" + r.at.bucket + "'");
   return resp.etag;
 }
 

@@ -80,6 +80,7 @@ class Client {
   struct Request;
   struct Response;
   Response Send(Request& request) const;
+  std::string SendPut(Request& request) const;  // returns the ETag
 
   Config config_;
 };
