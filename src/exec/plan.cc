@@ -24,11 +24,15 @@ namespace {
 // without its password).
 void CheckInput(const Model& model, const OutputSpec& run, const std::string& input, Source* source,
                 const Schema& found, const Split* first) {
-  for (const auto& f : model.input_schema.fields())
-    if (found.IndexOf(InputColumnOf(run, f.name)) < 0)
-      Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' (trained as " +
-                                   std::string(TypeName(f.type)) + ") is missing; the input has: " +
-                                   found.Names());
+  for (const auto& f : model.input_schema.fields()) {
+    if (found.IndexOf(InputColumnOf(run, f.name)) >= 0) continue;
+    // One column whose name holds another delimiter: the file is delimited differently.
+    std::string hint;
+    if (found.size() == 1 && found.field(0).name.find_first_of(";\t|,") != std::string::npos)
+      hint = " (one column: is the file delimited by another character? --read delimiter=auto sniffs it)";
+    Fail(ErrorCode::kSchema, input + ": column '" + f.name + "' (trained as " + std::string(TypeName(f.type)) +
+                                 ") is missing; the input has: " + found.Names() + hint);
+  }
   if (!first) return;  // no rows
   ScanOptions scan;
   for (const auto& f : model.input_schema.fields()) scan.columns.Add({InputColumnOf(run, f.name), f.type});

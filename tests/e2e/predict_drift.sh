@@ -56,7 +56,7 @@ model_sum=$(sha256sum model.json)
 "$OUTCORE" predict model.json clean.csv -o pred_clean --quiet
 
 # ---- --read overrides --------------------------------------------------------------------
-expect_error "without overrides the semicolon file is refused" 4 "is missing; the input has" \
+expect_error "without overrides the semicolon file is refused, with a hint to sniff" 4 "is missing; the input has: .*--read delimiter=auto sniffs it" \
   "$OUTCORE" predict model.json messy.csv.gz -o pred_none
 READ=(--read 'delimiter=;' --read 'decimal=,' --read 'date_format=%m/%d/%Y %H:%M' --read 'na_values=["", "NULL"]')
 check "the semicolon gzipped file scores with --read overrides" \
