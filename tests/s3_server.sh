@@ -34,7 +34,7 @@ launch() {
   mkdir -p "$dir/data"
   setsid node "$S3RVER" -d "$dir/data" -a 127.0.0.1 -p "$((port + 1))" -s >"$dir/s3rver.log" 2>&1 &
   echo $! >"$dir/s3rver.pid"
-  setsid python3 "$ROOT/tests/s3_gate.py" "$port" "$((port + 1))" S3RVER S3RVER >"$dir/gate.log" 2>&1 &
+  setsid /usr/bin/python3 "$ROOT/tests/s3_gate.py" "$port" "$((port + 1))" S3RVER S3RVER >"$dir/gate.log" 2>&1 &
   echo $! >"$dir/gate.pid"
   echo "$port" >"$dir/port"
   wait_port "$((port + 1))" && wait_port "$port"
@@ -69,7 +69,7 @@ case ${1:-} in
     ;;
   stop) stop "$(cd "$2" && pwd)" ;;
   make-bucket)
-    python3 - "$2" "$3" <<'PY'
+    /usr/bin/python3 - "$2" "$3" <<'PY'
 import sys, boto3
 boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id='S3RVER',
              aws_secret_access_key='S3RVER', region_name='us-east-1').create_bucket(Bucket=sys.argv[2])
