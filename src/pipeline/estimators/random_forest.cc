@@ -425,9 +425,9 @@ class RandomForest final : public Estimator {
 
   Json SaveState() const override { return TreeEnsembleToJson(ensemble_); }
 
-  // A forest's state: link "average", compare "<=", one output (a regressor, or a binary
-  // classifier's P(class 1)) or one per class (3 or more), each with at least one tree; a
-  // classifier's leaf values are probabilities.
+  // A forest's state: link "average", compare "<=", base score 0, one output (a regressor, or
+  // a binary classifier's P(class 1)) or one per class (3 or more), each with at least one
+  // tree; a classifier's leaf values are probabilities.
   void LoadState(const Json& state) override {
     TreeEnsemble e = TreeEnsembleFromJson(kind(), state);
     const bool outputs_ok = e.n_outputs == 1 || (classifier_ && e.n_outputs > 2);
@@ -439,6 +439,13 @@ class RandomForest final : public Estimator {
                                   "; the file gives " + std::to_string(e.n_outputs) + " outputs, \"" +
                                   LinkName(e.link) + "\" and \"" + CompareName(e.compare) + "\"");
     }
+    // The prediction is the trees' average: a base score would shift a classifier's
+    // probabilities out of [0, 1] (Fit writes 0).
+    for (size_t c = 0; c < e.base_score.size(); ++c)
+      if (e.base_score[c] != 0)
+        Fail(ErrorCode::kModel, "state.base_score[" + std::to_string(c) + "]: a forest's base score is 0 (its "
+                                "prediction is the average of its trees), got " + std::to_string(e.base_score[c]) +
+                                " (" + kind() + ")");
     std::vector<int64_t> per_output(e.n_outputs, 0);
     for (size_t t = 0; t < e.trees.size(); ++t) {
       ++per_output[e.trees[t].group];

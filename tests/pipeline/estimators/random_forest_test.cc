@@ -379,5 +379,21 @@ TEST(RandomForest, KClassTreeGroupsAreChecked) {
               [&] { load(unsummed); });
 }
 
+// The model fuzzer's find: a forest file with a base score of 1 for one class loaded, and its
+// rows' probabilities for that class were above 1.
+TEST(RandomForest, BaseScoreMustBeZero) {
+  for (int classes : {2, 3}) {
+    const Data d = Generated(classes);
+    auto model = MakeEstimator("random_forest_classifier", {{"n_estimators", 2}, {"max_depth", 3}});
+    model->SetClasses(classes == 2 ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{"a", "b", "c"});
+    model->Fit(d.X, d.y);
+    Json shifted = model->SaveState();
+    shifted["base_score"][0] = 1.0;
+    ExpectError(ErrorCode::kModel, "state.base_score[0]: a forest's base score is 0", [&] {
+      MakeEstimator("random_forest_classifier", Json::object())->LoadState(shifted);
+    });
+  }
+}
+
 }  // namespace
 }  // namespace outcore
