@@ -207,6 +207,16 @@ def _category_text(value, obj, column):
     _refuse(obj, "column '%s' (%s) has the category %r" % (column.name, column.kind, value))
 
 
+def _never_seen(column, texts):
+    """A value of the column's type that is none of its categories."""
+    if column.numeric():
+        return max([float(t) for t in texts] + [0.0]) + 1.0
+    value = "<missing>"
+    while value in texts:
+        value = "<" + value + ">"
+    return value
+
+
 def _one_hot_encoder(obj, columns, builder):
     owner = _describe(obj)
     if np.dtype(obj.dtype) != np.float64:
@@ -215,7 +225,7 @@ def _one_hot_encoder(obj, columns, builder):
     has_infrequent = any(x is not None and len(x) for x in infrequent_lists)
     if obj.drop_idx_ is not None and has_infrequent:
         _refuse(obj, "drop together with infrequent categories is not supported", drop=repr(obj.drop))
-    state, params_columns, dropped, unknown_as_missing, out = [], [], [], {}, []
+    state, params_columns, dropped, unknown_as_missing, missing_as_unknown, out = [], [], [], {}, {}, []
     for c, categories, infrequent in zip(columns, obj.categories_, infrequent_lists):
         if c.kind not in ("string", "category", "int", "float"):
             _refuse(obj, "column '%s' is %s; outcore one-hot encodes text and numbers" % (c.name, c.kind))
@@ -225,7 +235,11 @@ def _one_hot_encoder(obj, columns, builder):
         entry = {"column": c.name, "categories": frequent}
         if infrequent_texts:
             entry["infrequent"] = infrequent_texts
-            if obj.handle_unknown == "ignore":
+            if obj.handle_unknown == "infrequent_if_exist":
+                # scikit-learn counts a missing value as unknown, so infrequent, where outcore's
+                # one_hot gives it all zeros: an imputer first makes it a value never seen.
+                missing_as_unknown[c.name] = _never_seen(c, texts)
+            elif obj.handle_unknown == "ignore":
                 # scikit-learn gives an unknown value all zeros here, where outcore's one_hot
                 # gives it the infrequent column: a categories step first makes it missing.
                 unknown_as_missing[c.name] = texts
@@ -242,6 +256,10 @@ def _one_hot_encoder(obj, columns, builder):
                 name = "%s_%s" % (c.name, _category_text(categories[int(index)], obj, c))
                 dropped.append(name)
         out = [c for c in out if c.name not in set(dropped)]
+    if missing_as_unknown:
+        fills = list(missing_as_unknown.values())
+        builder.add("imputer", {"columns": list(missing_as_unknown), "strategy": "constant", "fill_value": fills[0]},
+                    {"fill": fills})
     if unknown_as_missing:
         builder.add("categories", {"categories": unknown_as_missing, "on_unknown": "ignore"})
     builder.add("one_hot", {"columns": params_columns,
