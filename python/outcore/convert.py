@@ -61,7 +61,7 @@ def _json_safe(value):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, type):
         return value.__name__
-    return repr(value)
+    return " ".join(repr(value).split())  # an estimator's repr, on one line
 
 
 def _number(value):
@@ -443,6 +443,15 @@ def _check_finite(obj, *arrays):
             _refuse(obj, "its coefficients hold a value that is not finite")
 
 
+def _fit_params(obj):
+    """The outcore estimator's parameters that have a scikit-learn counterpart (for the
+    record: the fitted state, not these, computes the predictions)."""
+    params = {"fit_intercept": bool(obj.fit_intercept)}
+    if isinstance(getattr(obj, "C", None), numbers.Real) and obj.C > 0:
+        params["C"] = float(obj.C)
+    return params
+
+
 def _probability_classifier(obj, multinomial):
     """logistic_regression holding coef_ / intercept_ of a linear classifier whose
     predict_proba is the logistic function of the decision (binary), normalised one-vs-rest
@@ -452,7 +461,7 @@ def _probability_classifier(obj, multinomial):
     _check_finite(obj, coef, intercept)
     k = len(obj.classes_)
     if k == 2 and not multinomial:
-        return {"kind": "logistic_regression", "params": {"multi_class": "auto"},
+        return {"kind": "logistic_regression", "params": dict(_fit_params(obj), multi_class="auto"),
                 "state": _linear(coef[0], intercept[0])}
     if multinomial:
         if k == 2:  # scikit-learn: softmax([-d, d]) of the one decision d
@@ -460,10 +469,11 @@ def _probability_classifier(obj, multinomial):
             intercept = np.array([-intercept[0], intercept[0]])
         state = {"multi_class": "multinomial", "n_classes": k, "coef": coef.tolist(),
                  "intercept": intercept.tolist(), "n_features": coef.shape[1]}
-        return {"kind": "logistic_regression", "params": {"multi_class": "multinomial"}, "state": state}
+        return {"kind": "logistic_regression", "params": dict(_fit_params(obj), multi_class="multinomial"),
+                "state": state}
     state = {"multi_class": "ovr", "n_classes": k,
              "models": [_linear(coef[c], intercept[c]) for c in range(k)]}
-    return {"kind": "logistic_regression", "params": {"multi_class": "ovr"}, "state": state}
+    return {"kind": "logistic_regression", "params": dict(_fit_params(obj), multi_class="ovr"), "state": state}
 
 
 def _logistic_regression(obj):
@@ -485,8 +495,11 @@ def _regressor(obj):
         _refuse(obj, "it predicts %d targets; outcore models predict one" % coef.shape[0])
     _check_finite(obj, coef, obj.intercept_)
     intercept = np.asarray(obj.intercept_, dtype=np.float64).reshape(-1)
-    return {"kind": "linear_regression", "params": {"fit_intercept": bool(obj.fit_intercept)},
-            "state": _linear(coef, intercept[0] if len(intercept) else 0.0)}
+    from sklearn.linear_model import Ridge
+    kind, params = "linear_regression", {"fit_intercept": bool(obj.fit_intercept)}
+    if type(obj) is Ridge and isinstance(obj.alpha, numbers.Real):
+        kind, params["alpha"] = "ridge", float(obj.alpha)
+    return {"kind": kind, "params": params, "state": _linear(coef, intercept[0] if len(intercept) else 0.0)}
 
 
 def _estimator_converters():
