@@ -196,9 +196,6 @@ def _category_text(value, obj, column):
     writes them)."""
     if isinstance(value, str):
         return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        _refuse(obj, "column '%s' had missing values at fit, which scikit-learn encodes as a category of "
-                "their own; fill them first (SimpleImputer(strategy='constant'))" % column.name)
     if isinstance(value, (bool, np.bool_)):
         _refuse(obj, "column '%s' holds booleans; outcore one-hot encodes text and integer columns"
                 % column.name)
@@ -207,14 +204,8 @@ def _category_text(value, obj, column):
     _refuse(obj, "column '%s' (%s) has the category %r" % (column.name, column.kind, value))
 
 
-def _never_seen(column, texts):
-    """A value of the column's type that is none of its categories."""
-    if column.numeric():
-        return max([float(t) for t in texts] + [0.0]) + 1.0
-    value = "<missing>"
-    while value in texts:
-        value = "<" + value + ">"
-    return value
+def _is_missing(value):
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _one_hot_encoder(obj, columns, builder):
@@ -225,46 +216,69 @@ def _one_hot_encoder(obj, columns, builder):
     has_infrequent = any(x is not None and len(x) for x in infrequent_lists)
     if obj.drop_idx_ is not None and has_infrequent:
         _refuse(obj, "drop together with infrequent categories is not supported", drop=repr(obj.drop))
-    state, params_columns, dropped, unknown_as_missing, missing_as_unknown, out = [], [], [], {}, {}, []
-    for c, categories, infrequent in zip(columns, obj.categories_, infrequent_lists):
+    drop_idx = obj.drop_idx_ if obj.drop_idx_ is not None else [None] * len(columns)
+    state, dropped, unknown_as_missing, out = [], [], {}, []
+    before, after = {}, {}  # expressions run before and after one_hot
+    for c, categories, infrequent, drop in zip(columns, obj.categories_, infrequent_lists, drop_idx):
         if c.kind not in ("string", "category", "int", "float"):
             _refuse(obj, "column '%s' is %s; outcore one-hot encodes text and numbers" % (c.name, c.kind))
-        texts = [_category_text(v, obj, c) for v in categories]
-        infrequent_texts = [_category_text(v, obj, c) for v in (infrequent if infrequent is not None else [])]
+        infrequent = list(infrequent) if infrequent is not None else []
+        missing = [v for v in categories if _is_missing(v)]
+        if len(missing) > 1:
+            _refuse(obj, "column '%s' has two kinds of missing values as categories (%s)"
+                    % (c.name, ", ".join(map(repr, missing))))
+        texts = [_category_text(v, obj, c) for v in categories if not _is_missing(v)]
+        infrequent_texts = [_category_text(v, obj, c) for v in infrequent if not _is_missing(v)]
+        # scikit-learn puts a missing value in a feature of its own when it saw one at fit, in
+        # the infrequent one when that is where missing values or unknown ones go; outcore's
+        # one_hot gives it all zeros, so expressions set those features from is_null(column).
+        missing_infrequent = any(_is_missing(v) for v in infrequent) or (
+            obj.handle_unknown == "infrequent_if_exist" and bool(infrequent) and not missing)
+        missing_feature = bool(missing) and not any(_is_missing(v) for v in infrequent) and not (
+            drop is not None and _is_missing(categories[int(drop)]))
         frequent = [t for t in texts if t not in set(infrequent_texts)]
+        has_infrequent_feature = bool(infrequent)
         entry = {"column": c.name, "categories": frequent}
-        if infrequent_texts:
-            entry["infrequent"] = infrequent_texts
-            if obj.handle_unknown == "infrequent_if_exist":
-                # scikit-learn counts a missing value as unknown, so infrequent, where outcore's
-                # one_hot gives it all zeros: an imputer first makes it a value never seen.
-                missing_as_unknown[c.name] = _never_seen(c, texts)
-            elif obj.handle_unknown == "ignore":
+        if has_infrequent_feature:
+            # When missing values are the only infrequent ones, one_hot gets a placeholder (text,
+            # which no number is) to have the infrequent feature; a value equal to it scores as
+            # scikit-learn scores an unknown value, but with handle_unknown="error".
+            placeholder = "<missing>"
+            while placeholder in texts:
+                placeholder = "<" + placeholder + ">"
+            entry["infrequent"] = infrequent_texts or [placeholder]
+            if obj.handle_unknown == "ignore":
                 # scikit-learn gives an unknown value all zeros here, where outcore's one_hot
-                # gives it the infrequent column: a categories step first makes it missing.
+                # gives it the infrequent feature: a categories step first makes it missing.
                 unknown_as_missing[c.name] = texts
         state.append(entry)
-        params_columns.append(c.name)
-        names = ["%s_%s" % (c.name, t) for t in frequent] + (["%s_infrequent" % c.name] if infrequent_texts else [])
+        names = ["%s_%s" % (c.name, t) for t in frequent]
         for name in names:
             builder.claim(name, owner)
         builder.taken.discard(c.name)
-        out.extend(_Column(name, "float") for name in names)
-    if obj.drop_idx_ is not None:
-        for c, categories, index in zip(columns, obj.categories_, obj.drop_idx_):
-            if index is not None:
-                name = "%s_%s" % (c.name, _category_text(categories[int(index)], obj, c))
-                dropped.append(name)
-        out = [c for c in out if c.name not in set(dropped)]
-    if missing_as_unknown:
-        fills = list(missing_as_unknown.values())
-        builder.add("imputer", {"columns": list(missing_as_unknown), "strategy": "constant", "fill_value": fills[0]},
-                    {"fill": fills})
+        if missing_feature or missing_infrequent:
+            is_missing = builder.fresh_name("%s__is_missing" % c.name)
+            before[is_missing] = "is_null(%s)" % _quote_name(c.name)
+        if missing_feature:
+            nan_name = builder.fresh_name("%s_nan" % c.name)
+            after[nan_name] = "if(%s, 1.0, 0.0)" % _quote_name(is_missing)
+            names.append(nan_name)
+        if has_infrequent_feature:
+            infrequent_name = "%s_infrequent" % c.name
+            builder.claim(infrequent_name, owner)
+            names.append(infrequent_name)
+            if missing_infrequent:
+                after[infrequent_name] = "if(%s, 1.0, %s)" % (_quote_name(is_missing), _quote_name(infrequent_name))
+        if drop is not None and not _is_missing(categories[int(drop)]):
+            dropped.append("%s_%s" % (c.name, _category_text(categories[int(drop)], obj, c)))
+        out.extend(_Column(name, "float") for name in names if name not in dropped)
+    builder.expressions(before)
     if unknown_as_missing:
         builder.add("categories", {"categories": unknown_as_missing, "on_unknown": "ignore"})
-    builder.add("one_hot", {"columns": params_columns,
+    builder.add("one_hot", {"columns": [c.name for c in columns],
                             "on_unknown": "error" if obj.handle_unknown == "error" else "ignore"},
                 {"columns": state})
+    builder.expressions(after)
     if dropped:
         builder.add("drop", {"columns": dropped})
     return out

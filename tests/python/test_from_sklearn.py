@@ -146,6 +146,26 @@ class Exactness(unittest.TestCase):
                 sk = make_pipeline(self.column_transformer(**options), LogisticRegression()).fit(self.X, self.y)
                 self.check_classifier(sk, self.X, Xnew)
 
+    def test_one_hot_missing_values_as_a_category(self):
+        X = make_data(600, 22, missing=True)  # missing colors at fit: scikit-learn's category nan
+        X["code"] = np.where(np.arange(600) % 9 == 0, np.nan, X["b"] % 4)  # floats, and nan
+        X.loc[X.index[1::50], "code"] = 7.0  # a rare value: infrequent where nan is not
+        y = binary_target(X.fillna({"a": 0}))
+        Xnew = make_data(300, 23, unknown=True, missing=True)
+        Xnew["code"] = np.where(np.arange(300) % 7 == 0, np.nan, Xnew["b"] % 5)  # 4.0 is unknown
+        Xknown = make_data(300, 24, missing=True)  # for handle_unknown="error"
+        Xknown["code"] = np.where(np.arange(300) % 7 == 0, np.nan, Xknown["b"] % 4)
+        for options in ({"handle_unknown": "ignore"}, {"drop": "first", "handle_unknown": "ignore"},
+                        {"handle_unknown": "infrequent_if_exist", "min_frequency": 60},
+                        {"handle_unknown": "infrequent_if_exist", "min_frequency": 30},
+                        {"handle_unknown": "error", "min_frequency": 30},
+                        {"handle_unknown": "ignore", "max_categories": 3}):
+            with self.subTest(options=options):
+                ct = ColumnTransformer([("cat", OneHotEncoder(**options), ["color", "code"]),
+                                        ("num", StandardScaler(), ["b"])])
+                sk = make_pipeline(ct, LogisticRegression()).fit(X, y)
+                self.check_classifier(sk, X, Xknown if options["handle_unknown"] == "error" else Xnew)
+
     def test_one_hot_of_integers(self):
         ct = ColumnTransformer([("codes", OneHotEncoder(handle_unknown="ignore"), ["b"]),
                                 ("num", StandardScaler(), ["a"])])
@@ -306,12 +326,6 @@ class Refusals(unittest.TestCase):
     def test_sgd_without_probabilities(self):
         self.refused(self.fitted(StandardScaler(), ["a"], SGDClassifier(loss="hinge")),
                      r"^cannot convert SGDClassifier\(loss='hinge'\): loss='hinge' has no predict_proba")
-
-    def test_missing_values_as_a_category(self):
-        X = make_data(300, 21, missing=True)
-        sk = make_pipeline(ColumnTransformer([("t", OneHotEncoder(), ["color"])]), LogisticRegression())
-        sk.fit(X, binary_target(X.fillna({"a": 0})))
-        self.refused(sk, r"^cannot convert OneHotEncoder\(\): column 'color' had missing values at fit", X.head())
 
     def test_imputer_indicator(self):
         self.refused(self.fitted(SimpleImputer(add_indicator=True), ["a"]),
