@@ -227,7 +227,7 @@ class Exactness(unittest.TestCase):
                     self.check_regressor(sk, self.X, Xnew)
 
     def test_remainder_and_shared_columns(self):
-        for remainder in ("drop", "passthrough"):
+        for remainder in ("drop", "passthrough", MinMaxScaler()):
             with self.subTest(remainder=remainder):
                 ct = ColumnTransformer([
                     ("scaled", StandardScaler(), ["b", "a"]),       # a column order of its own
@@ -343,6 +343,18 @@ class Refusals(unittest.TestCase):
     def test_float32_one_hot(self):
         self.refused(self.fitted(OneHotEncoder(dtype=np.float32), ["color"]),
                      r"^cannot convert OneHotEncoder\(dtype=float32\): dtype=float32: outcore computes in float64")
+
+    def test_drop_with_infrequent(self):
+        self.refused(self.fitted(OneHotEncoder(drop="first", min_frequency=40), ["size"]),
+                     r"^cannot convert OneHotEncoder\(drop='first'\): drop together with infrequent categories")
+
+    def test_ordinal_encoder_limits(self):
+        self.X["many"] = ["v%d" % (i % 50) for i in range(len(self.X))]
+        self.refused(self.fitted(OrdinalEncoder(), ["many"], LinearRegression()),
+                     r"^cannot convert OrdinalEncoder\(\): column 'many' has 50 categories; an outcore expression "
+                     r"holds at most 40")
+        self.refused(self.fitted(OrdinalEncoder(encoded_missing_value=-1), ["color"], LinearRegression()),
+                     r"^cannot convert OrdinalEncoder\(\): encoded_missing_value=-1: only NaN")
 
     def test_multi_output_regressor(self):
         sk = LinearRegression().fit(self.X[["a", "b"]], np.column_stack([self.X["e"], self.X["a"]]))
