@@ -388,6 +388,8 @@ def _sub_pipeline(obj, columns, builder):
 def _column_transformer(obj, columns, builder):
     if obj.transformer_weights:
         _refuse(obj, "transformer_weights are not supported", transformer_weights=obj.transformer_weights)
+    # Each transformer's columns as positions, however they were selected (names, positions,
+    # masks, callables): scikit-learn's own resolution, kept by the fitted object.
     indices = obj._transformer_to_input_indices
     parts = []  # (name, transformer or "passthrough", [columns])
     for name, trans, _selection in obj.transformers_:
@@ -499,8 +501,11 @@ def _logistic_regression(obj):
 def _sgd_classifier(obj):
     if obj.loss == "log_loss" or obj.loss == "log":
         return _probability_classifier(obj, multinomial=False)
-    _refuse(obj, "loss=%r has no predict_proba in scikit-learn (only log_loss converts: outcore's "
-            "classifiers give probabilities)" % obj.loss, loss=repr(obj.loss))
+    if obj.loss == "modified_huber":
+        _refuse(obj, "its predict_proba, (clip(decision, -1, 1) + 1) / 2, is not the logistic function "
+                "outcore's linear classifier computes (only loss='log_loss' converts)", loss=repr(obj.loss))
+    _refuse(obj, "loss=%r has no predict_proba in scikit-learn, and outcore's classifiers give "
+            "probabilities (only loss='log_loss' converts)" % obj.loss, loss=repr(obj.loss))
 
 
 def _regressor(obj):

@@ -327,6 +327,11 @@ class Refusals(unittest.TestCase):
         self.refused(self.fitted(StandardScaler(), ["a"], SGDClassifier(loss="hinge")),
                      r"^cannot convert SGDClassifier\(loss='hinge'\): loss='hinge' has no predict_proba")
 
+    def test_sgd_modified_huber(self):
+        self.refused(self.fitted(StandardScaler(), ["a"], SGDClassifier(loss="modified_huber")),
+                     r"^cannot convert SGDClassifier\(loss='modified_huber'\): its predict_proba, "
+                     r"\(clip\(decision, -1, 1\) \+ 1\) / 2, is not the logistic function")
+
     def test_imputer_indicator(self):
         self.refused(self.fitted(SimpleImputer(add_indicator=True), ["a"]),
                      r"^cannot convert SimpleImputer\(add_indicator=True\): add_indicator=True is not supported")
