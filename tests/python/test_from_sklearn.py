@@ -245,6 +245,17 @@ class Exactness(unittest.TestCase):
         sk = make_pipeline(ct, StandardScaler(), LogisticRegression(C=0.3)).fit(self.X, self.y)
         self.check_classifier(sk, self.X, make_data(300, 18))
 
+    def test_pipeline_without_column_transformer(self):
+        X = self.X[["a", "b", "e"]]
+        sk = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), "passthrough", LogisticRegression())
+        self.check_classifier(sk.fit(X, self.y), X, self.Xnew[["a", "b", "e"]])
+
+    def test_pandas_output(self):
+        sk = make_pipeline(self.column_transformer(sparse_output=False) if "sparse_output" in OneHotEncoder().get_params()
+                           else self.column_transformer(sparse=False), LogisticRegression())
+        sk.set_output(transform="pandas")
+        self.check_classifier(sk.fit(self.X, self.y), self.X, self.Xnew)
+
     def test_regressors(self):
         ct = self.column_transformer()
         target = self.X["a"] * 2 + self.X["b"]
