@@ -352,7 +352,9 @@ def _robust_scaler(obj, columns, builder):
 
 
 # NumPy functions a FunctionTransformer may apply, and the expression function computing the
-# same (the C library's, which NumPy calls too). Not finite results are missing in outcore.
+# same function. outcore calls the C library's; NumPy has its own SIMD exp, log and log1p on
+# some CPUs, which may differ in the last bit or two (relative 5e-16). Not finite results are
+# missing in outcore.
 _UFUNCS = {"log1p": "log1p", "log": "log", "exp": "exp", "sqrt": "sqrt", "absolute": "abs", "fabs": "abs",
            "floor": "floor"}
 
@@ -538,6 +540,8 @@ def _estimator(obj, feature_names):
         _convert_trees = None
     if _convert_trees is not None and _convert_trees.is_tree_model(obj):
         return _convert_trees.tree_estimator_entry(obj, feature_names)
+    if type(obj) in _transformer_converters():
+        _refuse(obj, "a transformer as the last step; outcore converts a pipeline that ends in a model")
     supported = sorted(c.__name__ for c in _estimator_converters())
     if _convert_trees is None:
         why = "outcore has no conversion for %s (supported models: %s)" % (_class_name(obj), ", ".join(supported))

@@ -186,12 +186,14 @@ class Exactness(unittest.TestCase):
             make_pipeline(SimpleImputer(), FunctionTransformer(np.log1p)),
             make_pipeline(SimpleImputer(), FunctionTransformer(np.abs), StandardScaler()),
             make_pipeline(SimpleImputer(), FunctionTransformer(np.sqrt)),
+            make_pipeline(SimpleImputer(), FunctionTransformer(np.log)),
+            make_pipeline(SimpleImputer(), StandardScaler(), FunctionTransformer(np.exp)),
         ]
         for numeric in transformers:
             with self.subTest(numeric=numeric):
                 imputed = isinstance(numeric, Pipeline) and isinstance(numeric.steps[0][1], SimpleImputer)
                 logarithm = imputed and isinstance(numeric.steps[1][1], FunctionTransformer) and \
-                    numeric.steps[1][1].func in (np.log1p, np.sqrt)
+                    numeric.steps[1][1].func in (np.log1p, np.sqrt, np.log)
                 ct = ColumnTransformer([
                     ("num", numeric, ["e"] if logarithm else ["a", "b", "e"]),
                     ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"),
@@ -375,6 +377,10 @@ class Refusals(unittest.TestCase):
     def test_multi_output_regressor(self):
         sk = LinearRegression().fit(self.X[["a", "b"]], np.column_stack([self.X["e"], self.X["a"]]))
         self.refused(sk, r"^cannot convert LinearRegression\(\): it predicts 2 targets", self.X[["a", "b"]])
+
+    def test_transformer_alone(self):
+        self.refused(StandardScaler().fit(self.X[["a"]]), r"^cannot convert StandardScaler\(\): a transformer as the "
+                     r"last step; outcore converts a pipeline that ends in a model", self.X[["a"]])
 
     def test_not_fitted(self):
         self.refused(make_pipeline(StandardScaler(), LogisticRegression()), r"^cannot convert Pipeline: it is not fitted")
