@@ -378,10 +378,9 @@ def _function_transformer(obj, columns, builder):
 
 
 def _sub_pipeline(obj, columns, builder):
-    if getattr(obj, "memory", None) is not None:
-        pass  # caching changes nothing of what is computed
-    for name, step in obj.steps:
-        if step is None or step == "passthrough":
+    """A Pipeline of transformers inside a ColumnTransformer (or another Pipeline)."""
+    for _name, step in obj.steps:
+        if step is None or (isinstance(step, str) and step == "passthrough"):
             continue
         columns = _transformer(step, columns, builder)
     return columns
@@ -449,10 +448,10 @@ def _transformer(obj, columns, builder):
 # ---- Estimators ----------------------------------------------------------------------------
 
 def _linear(coef, intercept):
+    """A linear model's state: intercept + coef . x (the intercept a number or a 1-array)."""
     coef = np.asarray(coef, dtype=np.float64).reshape(-1)
-    return {"coef": coef.tolist(), "intercept": float(np.asarray(intercept, dtype=np.float64).reshape(-1)[0]
-                                                      if np.ndim(intercept) else intercept),
-            "n_features": len(coef)}
+    intercept = float(np.asarray(intercept, dtype=np.float64).reshape(-1)[0])
+    return {"coef": coef.tolist(), "intercept": intercept, "n_features": len(coef)}
 
 
 def _check_finite(obj, *arrays):
