@@ -939,4 +939,19 @@ def _generate_classes():
 
 STEP_CLASSES, ESTIMATOR_CLASSES = _generate_classes()
 CLASSES_BY_KIND = {c.kind: c for c in STEP_CLASSES + ESTIMATOR_CLASSES}
+
+
+def _imported_classes():
+    """tree_ensemble_classifier / _regressor: trees converted from another library (from_sklearn),
+    which a model file holds and nothing fits, so the registry a spec fits from leaves them out."""
+    missing = {"name": "missing", "type": "string", "default": "learned", "required": False,
+               "choices": ["learned", "empty"], "doc": "a row missing a feature the trees split on: scored by "
+               "the splits' learned side, or given an empty prediction (scikit-learn's own trees refuse it)"}
+    return [_make_class({"kind": "tree_ensemble_classifier", "doc": "trees converted from another library; "
+                         "scores only", "parameters": [missing], "multiclass": True}, OutcoreClassifier),
+            _make_class({"kind": "tree_ensemble_regressor", "doc": "regression trees converted from another "
+                         "library; scores only", "parameters": [missing]}, OutcoreRegressor)]
+
+
+CLASSES_BY_KIND.update({c.kind: c for c in _imported_classes()})
 globals().update({c.__name__: c for c in STEP_CLASSES + ESTIMATOR_CLASSES})

@@ -2,6 +2,8 @@
 
 #include <oneapi/tbb/task_arena.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "outcore/error.h"
@@ -14,12 +16,27 @@ namespace {
 // Rows above which Predict scores on several threads (predict's batches are at most 65,536).
 constexpr int64_t kParallelScoreRows = 1 << 17;
 
+// params.missing: "learned" (the default) or "empty"; the loader passes params unchecked.
+bool MissingIsEmpty(const Json& params) {
+  if (!params.is_object()) Fail(ErrorCode::kModel, "estimator.params: must be an object, not " + params.dump());
+  for (const auto& item : params.items())
+    if (item.key() != "missing")
+      Fail(ErrorCode::kModel, "estimator.params." + item.key() + ": not a parameter of a converted tree ensemble "
+                              "(known: missing)");
+  if (!params.contains("missing")) return false;
+  const Json& m = params["missing"];
+  if (m != "learned" && m != "empty")
+    Fail(ErrorCode::kModel, "estimator.params.missing: must be \"learned\" or \"empty\", not " + m.dump());
+  return m == "empty";
+}
+
 class ImportedTrees : public Estimator {
  public:
-  explicit ImportedTrees(bool classifier) : classifier_(classifier) {}
+  ImportedTrees(bool classifier, const Json& params)
+      : classifier_(classifier), missing_empty_(MissingIsEmpty(params)) {}
 
   std::string kind() const override { return classifier_ ? "tree_ensemble_classifier" : "tree_ensemble_regressor"; }
-  Json params() const override { return Json::object(); }
+  Json params() const override { return {{"missing", missing_empty_ ? "empty" : "learned"}}; }
   bool is_classifier() const override { return classifier_; }
 
   void SetClasses(const std::vector<std::string>& classes) override {
@@ -43,6 +60,7 @@ class ImportedTrees : public Estimator {
     if (!fitted_) Fail(ErrorCode::kModel, kind() + ": Predict called before LoadState");
     const int threads = X.rows > kParallelScoreRows ? tbb::this_task_arena::max_concurrency() : 1;
     ensemble_.Predict(X, out, threads);
+    if (missing_empty_) EmptyWhereMissing(X, out);
   }
 
   Json SaveState() const override { return TreeEnsembleToJson(ensemble_); }
@@ -66,14 +84,33 @@ class ImportedTrees : public Estimator {
     }
     if (e.link == TreeLink::kAverage) CheckAveragedTrees(e, classifier_, kind());
     if (classifier_) classes_ = k == 1 ? 2 : k;
+    used_features_.assign(e.n_features, false);
+    for (const Tree& tree : e.trees)
+      for (const TreeNode& node : tree.nodes)
+        if (!node.is_leaf()) used_features_[node.feature] = true;
     ensemble_ = std::move(e);
     fitted_ = true;
   }
 
  private:
+  // missing = "empty": a row missing a feature the trees split on gets NaN (an empty
+  // prediction), as the library that fitted them refuses such a row (scikit-learn's trees).
+  void EmptyWhereMissing(const Features& X, double* out) const {
+    const int64_t k = ensemble_.n_outputs;
+    for (size_t j = 0; j < used_features_.size() && j < X.names.size(); ++j) {
+      if (!used_features_[j]) continue;
+      const double* x = X.col(j);
+      for (int64_t i = 0; i < X.rows; ++i)
+        if (std::isnan(x[i]))
+          for (int64_t c = 0; c < k; ++c) out[i * k + c] = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+
   int64_t Classes() const { return ensemble_.n_outputs == 1 ? 2 : ensemble_.n_outputs; }
 
   bool classifier_;
+  bool missing_empty_;
+  std::vector<bool> used_features_;  // split on by some tree
   int64_t classes_ = 2;
   TreeEnsemble ensemble_;
   bool fitted_ = false;
@@ -82,15 +119,20 @@ class ImportedTrees : public Estimator {
 }  // namespace
 
 void RegisterImportedEstimators(std::vector<Registration<Estimator>>* registry) {
+  const ParamSpec missing = ParamSpec::String("missing")
+                                .Default("learned")
+                                .OneOf({"learned", "empty"}, {"each split's missing_left side", "an empty prediction"})
+                                .Doc("a row missing a feature the trees split on: scored by the splits' learned "
+                                     "side, or given an empty prediction (scikit-learn's own trees refuse it)");
   registry->push_back(Registration<Estimator>::Declare(
       "tree_ensemble_classifier",
       "Trees fitted by another library (XGBoost, scikit-learn's forests and gradient boosting), converted; "
       "scores only.",
-      {}, [](const Json&) { return std::make_unique<ImportedTrees>(true); }));
+      {missing}, [](const Json& p) { return std::make_unique<ImportedTrees>(true, p); }));
   registry->push_back(Registration<Estimator>::Declare(
       "tree_ensemble_regressor",
-      "Regression trees fitted by another library (XGBoost, scikit-learn), converted; scores only.", {},
-      [](const Json&) { return std::make_unique<ImportedTrees>(false); }));
+      "Regression trees fitted by another library (XGBoost, scikit-learn), converted; scores only.", {missing},
+      [](const Json& p) { return std::make_unique<ImportedTrees>(false, p); }));
 }
 
 }  // namespace outcore
