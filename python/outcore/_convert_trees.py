@@ -77,10 +77,11 @@ def float32_threshold(t):
     t = float(t)
     if not np.isfinite(t):
         raise ValueError("threshold %r" % t)
-    f = np.float32(t)  # round to nearest: one of the two floats around t
-    if float(f) > t:
-        f = np.nextafter(f, np.float32(-np.inf))
-    up = np.nextafter(f, np.float32(np.inf))  # f may be -inf (t below every float): up is -FLT_MAX
+    with np.errstate(over="ignore"):
+        f = np.float32(t)  # round to nearest: one of the two floats around t (or +-inf past them)
+        if float(f) > t:
+            f = np.nextafter(f, np.float32(-np.inf))
+        up = np.nextafter(f, np.float32(np.inf))  # f may be -inf (t below every float): up is -FLT_MAX
     if np.isinf(up):
         return _EVERY_VALUE_LEFT  # float32 of it is +inf: every float goes left, +inf right
     return float(up)

@@ -16,24 +16,10 @@ namespace {
 // Rows above which Predict scores on several threads (predict's batches are at most 65,536).
 constexpr int64_t kParallelScoreRows = 1 << 17;
 
-// params.missing: "learned" (the default) or "empty"; the loader passes params unchecked.
-bool MissingIsEmpty(const Json& params) {
-  if (!params.is_object()) Fail(ErrorCode::kModel, "estimator.params: must be an object, not " + params.dump());
-  for (const auto& item : params.items())
-    if (item.key() != "missing")
-      Fail(ErrorCode::kModel, "estimator.params." + item.key() + ": not a parameter of a converted tree ensemble "
-                              "(known: missing)");
-  if (!params.contains("missing")) return false;
-  const Json& m = params["missing"];
-  if (m != "learned" && m != "empty")
-    Fail(ErrorCode::kModel, "estimator.params.missing: must be \"learned\" or \"empty\", not " + m.dump());
-  return m == "empty";
-}
-
 class ImportedTrees : public Estimator {
  public:
   ImportedTrees(bool classifier, const Json& params)
-      : classifier_(classifier), missing_empty_(MissingIsEmpty(params)) {}
+      : classifier_(classifier), missing_empty_(params.value("missing", "learned") == "empty") {}
 
   std::string kind() const override { return classifier_ ? "tree_ensemble_classifier" : "tree_ensemble_regressor"; }
   Json params() const override { return {{"missing", missing_empty_ ? "empty" : "learned"}}; }
