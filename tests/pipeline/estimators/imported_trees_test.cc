@@ -74,6 +74,29 @@ TEST(ImportedTrees, ScoreWhatTheirEnsembleScoresWithEitherComparison) {
   }
 }
 
+TEST(ImportedTrees, MissingEmptyGivesNaNWhereASplitFeatureIsMissing) {
+  // params.missing = "empty" (scikit-learn's own trees, which refuse NaN): every output of a row
+  // missing a feature the trees split on is NaN; a feature no tree splits on does not matter.
+  TreeEnsemble e = Stumps(3, TreeLink::kAverage, SplitCompare::kLessFloat32, 0.5,
+                          {{0.5, 0.0}, {0.25, 1.0}, {0.25, 0.0}});
+  e.n_features = 2;
+  std::unique_ptr<Estimator> est = MakeLoadedEstimator("tree_ensemble_classifier", {{"missing", "empty"}});
+  est->LoadState(TreeEnsembleToJson(e));
+  EXPECT_EQ(est->params(), Json({{"missing", "empty"}}));
+  Features X;
+  X.rows = 3, X.names = {"x", "unused"};
+  X.values = {0.2, std::nan(""), 0.7, std::nan(""), 1.0, 2.0};
+  std::vector<double> got(9);
+  est->Predict(X, got.data());
+  for (int c = 0; c < 3; ++c) EXPECT_TRUE(std::isnan(got[3 + c]));
+  EXPECT_DOUBLE_EQ(got[0], 0.5);  // row 0: x left, its "unused" missing
+  EXPECT_DOUBLE_EQ(got[7], 1.0);  // row 2: x right
+  std::unique_ptr<Estimator> learned = MakeLoadedEstimator("tree_ensemble_classifier", Json::object());
+  learned->LoadState(TreeEnsembleToJson(e));
+  learned->Predict(X, got.data());
+  EXPECT_DOUBLE_EQ(got[3], 0.5);  // the default: missing to the split's side (left)
+}
+
 TEST(ImportedTrees, AveragedClassifiersAndRegressorsLoad) {
   TreeEnsemble forest = Stumps(3, TreeLink::kAverage, SplitCompare::kLessEqual, 0.5,
                                {{0.5, 0.0}, {0.25, 1.0}, {0.25, 0.0}});
