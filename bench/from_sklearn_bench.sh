@@ -58,7 +58,9 @@ PYEOF
 rm -rf "$BENCH_DIR/sk-out" "$BENCH_DIR/sk-ref-out"
 echo "score $ROWS rows, 4 CSV files ($(du -sm "$data" | cut -f1) MB) -> Parquet, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
 measure outcore "$OUTCORE" predict "$BENCH_DIR/sk-model.json" "$data" -o "$BENCH_DIR/sk-out" --format parquet --quiet
-measure dask_sklearn $PY "$BENCH_DIR/sk-reference.py" "$BENCH_DIR" "$data"
+# OMP_NUM_THREADS=1: Dask's 2 threads are the parallelism; scikit-learn's OpenMP threads inside
+# each would oversubscribe the 2 cores (and spin when the machine is busy).
+measure dask_sklearn env OMP_NUM_THREADS=1 $PY "$BENCH_DIR/sk-reference.py" "$BENCH_DIR" "$data"
 echo "load average after: $(cut -d' ' -f1 /proc/loadavg)"
 $PY - "$ROWS" "$SECONDS_outcore" "$SECONDS_dask_sklearn" <<'PYEOF'
 import sys

@@ -23,11 +23,15 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+from threadpoolctl import threadpool_limits
+
 import outcore
 from outcore import ConversionError, from_sklearn
 from outcore._convert_trees import float32_threshold
 
 TOLERANCE = 1e-9
+# HistGradientBoosting's OpenMP threads spin for seconds on a busy 2-core machine: one thread.
+threadpool_limits(limits=1, user_api="openmp")
 COLUMNS = ["a", "b", "c", "d"]
 
 
