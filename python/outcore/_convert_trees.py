@@ -30,6 +30,12 @@ from ._convert_common import ConversionError
 
 # The largest double: a threshold sending every value left (docs/model-format.md).
 _EVERY_VALUE_LEFT = float(np.finfo(np.float64).max)
+# The model loader's cap on a file's JSON values (docs/model-format.md, "Safety"); a node is six
+# (feature, threshold, left, right, missing_left, value). The steps and the rest of the file are
+# left a margin.
+_MAX_FILE_VALUES = 4194304
+_VALUES_PER_NODE = 6
+_MAX_TREE_VALUES = _MAX_FILE_VALUES - 65536
 
 
 def _refuse(obj, why):
@@ -60,6 +66,13 @@ def tree_estimator_entry(obj, feature_names):
     if n_features is not None and n_features != len(feature_names):
         _refuse(obj, "it was fitted on %d features, the steps before it make %d" % (n_features, len(feature_names)))
     state = _families()[type(obj)](obj, len(feature_names))
+    nodes = sum(len(t["feature"]) for t in state["trees"])
+    if nodes * _VALUES_PER_NODE > _MAX_TREE_VALUES:
+        _refuse(obj, "its trees have %d nodes%s, more than a model file holds (%d: at most %d JSON values, %d per "
+                "node); fewer or smaller trees convert (n_estimators, max_depth, min_samples_leaf, max_leaf_nodes)"
+                % (nodes, " (each tree once per class)" if len(state["base_score"]) > 2 and
+                   state["link"] == "average" else "", _MAX_TREE_VALUES // _VALUES_PER_NODE,
+                   _MAX_FILE_VALUES, _VALUES_PER_NODE))
     classifier = hasattr(obj, "classes_")
     kind = "tree_ensemble_classifier" if classifier else "tree_ensemble_regressor"
     # Missing feature values: scikit-learn's own trees raise on them, so outcore gives such a

@@ -195,6 +195,13 @@ class Exactness(unittest.TestCase):
         self.each_task(lambda task: HistGradientBoostingRegressor(max_iter=30, random_state=0)
                        if task == "regression" else HistGradientBoostingClassifier(max_iter=30, random_state=0))
 
+    def test_hist_gradient_boosting_losses(self):
+        for loss in ("absolute_error", "quantile"):
+            with self.subTest(loss=loss):
+                self.compare(HistGradientBoostingRegressor(loss=loss, quantile=0.8 if loss == "quantile" else None,
+                                                           max_iter=20, random_state=0)
+                             .fit(self.X, self.y["regression"]), "regression")
+
     def test_hist_gradient_boosting_missing_values(self):
         # Missing values at fit (a side learned, splits on missingness itself: threshold +inf)
         # and at predict in a column that had none at fit (they go where scikit-learn sends them).
@@ -295,6 +302,14 @@ class Refusals(unittest.TestCase):
             self.X, self.y["binary"])
         self.refused(sk, r"cannot convert GradientBoostingClassifier: its initial estimator is "
                          r"DummyClassifier\(strategy='uniform'\)")
+
+    def test_too_many_nodes(self):
+        X = make_data(20000, 4)
+        y = np.random.default_rng(0).integers(0, 2, len(X))  # noise: every tree grows to ~2 nodes a row
+        sk = ExtraTreesClassifier(n_estimators=40, random_state=0).fit(X, y)
+        self.assertGreater(sum(t.tree_.node_count for t in sk.estimators_) * 6, 4194304)
+        self.refused(sk, r"cannot convert ExtraTreesClassifier: its trees have \d+ nodes, more than a model file "
+                         r"holds \(\d+: at most 4194304 JSON values", X)
 
     def test_unknown_params_in_a_model_file(self):
         sk = DecisionTreeRegressor(max_depth=3).fit(self.X, self.y["regression"])
