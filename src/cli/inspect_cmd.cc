@@ -68,6 +68,11 @@ void Inspect(const std::string& path, bool json) {
                 Thousands(t["rows_read"]).c_str(), Thousands(t["rows_rejected"]).c_str(),
                 Thousands(t["rows_train"]).c_str(), Thousands(t["rows_test"]).c_str(),
                 t.value("fingerprint", "").c_str());
+  // A model imported from another library (outcore import-xgboost, outcore.from_xgboost):
+  // where its trees came from. Printed as JSON: the loader does not check this record's shape.
+  if (t.contains("imported_from"))
+    std::printf("imported   %s%s\n", t["imported_from"].dump().c_str(),
+                t.contains("sample_rows") ? ("; steps and input types from a sample of " + t["sample_rows"].dump() + " rows").c_str() : "");
   if (t.contains("sources"))
     for (const auto& s : t["sources"])
       std::printf("           %s%s\n", s["path"].get<std::string>().c_str(),

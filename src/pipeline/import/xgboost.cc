@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "outcore/error.h"
+#include "outcore/import_xgboost.h"
 
 namespace outcore {
 namespace {
@@ -308,6 +309,82 @@ XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& orig
                                 "); save it with booster.save_model(\"model.json\") (a .json name selects JSON)");
   }
   return ConvertXGBoost(doc, origin);
+}
+
+}  // namespace outcore
+
+namespace outcore {
+namespace {
+
+std::string NameList(const std::vector<std::string>& names) {
+  std::string s;
+  for (size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + names[i];
+  return "[" + s + "]";
+}
+
+}  // namespace
+
+std::string XGBoostEstimatorKind(const XGBoostModel& x) {
+  return x.classifier() ? "tree_ensemble_classifier" : "tree_ensemble_regressor";
+}
+
+Model ModelFromXGBoost(const XGBoostModel& x, const PipelineSpec& spec, TrainingData data) {
+  const std::string kind = XGBoostEstimatorKind(x);
+  const std::string spec_kind = spec.model.is_object() && spec.model.contains("kind") ? spec.model["kind"].get<std::string>() : "";
+  if (spec_kind != kind)
+    Fail(ErrorCode::kModel, spec.path + ": [model] kind is \"" + spec_kind + "\", but an XGBoost " + x.objective +
+                                " model is imported as kind = \"" + kind + "\" (its trees come from the XGBoost file)");
+  Model model = std::move(data.model);
+  const std::vector<std::string>& classes = model.target.classes;
+  if (x.classifier() && static_cast<int64_t>(classes.size()) != x.num_class)
+    Fail(ErrorCode::kSchema, "the target '" + model.target.expression + "' has " + std::to_string(classes.size()) +
+                                 " classes " + NameList(classes) + " but the XGBoost " + x.objective + " model has " +
+                                 std::to_string(x.num_class) + " (class i is XGBoost's label i)");
+  model.pipeline = spec.Build();
+  Pipeline& pipeline = model.pipeline;
+  const int64_t rows = data.rows();
+  TransformStats drift;
+  FitSteps(&pipeline, &data.batches, &drift, 0);  // sets feature_names; the features are not needed
+  data.batches.clear();
+  const std::vector<std::string>& made = pipeline.feature_names;
+  if (!x.feature_names.empty() && made != x.feature_names)
+    Fail(ErrorCode::kSchema, "the pipeline makes the features " + NameList(made) +
+                                 " but the XGBoost model was trained on " + NameList(x.feature_names) +
+                                 " (learner.feature_names): the names must be the same, in the same order");
+  if (static_cast<int64_t>(made.size()) != x.ensemble.n_features)
+    Fail(ErrorCode::kSchema, "the pipeline makes " + std::to_string(made.size()) + " features " + NameList(made) +
+                                 " but the XGBoost model has " + std::to_string(x.ensemble.n_features) +
+                                 " (learner.learner_model_param.num_feature; it records no feature names)");
+  if (x.classifier()) pipeline.estimator->SetClasses(classes);
+  pipeline.estimator->LoadState(TreeEnsembleToJson(x.ensemble));
+  model.training = x.TrainingRecord();
+  model.training["spec"] = spec.path;
+  model.training["sample_rows"] = rows;
+  if (!data.origin.empty()) model.training["origin"] = data.origin;
+  // Through the loader's checks, as every model file is read: what this returns, predict loads.
+  Model checked = ModelFromJson(ModelToJson(model));
+  return checked;
+}
+
+}  // namespace outcore
+
+namespace outcore {
+
+Json XGBoostSummary(const std::string& text, const std::string& origin) {
+  const XGBoostModel x = ConvertXGBoostText(text, origin);
+  return {{"estimator_kind", XGBoostEstimatorKind(x)},
+          {"objective", x.objective},
+          {"version", x.version},
+          {"num_class", x.num_class},
+          {"num_features", x.ensemble.n_features},
+          {"feature_names", x.feature_names},
+          {"num_trees", x.ensemble.trees.size()},
+          {"node_ids", x.node_ids}};
+}
+
+Model ImportXGBoost(const std::string& text, const std::string& origin, const PipelineSpec& spec,
+                    TrainingData data) {
+  return ModelFromXGBoost(ConvertXGBoostText(text, origin), spec, std::move(data));
 }
 
 }  // namespace outcore

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "outcore/fit.h"
+#include "outcore/model.h"
 #include "outcore/pipeline.h"
 #include "pipeline/estimators/tree_ensemble.h"
 
@@ -43,5 +45,20 @@ struct XGBoostModel {
 XGBoostModel ConvertXGBoost(const Json& model, const std::string& origin);
 /// The same from the JSON text (refusing text that is not JSON, e.g. a UBJSON or binary model).
 XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& origin);
+
+/// The estimator kind that holds `x`'s trees: "tree_ensemble_classifier" or
+/// "tree_ensemble_regressor".
+std::string XGBoostEstimatorKind(const XGBoostModel& x);
+
+/// An outcore model scoring as `x` does: `data` (rows read from a sample as `fit` reads them:
+/// ReadTrainingData or TrainingDataFromBatches) gives the read options, the target and its
+/// classes, and the input columns with their types; the spec's steps are fitted on its rows
+/// (nothing else is learned from them); the estimator (the spec's [model] must be
+/// XGBoostEstimatorKind(x)) holds the trees. The steps must make exactly x's features: the
+/// names in order when x has feature_names, else as many; a classifier's target must have
+/// x.num_class classes (class i is XGBoost's label i). The training record is
+/// x.TrainingRecord() plus the spec's path and the sample's rows. The result has passed the
+/// model loader's checks. Errors: kSchema (features, classes), kModel (spec).
+Model ModelFromXGBoost(const XGBoostModel& x, const PipelineSpec& spec, TrainingData data);
 
 }  // namespace outcore
