@@ -29,7 +29,16 @@ __doc__ += "".join("    %-20s %s\n" % (registry.class_name(e["kind"]), e["doc"])
                    for e in registry.entries()["steps"] + registry.entries()["estimators"])
 
 
+# outcore.from_xgboost (docs/import.md): pandas is imported on first use, xgboost when it runs.
+__all__ += ["from_xgboost", "ConversionError"]
+
+
 def __getattr__(name):
+    if name in ("from_xgboost", "ConversionError"):
+        from . import _convert_common, _convert_xgboost
+        value = getattr(_convert_xgboost if name == "from_xgboost" else _convert_common, name)
+        globals()[name] = value
+        return value
     # The scikit-learn layer (and scikit-learn itself) is imported on first use, so that a
     # Dask worker that only runs splits loads just the C++ module.
     if name in _FROM_ESTIMATORS:

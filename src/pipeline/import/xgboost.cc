@@ -71,7 +71,9 @@ class Reader {
 
   // A float32 number (thresholds, leaf values): XGBoost computes with exactly that float.
   double Float32(const Json& v, const std::string& path) const {
-    if (!v.is_number()) Bad(path, "must be a number, not " + std::string(v.type_name()));
+    if (!v.is_number())
+      Bad(path, v.is_null() ? "is not a number (NaN or infinite as XGBoost wrote it, or null)"
+                            : "must be a number, not " + std::string(v.type_name()));
     const float f = static_cast<float>(v.get<double>());
     if (!std::isfinite(f)) Bad(path, "is " + v.dump() + ", not a finite float32");
     return static_cast<double>(f);
@@ -300,10 +302,46 @@ XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin) {
   return m;
 }
 
+namespace {
+
+// XGBoost's JSON writer spells non-finite floats NaN, Infinity and -Infinity (a categorical
+// split's split_conditions entry is NaN), which JSON has no words for: outside strings they
+// become null, which every number check then refuses by its path.
+std::string NonFiniteAsNull(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    const size_t sign = c == '-' ? 1 : 0;
+    bool replaced = false;
+    for (const char* word : {"NaN", "Infinity"}) {
+      const size_t n = std::char_traits<char>::length(word);
+      if (text.compare(i + sign, n, word) == 0) {
+        out += "null";
+        i += sign + n - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& origin) {
   Json doc;
   try {
-    doc = Json::parse(text);
+    doc = Json::parse(NonFiniteAsNull(text));
   } catch (const Json::parse_error& e) {
     Fail(ErrorCode::kModel, origin + ": not an XGBoost JSON model (" + e.what() +
                                 "); save it with booster.save_model(\"model.json\") (a .json name selects JSON)");

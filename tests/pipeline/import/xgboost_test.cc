@@ -220,6 +220,21 @@ TEST(XGBoostImport, EveryIndexIsChecked) {
   EXPECT_NE(ErrorOf(names).find("learner.feature_names has 1 names, but num_feature is 2"), std::string::npos);
   Json base = XModel("reg:squarederror", 1, 0, "half");
   EXPECT_NE(ErrorOf(base).find("learner.learner_model_param.base_score is \"half\", not a finite number"), std::string::npos);
+  // XGBoost writes NaN for a non-finite float (JSON has no such word): read, then refused by path;
+  // the same letters inside a string stay text.
+  Json named = XModel("reg:squarederror");
+  named["learner"]["feature_names"] = {"NaN", "Infinity\\\"NaN"};
+  std::string text = named.dump();
+  EXPECT_EQ(ConvertXGBoostText(text, "m.json").feature_names, (std::vector<std::string>{"NaN", "Infinity\\\"NaN"}));
+  const std::string leaf = "\"split_conditions\":[0.5,-0.25,";
+  ASSERT_NE(text.find(leaf), std::string::npos);
+  text.replace(text.find(leaf), leaf.size(), "\"split_conditions\":[0.5,-NaN,");
+  try {
+    ConvertXGBoostText(text, "m.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(tree + "split_conditions[1] is not a number (NaN"), std::string::npos) << e.what();
+  }
   try {
     ConvertXGBoostText("{\"version\": [1,", "m.json");
     FAIL();
