@@ -38,7 +38,7 @@ class FromXGBoost(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.tmp.close()
+        cls.tmp.cleanup()
 
     def fit(self, estimator, y):
         return estimator.fit(self.X, y)
@@ -56,7 +56,8 @@ class FromXGBoost(unittest.TestCase):
         # Saved, then scored by the CLI: the same numbers from a CSV (written to round-trip).
         path = os.path.join(self.tmp.name, "binary.json")
         pipe.save(path)
-        info = json.load(open(path))["training"]["imported_from"]
+        with open(path) as f:
+            info = json.load(f)["training"]["imported_from"]
         self.assertEqual((info["library"], info["objective"], info["num_trees"]), ("xgboost", "binary:logistic", 40))
         self.assertEqual(info["version"], ".".join(xgb.__version__.split(".")[:3]))
         csv = os.path.join(self.tmp.name, "test.csv")
@@ -78,7 +79,10 @@ class FromXGBoost(unittest.TestCase):
     def test_regressor_and_booster_without_names(self):
         model = self.fit(xgb.XGBRegressor(n_estimators=40, max_depth=5, n_jobs=2), self.score)
         pipe = outcore.from_xgboost(model, self.X.head(10))
-        self.assertLessEqual(np.abs(pipe.predict(self.Xt) - model.predict(self.Xt)).max(), 1e-6)
+        # XGBoost adds its float32 leaves in float32, outcore in double: beyond magnitude 1 the
+        # difference is XGBoost's own rounding, relative (~1e-7 per tree at worst).
+        theirs = model.predict(self.Xt)
+        self.assertLessEqual((np.abs(pipe.predict(self.Xt) - theirs) / np.maximum(1, np.abs(theirs))).max(), 1e-6)
 
         # A Booster trained on a NumPy array has no feature names: X_sample's columns, by count.
         booster = xgb.train({"objective": "binary:logistic", "max_depth": 3, "base_score": 0.2, "nthread": 2},

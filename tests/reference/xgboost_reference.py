@@ -87,7 +87,7 @@ def gen(out):
     noisy = score + rng.normal(scale=0.5, size=len(score))
     label = (noisy > np.median(noisy)).astype(int)
     klass = np.digitize(noisy, np.quantile(noisy, [0.25, 0.5, 0.75]))
-    y = 0.5 * score + rng.normal(scale=0.1, size=len(score))
+    y = 0.25 * score + rng.normal(scale=0.05, size=len(score))  # magnitude ~1: XGBoost sums in float32
     write_csv(out + "/train.csv", X, {"label": label, "klass": klass, "y": y})
 
     boosters = {
