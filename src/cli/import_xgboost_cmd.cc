@@ -48,7 +48,7 @@ void Run(const ImportArgs& a) {
   std::printf("read   %s, xgboost %s, %s: %s trees, %s features\n", a.xgboost_model.c_str(),
               from["version"].get<std::string>().c_str(), from["objective"].get<std::string>().c_str(),
               Thousands(from["num_trees"].get<int64_t>()).c_str(), Thousands(from["num_features"].get<int64_t>()).c_str());
-  std::printf("sample %s rows from %zu file(s): input %s\n", Thousands(report.rows_read).c_str(), report.files ? static_cast<size_t>(report.files) : a.data.size(),
+  std::printf("sample %s rows from %zu file(s); features %s\n", Thousands(report.rows_read).c_str(), report.files ? static_cast<size_t>(report.files) : a.data.size(),
               Joined(Json(model.pipeline.feature_names)).c_str());
   std::printf("saved  %s (%s, target %s)\n", a.output.c_str(), kind.c_str(), model.target.expression.c_str());
 }
