@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 
 #include "outcore/error.h"
@@ -241,6 +242,46 @@ TEST(XGBoostImport, EveryIndexIsChecked) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("m.json: not an XGBoost JSON model"), std::string::npos);
   }
+}
+
+// Any tree arrays at all: the converter either refuses them with a kModel error or makes an
+// ensemble the model loader accepts and that scores every row (no crash, no endless walk).
+TEST(XGBoostImport, RandomTreeArraysAreRefusedOrSound) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> node(-2, 7), coin(0, 3), feature(-1, 2);
+  Features x = Rows({{0.1, 0.2}, {kNaN, 1.0}, {0.9, kNaN}, {0.5, 0.1}});
+  int converted = 0;
+  for (int round = 0; round < 3000; ++round) {
+    Json doc = XModel(round % 2 ? "multi:softprob" : "reg:squarederror", 2, round % 2 ? 2 : 0);
+    for (int t = 0; t < 2; ++t) {
+      Json& tree = doc["learner"]["gradient_booster"]["model"]["trees"][t];
+      const int n = 1 + coin(rng) * 2;
+      tree["tree_param"]["num_nodes"] = std::to_string(n);
+      for (const char* key : {"left_children", "right_children", "split_indices", "split_conditions", "default_left", "split_type"})
+        tree[key] = Json::array();
+      for (int i = 0; i < n; ++i) {
+        tree["left_children"].push_back(node(rng));
+        tree["right_children"].push_back(node(rng));
+        tree["split_indices"].push_back(feature(rng));
+        tree["split_conditions"].push_back(coin(rng) * 0.25);
+        tree["default_left"].push_back(coin(rng) % 2);
+        tree["split_type"].push_back(coin(rng) == 3 ? 1 : 0);
+      }
+    }
+    XGBoostModel m;
+    try {
+      m = ConvertXGBoost(doc, "m.json");
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kModel);
+      continue;
+    }
+    ++converted;
+    TreeEnsemble back = TreeEnsembleFromJson("tree_ensemble_regressor", TreeEnsembleToJson(m.ensemble));
+    std::vector<double> out(x.rows * back.n_outputs);
+    back.Predict(x, out.data());
+    for (double v : out) EXPECT_TRUE(std::isfinite(v));
+  }
+  EXPECT_GT(converted, 10);  // the sound ones were reached, not only refusals
 }
 
 }  // namespace
