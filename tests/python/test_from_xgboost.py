@@ -76,6 +76,12 @@ class FromXGBoost(unittest.TestCase):
         np.testing.assert_array_equal(pipe.classes_, [0, 1, 2])
         self.assertLessEqual(np.abs(pipe.predict_proba(self.Xt) - model.predict_proba(self.Xt)).max(), 1e-6)
 
+    def test_parallel_trees(self):
+        # XGBoost's random forests: num_parallel_tree trees per round, all summed.
+        model = self.fit(xgb.XGBRFClassifier(n_estimators=15, max_depth=4, n_jobs=2), (self.score > 0).astype(int))
+        pipe = outcore.from_xgboost(model, self.X)
+        self.assertLessEqual(np.abs(pipe.predict_proba(self.Xt) - model.predict_proba(self.Xt)).max(), 1e-6)
+
     def test_regressor_and_booster_without_names(self):
         model = self.fit(xgb.XGBRegressor(n_estimators=40, max_depth=5, n_jobs=2), self.score)
         pipe = outcore.from_xgboost(model, self.X.head(10))
