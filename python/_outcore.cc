@@ -353,6 +353,9 @@ std::vector<Batch> BatchList(const py::list& batches) {
 PYBIND11_MODULE(_outcore, m) {
   m.doc() = "outcore's C++ engine (use the `outcore` package, not this module)";
   m.attr("__version__") = OUTCORE_VERSION;
+  // What a model file made in Python (outcore.from_sklearn) must say it is.
+  m.attr("model_format") = py::make_tuple(
+      Model::kFormat, std::to_string(Model::kFormatMajor) + "." + std::to_string(Model::kFormatMinor));
   RegisterErrors(m);
 
   py::class_<Batch>(m, "Batch", "Columns of equal length (the unit that flows through a pipeline).")
@@ -518,6 +521,13 @@ PYBIND11_MODULE(_outcore, m) {
             .dump();
       },
       py::arg("path"), "A TOML pipeline spec as JSON: {path, read, target, steps, model}.");
+  m.def(
+      "read_options",
+      [](const std::string& text) {
+        return ReadOptionsToJson(ParseReadOptions(Json::parse(text), "read options", "")).dump();
+      },
+      py::arg("read"),
+      "A spec's [read] table (JSON) with every option filled in, as a model file stores it (JSON).");
   m.def(
       "parse_target",
       [](const std::string& expression) {

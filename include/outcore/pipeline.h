@@ -131,6 +131,11 @@ const std::vector<Registration<Estimator>>& EstimatorRegistry();
 /// Builds a registered step/estimator; an unknown kind is an error listing the known ones.
 std::unique_ptr<Step> MakeStep(const std::string& kind, const Json& params);
 std::unique_ptr<Estimator> MakeEstimator(const std::string& kind, const Json& params);
+/// The kinds a model file may hold but a spec cannot fit: tree ensembles converted from other
+/// libraries (tree_ensemble_classifier, tree_ensemble_regressor; imported_trees.h).
+const std::vector<Registration<Estimator>>& ImportedEstimatorRegistry();
+/// For the model loader: a registered kind or an imported one.
+std::unique_ptr<Estimator> MakeLoadedEstimator(const std::string& kind, const Json& params);
 /// Every registered kind, as `outcore steps --json` prints it and the Python classes are made
 /// from: {"steps": [...], "estimators": [...]}, each {kind, doc, params: [names, in order],
 /// parameters: [ParamSpec::ToJson()]}, estimators also {classifier}.

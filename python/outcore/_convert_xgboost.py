@@ -90,7 +90,9 @@ def from_xgboost(model, X_sample):
             "parse_dates": [c for c, k in zip(used, kinds) if k == "datetime"]}
     spec = {"path": "", "read": read, "target": target,
             "steps": [{"kind": "select", "params": {"columns": used}}],
-            "model": {"kind": summary["estimator_kind"], "params": {}}}
+            # A stand-in of the right sort, so that the target is read as the trees need; the
+            # estimator is the trees (ImportXGBoost).
+            "model": {"kind": "logistic_regression" if classifier else "linear_regression", "params": {}}}
     batches = frames.to_batches(frames.select(frame, used) + [target_series], kinds + [None])
     class_texts = [frames.value_text(c) for c in classes] if classifier else []
     try:

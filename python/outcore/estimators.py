@@ -940,3 +940,12 @@ def _generate_classes():
 STEP_CLASSES, ESTIMATOR_CLASSES = _generate_classes()
 CLASSES_BY_KIND = {c.kind: c for c in STEP_CLASSES + ESTIMATOR_CLASSES}
 globals().update({c.__name__: c for c in STEP_CLASSES + ESTIMATOR_CLASSES})
+
+# Kinds a model file may hold but nothing fits: trees converted from another library
+# (outcore.from_xgboost, import-xgboost). Their classes make such a model, loaded or converted,
+# a Pipeline like any other; fitting one is refused by the C++ side.
+for _kind, _base in (("tree_ensemble_classifier", OutcoreClassifier), ("tree_ensemble_regressor", OutcoreRegressor)):
+    if _kind not in CLASSES_BY_KIND:
+        CLASSES_BY_KIND[_kind] = _make_class(
+            {"kind": _kind, "doc": "trees converted from another library; scores only", "parameters": [],
+             "multiclass": True}, _base)

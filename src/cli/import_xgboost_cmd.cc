@@ -29,13 +29,8 @@ void Run(const ImportArgs& a) {
   const std::string text = ReadFile(a.xgboost_model);
   // Converted first: a model outcore cannot convert is refused before any data is read.
   const Json summary = XGBoostSummary(text, a.xgboost_model);
-  PipelineSpec spec = LoadSpec(a.spec);
   const std::string kind = summary["estimator_kind"];
-  const Json& model_kind = spec.model["kind"];
-  if (model_kind != kind)
-    Fail(ErrorCode::kModel, a.spec + ": [model] kind is " + model_kind.dump() + ", but an XGBoost " +
-                                summary["objective"].get<std::string>() + " model is imported as kind = \"" + kind +
-                                "\" (the trees come from " + a.xgboost_model + ")");
+  PipelineSpec spec = LoadXGBoostSpec(a.spec, kind == "tree_ensemble_classifier");
   SniffDelimiter(&spec.read, a.data, a.quiet);
   FitOptions options;
   options.threads = a.threads;
@@ -64,10 +59,9 @@ booster predicts (thresholds compared in float32, missing values sent to each no
 default side; docs/import.md).
 Converts gbtree boosters with objective binary:logistic, multi:softprob or reg:squarederror;
 refuses dart, gblinear, other objectives and categorical splits, naming the JSON path.
-The spec gives the read options, the target and the steps; its [model] is
-kind = "tree_ensemble_classifier" (binary:logistic, multi:softprob) or
-"tree_ensemble_regressor" (reg:squarederror), with no parameters: the trees come from
-MODEL.json. The sample (--data) is read as `outcore fit` reads: it fixes the input columns
+The spec gives the read options, the target and the steps, and has no [model]: the
+model is MODEL.json's trees (a tree_ensemble_classifier for binary:logistic and
+multi:softprob, a tree_ensemble_regressor for reg:squarederror). The sample (--data) is read as `outcore fit` reads: it fixes the input columns
 and their types, the target's classes (class i is XGBoost's label i: the sample must hold
 every class) and fits the spec's steps, if any; nothing else is learned from it. The steps
 must make the booster's features: its feature_names in order, or as many when it has none.
@@ -79,7 +73,7 @@ Example:
   cmd->add_option("xgboost_model", args->xgboost_model,
                   "the XGBoost model, as booster.save_model(\"NAME.json\") or save_raw(\"json\") writes it")
       ->required();
-  cmd->add_option("--spec", args->spec, "pipeline spec (TOML; docs/spec.md): [read], target, [[steps]], [model]")
+  cmd->add_option("--spec", args->spec, "pipeline spec (TOML; docs/spec.md): [read], target, [[steps]]; no [model]")
       ->required();
   cmd->add_option("--data", args->data,
                   "sample rows with the input columns and the target: CSV or Parquet files, directories or "

@@ -68,15 +68,20 @@ void Inspect(const std::string& path, bool json) {
                 Thousands(t["rows_read"]).c_str(), Thousands(t["rows_rejected"]).c_str(),
                 Thousands(t["rows_train"]).c_str(), Thousands(t["rows_test"]).c_str(),
                 t.value("fingerprint", "").c_str());
-  // A model imported from another library (outcore import-xgboost, outcore.from_xgboost):
-  // where its trees came from. Printed as JSON: the loader does not check this record's shape.
-  if (t.contains("imported_from"))
-    std::printf("imported   %s%s\n", t["imported_from"].dump().c_str(),
-                t.contains("sample_rows") ? ("; steps and input types from a sample of " + t["sample_rows"].dump() + " rows").c_str() : "");
   if (t.contains("sources"))
     for (const auto& s : t["sources"])
       std::printf("           %s%s\n", s["path"].get<std::string>().c_str(),
                   s.contains("bytes") ? (" (" + HumanBytes(s["bytes"].get<double>()) + ")").c_str() : "");
+  // A model converted from another library (outcore.from_sklearn, import-xgboost): whatever
+  // its record holds, one key a line (text as is, anything else as JSON).
+  if (t.contains("imported_from") && t["imported_from"].is_object()) {
+    std::printf("imported   from\n");
+    for (const auto& item : t["imported_from"].items()) {
+      const Json& value = item.value();
+      std::printf("           %-8s %s\n", item.key().c_str(),
+                  value.is_string() ? value.get<std::string>().c_str() : value.dump().c_str());
+    }
+  }
   for (auto& [split, metrics] : m.metrics.items()) std::printf("%-10s %s\n", split.c_str(), metrics.dump().c_str());
 }
 

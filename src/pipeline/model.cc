@@ -339,7 +339,7 @@ std::unique_ptr<Estimator> EstimatorFromJson(const Node& e) {
   const std::string kind = e.String("kind");
   const Node params = e.Get("params", Json::value_t::object), state = e.Get("state", Json::value_t::object);
   std::unique_ptr<Estimator> estimator;
-  Within(e.path + ": ", [&] { estimator = MakeEstimator(kind, params.json); });
+  Within(e.path + ": ", [&] { estimator = MakeLoadedEstimator(kind, params.json); });
   Within(e.path + ".", [&] { estimator->LoadState(state.json); });
   if (e.json.contains("fit_info")) estimator->LoadFitInfo(e.Get("fit_info", Json::value_t::object).json);
   return estimator;

@@ -1,5 +1,6 @@
 // The one place where every step and estimator kind is registered (explicitly, in order).
 #include "outcore/error.h"
+#include "pipeline/estimators/imported_trees.h"
 #include "pipeline/estimators/register.h"
 #include "pipeline/transformers/transformers.h"
 
@@ -57,7 +58,26 @@ std::unique_ptr<Step> MakeStep(const std::string& kind, const Json& params) {
   return Make(StepRegistry(), "step", kind, params);
 }
 
+const std::vector<Registration<Estimator>>& ImportedEstimatorRegistry() {
+  static const std::vector<Registration<Estimator>> registry = [] {
+    std::vector<Registration<Estimator>> r;
+    RegisterImportedEstimators(&r);
+    return r;
+  }();
+  return registry;
+}
+
 std::unique_ptr<Estimator> MakeEstimator(const std::string& kind, const Json& params) {
+  for (const auto& r : ImportedEstimatorRegistry())
+    if (r.kind == kind)
+      Fail(ErrorCode::kModel, "model kind '" + kind + "' holds trees converted from another library (outcore "
+                              "import-xgboost, outcore.from_sklearn): a model file may hold it, a spec cannot fit it");
+  return Make(EstimatorRegistry(), "model", kind, params);
+}
+
+std::unique_ptr<Estimator> MakeLoadedEstimator(const std::string& kind, const Json& params) {
+  for (const auto& r : ImportedEstimatorRegistry())
+    if (r.kind == kind) return r.make(params.is_null() ? Json::object() : params);
   return Make(EstimatorRegistry(), "model", kind, params);
 }
 

@@ -439,29 +439,7 @@ class RandomForest final : public Estimator {
                                   "; the file gives " + std::to_string(e.n_outputs) + " outputs, \"" +
                                   LinkName(e.link) + "\" and \"" + CompareName(e.compare) + "\"");
     }
-    // The prediction is the trees' average: a base score would shift a classifier's
-    // probabilities out of [0, 1] (Fit writes 0).
-    for (size_t c = 0; c < e.base_score.size(); ++c)
-      if (e.base_score[c] != 0)
-        Fail(ErrorCode::kModel, "state.base_score[" + std::to_string(c) + "]: a forest's base score is 0 (its "
-                                "prediction is the average of its trees), got " + std::to_string(e.base_score[c]) +
-                                " (" + kind() + ")");
-    std::vector<int64_t> per_output(e.n_outputs, 0);
-    for (size_t t = 0; t < e.trees.size(); ++t) {
-      ++per_output[e.trees[t].group];
-      if (!classifier_) continue;
-      for (size_t i = 0; i < e.trees[t].nodes.size(); ++i) {
-        const TreeNode& node = e.trees[t].nodes[i];
-        if (node.is_leaf() && !(node.value >= 0 && node.value <= 1))
-          Fail(ErrorCode::kModel, "state.trees[" + std::to_string(t) + "].value[" + std::to_string(i) +
-                                      "]: a class probability must be in [0, 1], got " +
-                                      std::to_string(node.value) + " (" + kind() + ")");
-      }
-    }
-    for (int32_t c = 0; c < e.n_outputs; ++c)
-      if (per_output[c] == 0)
-        Fail(ErrorCode::kModel, "state.trees: output " + std::to_string(c) + " has no tree (" + kind() + ")");
-    if (classifier_ && e.n_outputs > 2) CheckClassTuples(e);
+    CheckAveragedTrees(e, classifier_, kind());
     if (classifier_) {
       const int64_t k = e.n_outputs == 1 ? 2 : e.n_outputs;
       classes_.clear();
@@ -475,42 +453,6 @@ class RandomForest final : public Estimator {
   void LoadFitInfo(const Json& info) override { fit_info_ = info; }
 
  private:
-  // A k-class forest holds each fitted tree as k trees in a row, groups 0..k-1, of one
-  // structure, whose leaves hold the class fractions: they sum to 1, so that every row's
-  // probabilities do (what Fit writes; a file that differs was not written by it).
-  void CheckClassTuples(const TreeEnsemble& e) const {
-    const size_t k = static_cast<size_t>(e.n_outputs);
-    auto bad = [&](size_t t, const std::string& why) {
-      Fail(ErrorCode::kModel, "state.trees[" + std::to_string(t) + "]: " + why + " (" + kind() + ")");
-    };
-    if (e.trees.size() % k != 0)
-      bad(e.trees.size() - 1, "a forest of " + std::to_string(k) + " classes holds its trees in groups of " +
-                                  std::to_string(k) + ", one per class; there are " + std::to_string(e.trees.size()));
-    for (size_t first = 0; first < e.trees.size(); first += k) {
-      const std::vector<TreeNode>& shape = e.trees[first].nodes;
-      for (size_t c = 0; c < k; ++c) {
-        const Tree& tree = e.trees[first + c];
-        if (tree.group != static_cast<int32_t>(c))
-          bad(first + c, "group must be " + std::to_string(c) + " (the class of its place in its group of trees)");
-        if (tree.nodes.size() != shape.size()) bad(first + c, "not the structure of trees[" + std::to_string(first) + "]");
-        for (size_t i = 0; i < shape.size(); ++i) {
-          const TreeNode& a = shape[i];
-          const TreeNode& b = tree.nodes[i];
-          if (a.feature != b.feature || a.left != b.left || a.right != b.right || a.missing_left != b.missing_left ||
-              (!a.is_leaf() && a.threshold != b.threshold))
-            bad(first + c, "not the structure of trees[" + std::to_string(first) + "]");
-        }
-      }
-      for (size_t i = 0; i < shape.size(); ++i) {
-        if (!shape[i].is_leaf()) continue;
-        double sum = 0;
-        for (size_t c = 0; c < k; ++c) sum += e.trees[first + c].nodes[i].value;
-        if (!(std::abs(sum - 1) <= 1e-9))
-          bad(first, "the class fractions of leaf " + std::to_string(i) + " sum to " + std::to_string(sum) + ", not 1");
-      }
-    }
-  }
-
   int64_t Classes() const { return classes_.empty() ? 2 : static_cast<int64_t>(classes_.size()); }
   std::vector<std::string> ClassNames() const { return classes_.empty() ? std::vector<std::string>{"0", "1"} : classes_; }
 
@@ -600,7 +542,69 @@ class RandomForest final : public Estimator {
   Json fit_info_ = Json::object();
 };
 
+// A k-class forest holds each fitted tree as k trees in a row, groups 0..k-1, of one
+// structure, whose leaves hold the class fractions: they sum to 1, so that every row's
+// probabilities do.
+void CheckClassTuples(const TreeEnsemble& e, const std::string& kind) {
+  const size_t k = static_cast<size_t>(e.n_outputs);
+  auto bad = [&](size_t t, const std::string& why) {
+    Fail(ErrorCode::kModel, "state.trees[" + std::to_string(t) + "]: " + why + " (" + kind + ")");
+  };
+  if (e.trees.size() % k != 0)
+    bad(e.trees.size() - 1, "a forest of " + std::to_string(k) + " classes holds its trees in groups of " +
+                                std::to_string(k) + ", one per class; there are " + std::to_string(e.trees.size()));
+  for (size_t first = 0; first < e.trees.size(); first += k) {
+    const std::vector<TreeNode>& shape = e.trees[first].nodes;
+    for (size_t c = 0; c < k; ++c) {
+      const Tree& tree = e.trees[first + c];
+      if (tree.group != static_cast<int32_t>(c))
+        bad(first + c, "group must be " + std::to_string(c) + " (the class of its place in its group of trees)");
+      if (tree.nodes.size() != shape.size()) bad(first + c, "not the structure of trees[" + std::to_string(first) + "]");
+      for (size_t i = 0; i < shape.size(); ++i) {
+        const TreeNode& a = shape[i];
+        const TreeNode& b = tree.nodes[i];
+        if (a.feature != b.feature || a.left != b.left || a.right != b.right || a.missing_left != b.missing_left ||
+            (!a.is_leaf() && a.threshold != b.threshold))
+          bad(first + c, "not the structure of trees[" + std::to_string(first) + "]");
+      }
+    }
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (!shape[i].is_leaf()) continue;
+      double sum = 0;
+      for (size_t c = 0; c < k; ++c) sum += e.trees[first + c].nodes[i].value;
+      if (!(std::abs(sum - 1) <= 1e-9))
+        bad(first, "the class fractions of leaf " + std::to_string(i) + " sum to " + std::to_string(sum) + ", not 1");
+    }
+  }
+}
+
 }  // namespace
+
+void CheckAveragedTrees(const TreeEnsemble& e, bool classifier, const std::string& kind) {
+  // The prediction is the trees' average: a base score would shift a classifier's
+  // probabilities out of [0, 1] (Fit writes 0).
+  for (size_t c = 0; c < e.base_score.size(); ++c)
+    if (e.base_score[c] != 0)
+      Fail(ErrorCode::kModel, "state.base_score[" + std::to_string(c) + "]: a forest's base score is 0 (its "
+                              "prediction is the average of its trees), got " + std::to_string(e.base_score[c]) +
+                              " (" + kind + ")");
+  std::vector<int64_t> per_output(e.n_outputs, 0);
+  for (size_t t = 0; t < e.trees.size(); ++t) {
+    ++per_output[e.trees[t].group];
+    if (!classifier) continue;
+    for (size_t i = 0; i < e.trees[t].nodes.size(); ++i) {
+      const TreeNode& node = e.trees[t].nodes[i];
+      if (node.is_leaf() && !(node.value >= 0 && node.value <= 1))
+        Fail(ErrorCode::kModel, "state.trees[" + std::to_string(t) + "].value[" + std::to_string(i) +
+                                    "]: a class probability must be in [0, 1], got " + std::to_string(node.value) +
+                                    " (" + kind + ")");
+    }
+  }
+  for (int32_t c = 0; c < e.n_outputs; ++c)
+    if (per_output[c] == 0) Fail(ErrorCode::kModel, "state.trees: output " + std::to_string(c) + " has no tree (" + kind + ")");
+  if (classifier && e.n_outputs > 2) CheckClassTuples(e, kind);
+}
+
 
 std::unique_ptr<Estimator> MakeRandomForestRegressor(const Json& params) {
   return std::make_unique<RandomForest>(params, false);

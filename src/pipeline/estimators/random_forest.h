@@ -8,8 +8,10 @@
 // same model on any number of threads. The shared TreeEnsemble (tree_ensemble.h) scores them
 // with the link "average".
 #include <memory>
+#include <string>
 
 #include "outcore/pipeline.h"
+#include "pipeline/estimators/tree_ensemble.h"
 
 namespace outcore {
 
@@ -18,5 +20,12 @@ namespace outcore {
 /// made here: a kModel error naming the parameter.
 std::unique_ptr<Estimator> MakeRandomForestRegressor(const Json& params);
 std::unique_ptr<Estimator> MakeRandomForestClassifier(const Json& params);
+
+/// The checks on trees whose prediction is their average (link "average"), as a forest's
+/// Fit writes them (the imported tree ensembles share them): base scores 0, every output with
+/// a tree; for a classifier, leaf values in [0, 1] and, with k > 2 outputs, each tree as k
+/// trees in a row (groups 0..k-1) of one structure whose leaf values sum to 1. Throws kModel
+/// naming the JSON path ("state.trees[3]: ... (KIND)").
+void CheckAveragedTrees(const TreeEnsemble& e, bool classifier, const std::string& kind);
 
 }  // namespace outcore

@@ -9,7 +9,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <toml++/toml.h>
+
 #include "outcore/error.h"
+#include "outcore/files.h"
 #include "outcore/import_xgboost.h"
 
 namespace outcore {
@@ -368,18 +371,15 @@ std::string XGBoostEstimatorKind(const XGBoostModel& x) {
 
 Model ModelFromXGBoost(const XGBoostModel& x, const PipelineSpec& spec, TrainingData data) {
   const std::string kind = XGBoostEstimatorKind(x);
-  const std::string spec_kind = spec.model.is_object() && spec.model.contains("kind") ? spec.model["kind"].get<std::string>() : "";
-  if (spec_kind != kind)
-    Fail(ErrorCode::kModel, spec.path + ": [model] kind is \"" + spec_kind + "\", but an XGBoost " + x.objective +
-                                " model is imported as kind = \"" + kind + "\" (its trees come from the XGBoost file)");
   Model model = std::move(data.model);
   const std::vector<std::string>& classes = model.target.classes;
   if (x.classifier() && static_cast<int64_t>(classes.size()) != x.num_class)
     Fail(ErrorCode::kSchema, "the target '" + model.target.expression + "' has " + std::to_string(classes.size()) +
                                  " classes " + NameList(classes) + " but the XGBoost " + x.objective + " model has " +
                                  std::to_string(x.num_class) + " (class i is XGBoost's label i)");
-  model.pipeline = spec.Build();
+  model.pipeline = spec.Build();  // the steps; the spec's model is only what labelled the sample
   Pipeline& pipeline = model.pipeline;
+  pipeline.estimator = MakeLoadedEstimator(kind, Json::object());
   const int64_t rows = data.rows();
   TransformStats drift;
   FitSteps(&pipeline, &data.batches, &drift, 0);  // sets feature_names; the features are not needed
@@ -418,6 +418,27 @@ Json XGBoostSummary(const std::string& text, const std::string& origin) {
           {"feature_names", x.feature_names},
           {"num_trees", x.ensemble.trees.size()},
           {"node_ids", x.node_ids}};
+}
+
+PipelineSpec LoadXGBoostSpec(const std::string& path, bool classifier) {
+  const std::string text = ReadFile(path);
+  bool has_model = false;
+  // Only text within the caps ParseSpec applies first (docs/spec.md: 1 MB, 16,384 '.'; deeper
+  // dotted keys overflow toml++'s stack); ParseSpec refuses the rest, and reports a syntax
+  // error with its line and column.
+  if (text.size() <= (1 << 20) && std::count(text.begin(), text.end(), '.') <= 16384) {
+    try {
+      has_model = toml::parse(text, path).contains("model");
+    } catch (const toml::parse_error&) {
+    }
+  }
+  if (has_model)
+    Fail(ErrorCode::kModel, path + ": [model] is not for import-xgboost: the model is the XGBoost file's trees; "
+                                   "leave [model] out (the spec gives [read], target and [[steps]])");
+  // ParseSpec checks everything else as for fit; a [model] of the right sort (classifier or
+  // regressor, so that the sample's target is read as one) stands in for the trees.
+  const char* stand_in = classifier ? "logistic_regression" : "linear_regression";
+  return ParseSpec(text + "\n[model]\nkind = \"" + stand_in + "\"\n", path);
 }
 
 Model ImportXGBoost(const std::string& text, const std::string& origin, const PipelineSpec& spec,

@@ -53,12 +53,13 @@ std::string XGBoostEstimatorKind(const XGBoostModel& x);
 /// An outcore model scoring as `x` does: `data` (rows read from a sample as `fit` reads them:
 /// ReadTrainingData or TrainingDataFromBatches) gives the read options, the target and its
 /// classes, and the input columns with their types; the spec's steps are fitted on its rows
-/// (nothing else is learned from them); the estimator (the spec's [model] must be
-/// XGBoostEstimatorKind(x)) holds the trees. The steps must make exactly x's features: the
+/// (nothing else is learned from them); the estimator, of kind XGBoostEstimatorKind(x), holds
+/// the trees. The steps must make exactly x's features: the
 /// names in order when x has feature_names, else as many; a classifier's target must have
 /// x.num_class classes (class i is XGBoost's label i). The training record is
 /// x.TrainingRecord() plus the spec's path and the sample's rows. The result has passed the
-/// model loader's checks. Errors: kSchema (features, classes), kModel (spec).
+/// model loader's checks. Errors: kSchema (features, classes). The spec's [model] is not used
+/// (it only decided how the sample's target was read).
 Model ModelFromXGBoost(const XGBoostModel& x, const PipelineSpec& spec, TrainingData data);
 
 }  // namespace outcore

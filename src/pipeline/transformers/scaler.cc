@@ -68,11 +68,13 @@ class StandardScalerStep : public Step {
       auto c = std::make_shared<Column>(DataType::kF64);
       c->length = in.length;
       c->f64.resize(in.length);
-      double mu = mean_[j], inv = 1.0 / scale_[j];
+      // Divided, not multiplied by 1 / scale: scikit-learn's order of operations, so that a
+      // converted StandardScaler (outcore.from_sklearn) gives its numbers bit for bit.
+      const double mu = mean_[j], scale = scale_[j];
       if (in.type == DataType::kF64) {
-        for (int64_t i = 0; i < in.length; ++i) c->f64[i] = (in.f64[i] - mu) * inv;
+        for (int64_t i = 0; i < in.length; ++i) c->f64[i] = (in.f64[i] - mu) / scale;
       } else {
-        for (int64_t i = 0; i < in.length; ++i) c->f64[i] = (in.AsDouble(i) - mu) * inv;
+        for (int64_t i = 0; i < in.length; ++i) c->f64[i] = (in.AsDouble(i) - mu) / scale;
       }
       CopyValidity(in, c.get());
       out.Set(columns_[j], c);
