@@ -134,15 +134,19 @@ def double_rule_leaves(model_json, X):
     trees = model_json["learner"]["gradient_booster"]["model"]["trees"]
     leaves = np.zeros((len(X), len(trees)), dtype=np.int64)
     for k, t in enumerate(trees):
-        for r in range(len(X)):
-            i = 0
-            while t["left_children"][i] != -1:
-                x = X[r, t["split_indices"][i]]
-                if math.isnan(x):
-                    i = t["left_children"][i] if t["default_left"][i] else t["right_children"][i]
-                else:
-                    i = t["left_children"][i] if x < t["split_conditions"][i] else t["right_children"][i]
-            leaves[r, k] = i
+        left, right = np.array(t["left_children"]), np.array(t["right_children"])
+        feature, cond = np.array(t["split_indices"]), np.array(t["split_conditions"], dtype=np.float64)
+        default_left = np.array(t["default_left"]).astype(bool)
+        node = np.zeros(len(X), dtype=np.int64)
+        while True:
+            rows = np.nonzero(left[node] != -1)[0]
+            if len(rows) == 0:
+                break
+            n = node[rows]
+            x = X[rows, feature[n]]
+            go_left = np.where(np.isnan(x), default_left[n], x < cond[n])
+            node[rows] = np.where(go_left, left[n], right[n])
+        leaves[:, k] = node
     return leaves
 
 
