@@ -61,10 +61,17 @@ Converts gbtree boosters with objective binary:logistic, multi:softprob or reg:s
 refuses dart, gblinear, other objectives and categorical splits, naming the JSON path.
 The spec gives the read options, the target and the steps, and has no [model]: the
 model is MODEL.json's trees (a tree_ensemble_classifier for binary:logistic and
-multi:softprob, a tree_ensemble_regressor for reg:squarederror). The sample (--data) is read as `outcore fit` reads: it fixes the input columns
-and their types, the target's classes (class i is XGBoost's label i: the sample must hold
-every class) and fits the spec's steps, if any; nothing else is learned from it. The steps
-must make the booster's features: its feature_names in order, or as many when it has none.
+multi:softprob, a tree_ensemble_regressor for reg:squarederror), e.g.
+  target = "label"
+  [read]
+  dtype = { x0 = "float", x1 = "float" }
+  [[steps]]
+  kind = "select"
+  columns = ["x0", "x1"]
+The sample (--data) is read as `outcore fit` reads: it fixes the input columns and their
+types, the target's classes (class i is XGBoost's label i: the sample must hold every
+class) and fits the spec's steps, if any; nothing else is learned from it. The steps must
+make the booster's features: its feature_names in order, or as many when it has none.
 The model file's training record says where the trees came from (`outcore inspect`).
 Example:
   python3 -c 'booster.save_model("xgb.json")'
