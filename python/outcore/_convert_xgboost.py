@@ -28,6 +28,13 @@ def _booster_and_classes(model):
             booster = model.get_booster()
         except Exception as e:  # NotFittedError and friends
             raise ConversionError("cannot convert %s: %s" % (name, e)) from None
+        missing = getattr(model, "missing", np.nan)
+        if missing is not None and not (isinstance(missing, float) and np.isnan(missing)):
+            # XGBoost's scikit-learn wrapper treats this value as missing when it predicts;
+            # outcore's missing values are NaN and empty fields only.
+            raise ConversionError("cannot convert %s(missing=%r): XGBoost scores that value as missing, outcore "
+                                  "only NaN and empty fields; replace it by NaN in the data and refit with the "
+                                  "default missing=nan" % (name, missing))
         if isinstance(model, xgboost.XGBClassifier):
             return booster, np.asarray(model.classes_), name
         return booster, None, name

@@ -122,6 +122,10 @@ class FromXGBoost(unittest.TestCase):
         with self.assertRaisesRegex(ConversionError, r"the booster's features \[a, b, c, d\] are not all columns of "
                                                      r"X_sample \[a, b, x, d\] \(missing: c\)"):
             outcore.from_xgboost(named, self.X.rename(columns={"c": "x"}))
+        sentinel = xgb.XGBClassifier(n_estimators=2, missing=-999.0).fit(self.X, y)
+        with self.assertRaisesRegex(ConversionError, r"cannot convert XGBClassifier\(missing=-999.0\): XGBoost scores "
+                                                     r"that value as missing"):
+            outcore.from_xgboost(sentinel, self.X)
         with self.assertRaisesRegex(ConversionError, r"cannot convert 'str'"):
             outcore.from_xgboost("model.json", self.X)
         with self.assertRaisesRegex(ConversionError, r"X_sample must be a pandas DataFrame"):
