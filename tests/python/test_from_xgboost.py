@@ -76,6 +76,16 @@ class FromXGBoost(unittest.TestCase):
         np.testing.assert_array_equal(pipe.classes_, [0, 1, 2])
         self.assertLessEqual(np.abs(pipe.predict_proba(self.Xt) - model.predict_proba(self.Xt)).max(), 1e-6)
 
+    def test_softprob_with_two_classes(self):
+        # One sigmoid output, sigmoid(r1 - r0), for softmax over two classes.
+        booster = xgb.train({"objective": "multi:softprob", "num_class": 2, "max_depth": 3, "nthread": 2},
+                            xgb.DMatrix(self.X, label=(self.score > 0).astype(int)), 15)
+        pipe = outcore.from_xgboost(booster, self.X)
+        np.testing.assert_array_equal(pipe.classes_, [0, 1])
+        theirs = booster.predict(xgb.DMatrix(self.Xt))
+        self.assertEqual(theirs.shape, (len(self.Xt), 2))
+        self.assertLessEqual(np.abs(pipe.predict_proba(self.Xt) - theirs).max(), 1e-6)
+
     def test_parallel_trees(self):
         # XGBoost's random forests: num_parallel_tree trees per round, all summed.
         model = self.fit(xgb.XGBRFClassifier(n_estimators=15, max_depth=4, n_jobs=2), (self.score > 0).astype(int))
