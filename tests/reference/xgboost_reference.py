@@ -87,7 +87,9 @@ def gen(out):
     noisy = score + rng.normal(scale=0.5, size=len(score))
     label = (noisy > np.median(noisy)).astype(int)
     klass = np.digitize(noisy, np.quantile(noisy, [0.25, 0.5, 0.75]))
-    y = 0.25 * score + rng.normal(scale=0.05, size=len(score))  # magnitude ~1: XGBoost sums in float32
+    # Fare-like magnitudes (tens): float32 sums differ from double ones by far more than 1e-6
+    # here, so the regression check (equal to XGBoost's float32 output) tests outcore's float sums.
+    y = 25 * score + 40 + rng.normal(scale=5, size=len(score))
     write_csv(out + "/train.csv", X, {"label": label, "klass": klass, "y": y})
 
     boosters = {
@@ -96,7 +98,7 @@ def gen(out):
         "multi": train("multi", X, klass, objective="multi:softprob", num_class=4, tree_method="hist"),
         # exact + gamma: pruned trees, whose deleted nodes XGBoost keeps in its arrays; no
         # feature names (matched by count).
-        "reg": train("reg", X, y, objective="reg:squarederror", tree_method="exact", gamma=0.05),
+        "reg": train("reg", X, y, objective="reg:squarederror", tree_method="exact", gamma=500),
     }
     deleted = sum(int(t["tree_param"]["num_deleted"]) for t in
                   json.loads(boosters["reg"].save_raw("json"))["learner"]["gradient_booster"]["model"]["trees"])
@@ -200,7 +202,9 @@ def check(out, name, pred_path, model_path):
               "trees": int(xgb_leaves.shape[1]), "rows_with_a_different_leaf": leaf_mismatches,
               "rows_a_double_comparison_would_send_elsewhere": double_differs}
     print(json.dumps(report))
-    ok = worst <= 1e-6 and leaf_mismatches == 0 and double_differs > 0
+    # A regression's raw score is its prediction: outcore sums as XGBoost does, in float32, so
+    # they are equal; the classifiers' links (XGBoost's in float) leave a float's rounding.
+    ok = (worst == 0 if name == "reg" else worst <= 1e-6) and leaf_mismatches == 0 and double_differs > 0
     return 0 if ok else 1
 
 

@@ -301,6 +301,10 @@ XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin) {
     e.link = TreeLink::kSoftmax;
     e.base_score.assign(groups, static_cast<double>(raw_base));
   }
+  // XGBoost sums each output in float, from its base score, tree after tree: so do we, and the
+  // raw scores are XGBoost's bit for bit. (Two softprob classes folded into one output are a
+  // different sum: that one stays in double, within a float's rounding of XGBoost's.)
+  e.float32_sums = !(m.objective == "multi:softprob" && groups == 2);
   e.n_outputs = static_cast<int32_t>(e.base_score.size());
   return m;
 }
