@@ -12,6 +12,7 @@
 #include "io/file_util.h"
 #include "outcore/error.h"
 #include "outcore/fit.h"
+#include "outcore/import_xgboost.h"
 #include "outcore/model.h"
 #include "outcore/output_names.h"
 #include "outcore/pipeline.h"
@@ -431,6 +432,38 @@ PYBIND11_MODULE(_outcore, m) {
       py::arg("spec_json"), py::arg("batches"), py::arg("target"), py::arg("classes"),
       py::arg("threads") = 0,
       "Fits {read, target, steps, model} on batches holding the inputs and the target column.");
+
+  m.def(
+      "xgboost_summary",
+      [](const std::string& text, const std::string& origin) { return XGBoostSummary(text, origin).dump(); },
+      py::arg("text"), py::arg("origin"),
+      "What an XGBoost JSON model holds, as JSON (estimator_kind, objective, version, num_class, "
+      "num_features, feature_names, num_trees, node_ids); a model outcore cannot convert is a "
+      "ModelError naming the JSON path.");
+
+  m.def(
+      "import_xgboost",
+      [](const std::string& text, const std::string& origin, const std::string& spec_json,
+         const py::list& batches, const std::string& target_expression,
+         const std::vector<std::string>& classes) {
+        PipelineSpec spec = SpecFromJson(ParseJson(spec_json));
+        Target target = Target::Parse(target_expression);
+        if (!classes.empty()) target.classes = classes;
+        std::vector<Batch> input = BatchList(batches);
+        FitReport report;
+        ModelPtr model;
+        {
+          py::gil_scoped_release release;
+          model = std::make_shared<Model>(ImportXGBoost(
+              text, origin, spec, TrainingDataFromBatches(spec, std::move(input), target, &report)));
+        }
+        model->fingerprint = HashHex(ModelText(*model));
+        return model;
+      },
+      py::arg("text"), py::arg("origin"), py::arg("spec_json"), py::arg("batches"), py::arg("target"),
+      py::arg("classes"),
+      "An outcore model scoring as the XGBoost JSON model `text` does: {read, target, steps, "
+      "model} with the sample's batches (inputs and the target column) fitting the steps.");
 
   m.def(
       "fit_steps",

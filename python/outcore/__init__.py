@@ -6,6 +6,7 @@
     pipe.save("model.json")                    # `outcore predict model.json big/ -o out/`
     outcore.load("model.json")                 # any model file, from the CLI or Python
     outcore.from_sklearn(fitted_sklearn_pipeline, X.head())   # a fitted scikit-learn pipeline
+    outcore.from_xgboost(xgb_classifier, X.head())            # an XGBoost model (docs/import.md)
     outcore.Pipeline.from_spec("spec.toml")    # a TOML spec's steps, model, target, read options
     outcore.dask.predict("model.json", ["big/"], "out/", client=client)   # on a Dask cluster
     pipe.last_report_                          # drift seen by the last predict (outcore.DriftWarning)
@@ -31,7 +32,14 @@ __doc__ += "".join("    %-20s %s\n" % (registry.class_name(e["kind"]), e["doc"])
                    for e in registry.entries()["steps"] + registry.entries()["estimators"])
 
 
+__all__ += ["from_xgboost"]
+
+
 def __getattr__(name):
+    if name == "from_xgboost":  # pandas imported on first use, xgboost when it runs
+        from ._convert_xgboost import from_xgboost
+        globals()[name] = from_xgboost
+        return from_xgboost
     # The scikit-learn layer (and scikit-learn itself) is imported on first use, so that a
     # Dask worker that only runs splits loads just the C++ module.
     if name == "from_sklearn":

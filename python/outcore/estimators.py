@@ -939,19 +939,17 @@ def _generate_classes():
 
 STEP_CLASSES, ESTIMATOR_CLASSES = _generate_classes()
 CLASSES_BY_KIND = {c.kind: c for c in STEP_CLASSES + ESTIMATOR_CLASSES}
-
-
-def _imported_classes():
-    """tree_ensemble_classifier / _regressor: trees converted from another library (from_sklearn),
-    which a model file holds and nothing fits, so the registry a spec fits from leaves them out."""
-    missing = {"name": "missing", "type": "string", "default": "learned", "required": False,
-               "choices": ["learned", "empty"], "doc": "a row missing a feature the trees split on: scored by "
-               "the splits' learned side, or given an empty prediction (scikit-learn's own trees refuse it)"}
-    return [_make_class({"kind": "tree_ensemble_classifier", "doc": "trees converted from another library; "
-                         "scores only", "parameters": [missing], "multiclass": True}, OutcoreClassifier),
-            _make_class({"kind": "tree_ensemble_regressor", "doc": "regression trees converted from another "
-                         "library; scores only", "parameters": [missing]}, OutcoreRegressor)]
-
-
-CLASSES_BY_KIND.update({c.kind: c for c in _imported_classes()})
 globals().update({c.__name__: c for c in STEP_CLASSES + ESTIMATOR_CLASSES})
+
+# Kinds a model file may hold but nothing fits: trees converted from another library
+# (outcore.from_xgboost, import-xgboost). Their classes make such a model, loaded or converted,
+# a Pipeline like any other; fitting one is refused by the C++ side. Their one parameter,
+# missing, is the C++ declaration's (imported_trees.cc).
+_MISSING = {"name": "missing", "type": "string", "default": "learned", "required": False,
+            "choices": ["learned", "empty"], "doc": "a row missing a feature the trees split on: scored by the "
+            "splits' learned side, or given an empty prediction (scikit-learn's own trees refuse it)"}
+for _kind, _base in (("tree_ensemble_classifier", OutcoreClassifier), ("tree_ensemble_regressor", OutcoreRegressor)):
+    if _kind not in CLASSES_BY_KIND:
+        CLASSES_BY_KIND[_kind] = _make_class(
+            {"kind": _kind, "doc": "trees converted from another library; scores only", "parameters": [_MISSING],
+             "multiclass": True}, _base)

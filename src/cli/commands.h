@@ -15,5 +15,6 @@ void AddSampleCommand(CLI::App& app);
 void AddEvaluateCommand(CLI::App& app);
 void AddLearningCurveCommand(CLI::App& app);
 void AddTuneCommand(CLI::App& app);
+void AddImportXGBoostCommand(CLI::App& app);
 
 }  // namespace outcore::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   outcore::cli::AddEvaluateCommand(app);
   outcore::cli::AddLearningCurveCommand(app);
   outcore::cli::AddTuneCommand(app);
+  outcore::cli::AddImportXGBoostCommand(app);
   // CLI11 reports a mistyped command as "A subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     std::string known;

@@ -23,6 +23,19 @@ constexpr int64_t kTaskRows = 16 * 1024;
 // time, 16 slower; the ranked walk: 8, 12 and 16 alike, 4 1.4x slower).
 constexpr int kLanes = 8;
 
+// Adds a leaf value to a raw score. With kF32 (float32_sums: XGBoost's ensembles) the sum is
+// rounded to float after every tree, as XGBoost accumulates its predictions in float: both are floats,
+// and a float sum computed in double and rounded once is the float sum (double has more than
+// twice float's precision), so the raw scores are XGBoost's bit for bit.
+template <bool kF32>
+inline void Accumulate(double& raw, double value) {
+  if constexpr (kF32) {
+    raw = static_cast<double>(static_cast<float>(raw + value));
+  } else {
+    raw += value;
+  }
+}
+
 // Scoring compiles the ensemble at every Score call, so that the compiled forms never go
 // stale (for 100 trees of 31 leaves the compiling takes about 4% of the time the scoring of a
 // 65,536-row batch does): its ranked form (here) and, for trees of at most 64 leaves, its leaf
@@ -156,6 +169,7 @@ void RankRows(const RankedTrees& r, bool f32, const double* const* cols, int64_t
 
 // AddTrees over the rank matrix of `rows` rows (RankRows). The lanes past the last row of a
 // partial group walk stale ranks, which is harmless: their leaves are not added.
+template <bool kF32>
 void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int64_t rows, double* raw) {
   static_assert(kLanes * sizeof(uint16_t) == 16, "RankedNode::column is a byte offset / 8 in a group");
   const int64_t columns = r.columns();
@@ -180,7 +194,7 @@ void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int6
           const RankedNode n = nodes[at[l]];
           at[l] = n.next + (rank(n, l) > n.threshold);
         }
-      for (int l = 0; l < kLanes && i + l < rows; ++l) out[(i + l) * k] += r.values[at[l]];
+      for (int l = 0; l < kLanes && i + l < rows; ++l) Accumulate<kF32>(out[(i + l) * k], r.values[at[l]]);
     }
   }
 }
@@ -287,7 +301,7 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
 
 // Adds every tree's leaf value to raw for `rows` rows from `begin`: kLanes rows at a time,
 // so that the additions to different rows overlap (each row adds its trees in tree order).
-template <typename Mask>
+template <bool kF32, typename Mask>
 void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, int64_t k,
                     const double* const* cols, int64_t begin, int64_t rows, double* raw) {
   const int64_t features = static_cast<int64_t>(r.features.size()), trees = m.trees;
@@ -320,7 +334,7 @@ void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, in
       const double* leaves = m.leaves.data() + t * kMaskLeaves;
       double* o = out + m.group[t];
       for (int l = 0; l < lanes; ++l)
-        o[l * k] += leaves[__builtin_ctzll(static_cast<uint64_t>(reach[l * m.stride + t]))];
+        Accumulate<kF32>(o[l * k], leaves[__builtin_ctzll(static_cast<uint64_t>(reach[l * m.stride + t]))]);
     }
   }
 }
@@ -346,7 +360,7 @@ inline int32_t Step(const TreeNode* nodes, int32_t n, const double* const* cols,
 // The double walk (when the ensemble has no ranked form): adds every tree's leaf value to raw
 // (rows [begin, end) x k, row-major, 0 at row `begin`). kLanes rows walk a tree together until
 // all of them are at leaves, so that the CPU follows kLanes independent paths at once.
-template <SplitCompare kCompare>
+template <SplitCompare kCompare, bool kF32>
 void AddTrees(const TreeEnsemble& e, const double* const* cols, int64_t begin, int64_t end, double* raw) {
   const int64_t k = e.n_outputs;
   for (const Tree& tree : e.trees) {
@@ -363,12 +377,12 @@ void AddTrees(const TreeEnsemble& e, const double* const* cols, int64_t begin, i
           done &= nodes[at[l]].is_leaf();
         }
       }
-      for (int l = 0; l < kLanes; ++l) r[(i - begin + l) * k] += nodes[at[l]].value;
+      for (int l = 0; l < kLanes; ++l) Accumulate<kF32>(r[(i - begin + l) * k], nodes[at[l]].value);
     }
     for (; i < end; ++i) {
       int32_t n = 0;
       while (!nodes[n].is_leaf()) n = Step<kCompare>(nodes, n, cols, i);
-      r[(i - begin) * k] += nodes[n].value;
+      Accumulate<kF32>(r[(i - begin) * k], nodes[n].value);
     }
   }
 }
@@ -400,24 +414,36 @@ void ScoreRows(const TreeEnsemble& e, const Forms& forms, const Features& X, int
   for (int64_t b = begin; b < end; b += kScoreBlock) {
     const int64_t stop = std::min(end, b + kScoreBlock);
     double* raw = out + b * k;
-    std::fill(raw, raw + (stop - b) * k, 0.0);
+    // XGBoost's rule: the sum starts at the base score and is rounded to float after every
+    // tree, as XGBoost sums (Accumulate). Otherwise the trees are summed in double and the base
+    // score added after them.
+    const bool f32 = e.compare == SplitCompare::kLessFloat32, sum32 = e.float32_sums;
+    const bool base_first = sum32 && e.link != TreeLink::kAverage;
+    for (int64_t i = 0; i < stop - b; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        raw[i * k + j] = base_first ? static_cast<double>(static_cast<float>(e.base_score[j])) : 0.0;
     if (masks32) {
-      AddMaskedTrees(*masks32, *ranked, e.compare == SplitCompare::kLessFloat32, k, cols.data(), b, stop - b, raw);
+      if (sum32) AddMaskedTrees<true>(*masks32, *ranked, f32, k, cols.data(), b, stop - b, raw);
+      else AddMaskedTrees<false>(*masks32, *ranked, f32, k, cols.data(), b, stop - b, raw);
     } else if (masks64) {
-      AddMaskedTrees(*masks64, *ranked, e.compare == SplitCompare::kLessFloat32, k, cols.data(), b, stop - b, raw);
+      if (sum32) AddMaskedTrees<true>(*masks64, *ranked, f32, k, cols.data(), b, stop - b, raw);
+      else AddMaskedTrees<false>(*masks64, *ranked, f32, k, cols.data(), b, stop - b, raw);
     } else if (ranked) {
-      RankRows(*ranked, e.compare == SplitCompare::kLessFloat32, cols.data(), b, stop, ranks.data());
-      AddRankedTrees(*ranked, k, ranks.data(), stop - b, raw);
-    } else if (e.compare == SplitCompare::kLessEqual) {
-      AddTrees<SplitCompare::kLessEqual>(e, cols.data(), b, stop, raw);
+      RankRows(*ranked, f32, cols.data(), b, stop, ranks.data());
+      if (sum32) AddRankedTrees<true>(*ranked, k, ranks.data(), stop - b, raw);
+      else AddRankedTrees<false>(*ranked, k, ranks.data(), stop - b, raw);
+    } else if (!f32) {
+      if (sum32) AddTrees<SplitCompare::kLessEqual, true>(e, cols.data(), b, stop, raw);
+      else AddTrees<SplitCompare::kLessEqual, false>(e, cols.data(), b, stop, raw);
     } else {
-      AddTrees<SplitCompare::kLessFloat32>(e, cols.data(), b, stop, raw);
+      if (sum32) AddTrees<SplitCompare::kLessFloat32, true>(e, cols.data(), b, stop, raw);
+      else AddTrees<SplitCompare::kLessFloat32, false>(e, cols.data(), b, stop, raw);
     }
     for (int64_t i = 0; i < stop - b; ++i) {
       double* r = raw + i * k;
       for (int64_t j = 0; j < k; ++j) {
         if (e.link == TreeLink::kAverage && per_output[j] > 0) r[j] /= per_output[j];
-        r[j] += e.base_score[j];
+        if (!base_first) r[j] += e.base_score[j];
       }
       if (!apply_link) continue;
       switch (e.link) {
@@ -609,16 +635,18 @@ Json TreeEnsembleToJson(const TreeEnsemble& e) {
                      {"missing_left", missing},
                      {"value", value}});
   }
-  return {{"n_features", e.n_features}, {"n_outputs", e.n_outputs}, {"link", LinkName(e.link)},
-          {"compare", CompareName(e.compare)}, {"base_score", e.base_score}, {"trees", trees}};
+  Json state = {{"n_features", e.n_features}, {"n_outputs", e.n_outputs}, {"link", LinkName(e.link)},
+                {"compare", CompareName(e.compare)}, {"base_score", e.base_score}, {"trees", trees}};
+  if (e.float32_sums) state["sums"] = "float32";  // absent: double, as every file before it
+  return state;
 }
 
 TreeEnsemble TreeEnsembleFromJson(const std::string& kind, const Json& state) {
   const std::vector<std::string> keys = {"n_features", "n_outputs", "link", "compare", "base_score", "trees"};
   StateReader r(kind, state, keys);
   for (const auto& [key, value] : state.items())
-    if (std::find(keys.begin(), keys.end(), key) == keys.end())
-      r.Bad(key, "is not a key of this state (known: n_features, n_outputs, link, compare, base_score, trees)");
+    if (std::find(keys.begin(), keys.end(), key) == keys.end() && key != "sums")
+      r.Bad(key, "is not a key of this state (known: n_features, n_outputs, link, compare, base_score, trees, sums)");
   TreeEnsemble e;
   e.n_features = IndexAt(r, state["n_features"], "n_features", 0, int64_t{1} << 31, "not a feature count");
   e.n_outputs = static_cast<int32_t>(IndexAt(r, state["n_outputs"], "n_outputs", 1, int64_t{1} << 20, "not an output count"));
@@ -637,6 +665,11 @@ TreeEnsemble TreeEnsembleFromJson(const std::string& kind, const Json& state) {
                          CompareName(SplitCompare::kLessFloat32) + "\"");
   }
   e.base_score = r.Numbers("base_score", e.n_outputs, "output, as state.n_outputs says");
+  if (state.contains("sums")) {
+    if (state["sums"] != "float32" && state["sums"] != "double")
+      r.Bad("sums", "is " + state["sums"].dump() + ", not \"float32\" or \"double\"");
+    e.float32_sums = state["sums"] == "float32";
+  }
   const Json& trees = r.Array("trees");
   e.trees.reserve(trees.size());
   for (size_t t = 0; t < trees.size(); ++t)

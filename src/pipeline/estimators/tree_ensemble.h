@@ -56,6 +56,11 @@ struct TreeEnsemble {
   std::vector<double> base_score;  // one per output
   TreeLink link = TreeLink::kIdentity;
   SplitCompare compare = SplitCompare::kLessEqual;
+  /// XGBoost's sums: each output's raw score starts at its base score and is rounded to float
+  /// after every tree, in tree order, as XGBoost adds its predictions; so an imported booster's
+  /// raw scores are XGBoost's bit for bit. Otherwise (false) the trees are summed in double and
+  /// the base score added after them.
+  bool float32_sums = false;
   std::vector<Tree> trees;
 
   /// Writes X.rows x n_outputs predictions (row-major: the outputs of row i at out[i * k])
@@ -73,7 +78,8 @@ struct TreeEnsemble {
 const char* LinkName(TreeLink link);
 const char* CompareName(SplitCompare compare);
 
-/// {"n_features", "n_outputs", "link", "compare", "base_score": [k], "trees": [{"group",
+/// {"n_features", "n_outputs", "link", "compare", "base_score": [k], "sums" (optional:
+/// "float32" or "double", the default), "trees": [{"group",
 /// "feature": [...], "threshold", "left", "right", "missing_left", "value"}]}: one array per
 /// node field (docs/model-format.md).
 Json TreeEnsembleToJson(const TreeEnsemble& ensemble);

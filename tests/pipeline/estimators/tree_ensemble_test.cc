@@ -162,6 +162,19 @@ std::vector<double> ReferenceRaw(const TreeEnsemble& e, const Features& X) {
   for (const Tree& t : e.trees) count[t.group] += 1;
   for (int64_t i = 0; i < X.rows; ++i) {
     double* r = out.data() + i * e.n_outputs;
+    if (e.float32_sums) {
+      // XGBoost's sums: in float, from the base score (unless averaged), tree after tree.
+      const bool base_first = e.link != TreeLink::kAverage;
+      std::vector<float> sum(e.n_outputs);
+      for (int32_t j = 0; j < e.n_outputs; ++j) sum[j] = base_first ? static_cast<float>(e.base_score[j]) : 0.0f;
+      for (const Tree& t : e.trees) sum[t.group] += static_cast<float>(ReferenceLeaf(t, e.compare, X, i));
+      for (int32_t j = 0; j < e.n_outputs; ++j) {
+        r[j] = sum[j];
+        if (e.link == TreeLink::kAverage && count[j] > 0) r[j] /= count[j];
+        if (!base_first) r[j] += e.base_score[j];
+      }
+      continue;
+    }
     for (const Tree& t : e.trees) r[t.group] += ReferenceLeaf(t, e.compare, X, i);
     for (int32_t j = 0; j < e.n_outputs; ++j) {
       if (e.link == TreeLink::kAverage && count[j] > 0) r[j] /= count[j];
@@ -208,6 +221,7 @@ TEST(TreeEnsemble, CompiledScoringEqualsTheReferenceWalkBitForBit) {
                                     1.0 - 1e-12, std::nextafter(1.0, 2.0), 3.25, 1e300, inf};
   std::mt19937_64 rng(11);
   for (int depth : {5, 6, 7})
+  for (bool sums32 : {false, true})
   for (SplitCompare compare : {SplitCompare::kLessEqual, SplitCompare::kLessFloat32})
     for (auto [link, outputs] : {std::pair{TreeLink::kIdentity, 1}, std::pair{TreeLink::kSoftmax, 3},
                                  std::pair{TreeLink::kAverage, 2}}) {
@@ -222,8 +236,12 @@ TEST(TreeEnsemble, CompiledScoringEqualsTheReferenceWalkBitForBit) {
         Tree t;  // the first tree has 2^depth leaves, the others fewer
         GrowRandom(&t, rng, features, k == 0 ? depth : static_cast<int>(rng() % (depth + 1)), pool, k == 0);
         t.group = static_cast<int32_t>(k % outputs);
+        if (sums32)  // XGBoost's leaves are floats
+          for (TreeNode& n : t.nodes) n.value = static_cast<float>(n.value * 1.37);
         e.trees.push_back(t);
       }
+      e.float32_sums = sums32;
+      if (sums32) e.base_score[0] = static_cast<float>(1234.567);  // sums far from float's exact range
       Features X;
       X.rows = 3001;
       for (int j = 0; j < features; ++j) X.names.push_back("x" + std::to_string(j));
@@ -232,8 +250,8 @@ TEST(TreeEnsemble, CompiledScoringEqualsTheReferenceWalkBitForBit) {
         const uint64_t pick = rng() % 4;
         v = pick == 0 ? kNaN : pick == 1 ? std::ldexp(static_cast<double>(rng() % 801) - 400, -7) : pool[rng() % pool.size()];
       }
-      const std::string what =
-          std::string(CompareName(compare)) + ", " + LinkName(link) + ", depth " + std::to_string(depth);
+      const std::string what = std::string(CompareName(compare)) + ", " + LinkName(link) + ", depth " +
+                               std::to_string(depth) + (sums32 ? ", float32 sums" : "");
       const std::vector<double> want = ReferenceRaw(e, X);
       for (int threads : {1, 3}) {
         std::vector<double> got(X.rows * outputs);

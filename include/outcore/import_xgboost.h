@@ -1,0 +1,34 @@
+#pragma once
+/// Models trained by XGBoost, scored by outcore as XGBoost scores them (docs/import.md): its
+/// JSON model format converted into a tree ensemble estimator inside an outcore model.
+#include <string>
+
+#include "outcore/fit.h"
+#include "outcore/model.h"
+
+namespace outcore {
+
+/// What an XGBoost JSON model (`text`; `origin` names it in errors) holds, after every check
+/// of the conversion: {"estimator_kind" ("tree_ensemble_classifier" or
+/// "tree_ensemble_regressor"), "objective", "version", "num_class" (0 for regression),
+/// "num_features", "feature_names" (empty when the file has none), "num_trees", "node_ids" (per
+/// tree, the XGBoost node id of each outcore node: what pred_leaf=True reports)}. A construct
+/// outcore does not convert is a kModel error naming its JSON path.
+Json XGBoostSummary(const std::string& text, const std::string& origin);
+
+/// The spec of an import: [read], target and [[steps]] as for fit, checked as for fit, and no
+/// [model] (the XGBoost file is the model; one is refused by name). The spec returned holds a
+/// stand-in model, a classifier or a regressor as `classifier` says (the summary's num_class >
+/// 0), so that reading a sample (ReadTrainingData) reads the target as the trees need.
+PipelineSpec LoadXGBoostSpec(const std::string& path, bool classifier);
+
+/// An outcore model that scores as the XGBoost model `text` does: `data` (a sample read as fit
+/// reads it) gives the read options, target and classes, and the input columns and their types;
+/// the spec's steps are fitted on its rows and must make exactly the XGBoost model's features
+/// (by name when it has names, else by count); the estimator is the summary's estimator_kind
+/// (the spec's model is not used). The training record says where the trees came from ({"imported_from":
+/// {"library": "xgboost", "version", "objective", "num_trees", ...}}).
+Model ImportXGBoost(const std::string& text, const std::string& origin, const PipelineSpec& spec,
+                    TrainingData data);
+
+}  // namespace outcore
