@@ -210,7 +210,7 @@ void AddRankedTrees(const RankedTrees& r, int64_t k, const uint16_t* ranks, int6
 // whatever the trees' depth.
 constexpr int64_t kMaskLeaves = 64;
 constexpr int64_t kMaxMaskTable = 4 << 20;  // bytes: beyond this, the ranked walk
-constexpr int64_t kMaskChunk = 16;          // trees ANDed together in registers
+constexpr int64_t kMaskChunk = 16;          // a table row holds a multiple of this many trees (whole vectors)
 
 template <typename Mask>
 struct LeafMasks {
@@ -320,13 +320,14 @@ void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, in
   for (int64_t i = 0; i < rows; i += kLanes) {
     const int lanes = static_cast<int>(std::min<int64_t>(kLanes, rows - i));
     for (int l = 0; l < lanes; ++l) {
+      // A row's reach: the AND of its features' table rows, one feature at a time over all
+      // the trees (a loop the compiler vectorises; the row of masks stays in L1).
       const Mask* const* row = at.data() + (i + l) * features;
-      for (int64_t t = 0; t < m.stride; t += kMaskChunk) {
-        Mask acc[kMaskChunk];
-        for (int j = 0; j < kMaskChunk; ++j) acc[j] = ~Mask{0};
-        for (int64_t f = 0; f < features; ++f)
-          for (int j = 0; j < kMaskChunk; ++j) acc[j] &= row[f][t + j];
-        std::memcpy(reach.data() + l * m.stride + t, acc, sizeof acc);
+      Mask* __restrict acc = reach.data() + l * m.stride;
+      std::fill(acc, acc + m.stride, ~Mask{0});
+      for (int64_t f = 0; f < features; ++f) {
+        const Mask* __restrict src = row[f];
+        for (int64_t t = 0; t < m.stride; ++t) acc[t] &= src[t];
       }
     }
     double* out = raw + i * k;
