@@ -554,7 +554,8 @@ void CheckClassTuples(const TreeEnsemble& e, const std::string& kind) {
     bad(e.trees.size() - 1, "a forest of " + std::to_string(k) + " classes holds its trees in groups of " +
                                 std::to_string(k) + ", one per class; there are " + std::to_string(e.trees.size()));
   for (size_t first = 0; first < e.trees.size(); first += k) {
-    const std::vector<TreeNode>& shape = e.trees[first].nodes;
+    const Tree& shape_tree = e.trees[first];
+    const std::vector<TreeNode>& shape = shape_tree.nodes;
     for (size_t c = 0; c < k; ++c) {
       const Tree& tree = e.trees[first + c];
       if (tree.group != static_cast<int32_t>(c))
@@ -564,7 +565,8 @@ void CheckClassTuples(const TreeEnsemble& e, const std::string& kind) {
         const TreeNode& a = shape[i];
         const TreeNode& b = tree.nodes[i];
         if (a.feature != b.feature || a.left != b.left || a.right != b.right || a.missing_left != b.missing_left ||
-            (!a.is_leaf() && a.threshold != b.threshold))
+            (!a.is_leaf() && a.threshold != b.threshold) || a.is_categorical() != b.is_categorical() ||
+            (a.is_categorical() && !(shape_tree.categories[a.categories] == tree.categories[b.categories])))
           bad(first + c, "not the structure of trees[" + std::to_string(first) + "]");
       }
     }

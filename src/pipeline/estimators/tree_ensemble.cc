@@ -60,8 +60,25 @@ inline void Accumulate(double& raw, double value) {
 // An ensemble with a feature of more than kMaxCuts distinct thresholds, more than 16,383
 // features split on, or a NaN threshold (which the loader refuses but a hand-built tree may
 // hold) is scored by the double walk of AddTrees; both give the same numbers bit for bit.
+//
+// A feature split on categories is ranked too, by its categories: its `cuts` are every
+// category its splits hold, ascending, and a value's rank is its category's place among them,
+// or cuts.size() for a value of none of them (CategoryRank). Leaf masks take such ranks (a
+// categorical split keeps, per rank, the leaves of the side that rank goes to); the ranked
+// walk cannot (a set is not one compare), so an ensemble with categorical splits whose trees
+// are too large for leaf masks is scored by the double walk. So is one that splits a feature
+// both ways (which the loader refuses).
 constexpr uint16_t kMissing = 0xFFFF;
 constexpr size_t kMaxCuts = 0xFFFE;
+
+// The category of x (trunc(x) for 0 <= x < 2^31), or -1 when x has none.
+inline int64_t CategoryOf(double x) {
+  return x >= 0 && x < static_cast<double>(kMaxCategory) + 1 ? static_cast<int64_t>(x) : -1;
+}
+
+inline bool Holds(const std::vector<int32_t>& set, int64_t category) {
+  return std::binary_search(set.begin(), set.end(), category);
+}
 
 struct RankedNode {
   uint16_t column;     // twice the rank matrix column: the byte offset / 8 of its ranks in a group
@@ -71,7 +88,9 @@ struct RankedNode {
 
 struct RankedTrees {
   std::vector<int32_t> features;         // the model's feature of each ranked feature
-  std::vector<std::vector<double>> cuts;  // per ranked feature, ascending, distinct
+  std::vector<std::vector<double>> cuts;  // per ranked feature, ascending, distinct (categories)
+  std::vector<char> categorical;          // per ranked feature: split on categories
+  bool walkable = true;                   // no categorical split: the ranked walk applies
   std::vector<RankedNode> nodes;          // every tree's nodes, one tree after another
   std::vector<double> values;             // per node: a leaf's value
   std::vector<uint32_t> root;             // per tree
@@ -95,8 +114,18 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
         slot[n.feature] = static_cast<int32_t>(r.features.size());
         r.features.push_back(n.feature);
         r.cuts.emplace_back();
+        r.categorical.push_back(n.is_categorical());
       }
-      r.cuts[slot[n.feature]].push_back(cut_of(n.threshold));
+      if (r.categorical[slot[n.feature]] != n.is_categorical()) return false;  // split both ways
+      std::vector<double>& cuts = r.cuts[slot[n.feature]];
+      if (!n.is_categorical()) {
+        cuts.push_back(cut_of(n.threshold));
+        continue;
+      }
+      r.walkable = false;
+      const CategorySplit& split = t.categories[n.categories];
+      cuts.insert(cuts.end(), split.left.begin(), split.left.end());
+      cuts.insert(cuts.end(), split.right.begin(), split.right.end());
     }
   if (r.features.size() > 0x3FFF) return false;  // column fits in 16 bits
   for (std::vector<double>& c : r.cuts) {
@@ -104,6 +133,7 @@ bool Rank(const TreeEnsemble& e, RankedTrees* out) {
     c.erase(std::unique(c.begin(), c.end()), c.end());  // -0.0 and 0.0 are one cut
     if (c.size() > kMaxCuts) return false;
   }
+  if (!r.walkable) return true;  // leaf masks only: the walk's nodes are not built
   for (const Tree& t : e.trees) {
     // Breadth first, so that a node's two children get adjacent numbers.
     const uint32_t base = static_cast<uint32_t>(r.nodes.size());
@@ -146,6 +176,15 @@ inline int64_t CountBelow(const double* cuts, int64_t n, double v, bool f32) {
     len -= half;
   }
   return (at - cuts) + (n > 0 && (f32 ? *at <= v : *at < v));
+}
+
+// The rank of x for a feature split on categories: its category's index in cats[0, n), or n
+// when it has none there.
+inline int64_t CategoryRank(const double* cats, int64_t n, double x) {
+  const int64_t c = CategoryOf(x);
+  if (c < 0) return n;
+  const double* at = std::lower_bound(cats, cats + n, static_cast<double>(c));
+  return at != cats + n && *at == static_cast<double>(c) ? at - cats : n;
 }
 
 // The rank matrix of rows [begin, end) in groups of kLanes rows (the rows that walk a tree
@@ -235,14 +274,16 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
   m.trees = static_cast<int64_t>(e.trees.size());
   m.stride = (m.trees + kMaskChunk - 1) / kMaskChunk * kMaskChunk;
   int64_t rows = 0;
-  for (const std::vector<double>& c : r.cuts) {
+  for (size_t f = 0; f < r.cuts.size(); ++f) {
     m.first.push_back(rows);
-    rows += static_cast<int64_t>(c.size()) + 2;
+    // Ranks 0..n and missing (n + 1); categories: ranks 0..n, n for none of them.
+    rows += static_cast<int64_t>(r.cuts[f].size()) + (r.categorical[f] ? 1 : 2);
   }
   if (rows * m.stride * static_cast<int64_t>(sizeof(Mask)) > kMaxMaskTable) return false;
   m.table.assign(rows * m.stride, ~Mask{0});
   m.leaves.assign(m.trees * kMaskLeaves, 0.0);
   std::vector<Mask> keep_left, keep_right;  // per cut index of a feature, below
+  std::vector<Mask> keep;                    // per rank of a categorical feature
   for (int64_t t = 0; t < m.trees; ++t) {
     const Tree& tree = e.trees[t];
     m.group.push_back(tree.group);
@@ -268,6 +309,22 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
     // right leaves above; prefix and suffix ANDs give every rank's mask.
     for (size_t f = 0; f < r.features.size(); ++f) {
       const int64_t n = static_cast<int64_t>(r.cuts[f].size());
+      if (r.categorical[f]) {
+        // Per split on f: each rank keeps the leaves of the side its category goes to.
+        Mask* rows_of_f = m.table.data() + m.first[f] * m.stride + t;
+        const std::vector<double>& cats = r.cuts[f];
+        for (const TreeNode& node : tree.nodes) {
+          if (node.is_leaf() || r.slot[node.feature] != static_cast<int32_t>(f)) continue;
+          const Mask keep_l = ~below[node.right], keep_r = ~below[node.left];
+          keep.assign(n + 1, node.missing_left ? keep_l : keep_r);
+          const CategorySplit& split = tree.categories[node.categories];
+          for (const auto& [set, side] : {std::pair{&split.left, keep_l}, std::pair{&split.right, keep_r}})
+            for (int32_t c : *set)
+              keep[std::lower_bound(cats.begin(), cats.end(), static_cast<double>(c)) - cats.begin()] = side;
+          for (int64_t rank = 0; rank <= n; ++rank) rows_of_f[rank * m.stride] &= keep[rank];
+        }
+        continue;
+      }
       keep_left.assign(n, ~Mask{0});
       keep_right.assign(n, ~Mask{0});
       Mask missing = ~Mask{0};
@@ -310,6 +367,10 @@ void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, in
     const double* x = cols[r.features[f]] + begin;
     const int64_t n = static_cast<int64_t>(r.cuts[f].size());
     const Mask* first = m.table.data() + m.first[f] * m.stride;
+    if (r.categorical[f]) {
+      for (int64_t i = 0; i < rows; ++i) at[i * features + f] = first + CategoryRank(r.cuts[f].data(), n, x[i]) * m.stride;
+      continue;
+    }
     for (int64_t i = 0; i < rows; ++i) {
       const double v = f32 ? static_cast<double>(static_cast<float>(x[i])) : x[i];
       const int64_t rank = v != v ? n + 1 : CountBelow(r.cuts[f].data(), n, v, f32);
@@ -358,6 +419,15 @@ inline int32_t Step(const TreeNode* nodes, int32_t n, const double* const* cols,
   return (n & leaf) | (child & ~leaf);
 }
 
+// Step for a tree with categorical splits: the same rule, a branch per node.
+template <SplitCompare kCompare>
+inline int32_t StepCategorical(const Tree& tree, int32_t n, const double* const* cols, int64_t i) {
+  const TreeNode& node = tree.nodes[n];
+  if (node.is_leaf()) return n;
+  if (!node.is_categorical()) return Step<kCompare>(tree.nodes.data(), n, cols, i);
+  return CategoryGoesLeft(tree, node, cols[node.feature][i]) ? node.left : node.right;
+}
+
 // The double walk (when the ensemble has no ranked form): adds every tree's leaf value to raw
 // (rows [begin, end) x k, row-major, 0 at row `begin`). kLanes rows walk a tree together until
 // all of them are at leaves, so that the CPU follows kLanes independent paths at once.
@@ -365,6 +435,15 @@ template <SplitCompare kCompare, bool kF32>
 void AddTrees(const TreeEnsemble& e, const double* const* cols, int64_t begin, int64_t end, double* raw) {
   const int64_t k = e.n_outputs;
   for (const Tree& tree : e.trees) {
+    if (!tree.categories.empty()) {
+      // Rare (categorical splits in trees too large for leaf masks): one row at a time.
+      for (int64_t i = begin; i < end; ++i) {
+        int32_t n = 0;
+        while (!tree.nodes[n].is_leaf()) n = StepCategorical<kCompare>(tree, n, cols, i);
+        Accumulate<kF32>(raw[(i - begin) * k + tree.group], tree.nodes[n].value);
+      }
+      continue;
+    }
     const TreeNode* nodes = tree.nodes.data();
     double* r = raw + tree.group;
     int64_t i = begin;
@@ -478,12 +557,12 @@ void Score(const TreeEnsemble& e, const Features& X, double* out, int threads, b
   LeafMasks<uint64_t> masks64;
   Forms forms;
   if (Rank(e, &ranked)) {
-    forms.ranked = &ranked;
     if (MaskLeaves(e, ranked, &masks32)) {
       forms.masks32 = &masks32;
     } else if (MaskLeaves(e, ranked, &masks64)) {
       forms.masks64 = &masks64;
     }
+    if (forms.masks32 || forms.masks64 || ranked.walkable) forms.ranked = &ranked;
   }
   const int64_t tasks = (X.rows + kTaskRows - 1) / kTaskRows;
   if (threads <= 1 || tasks <= 1) {
@@ -510,6 +589,41 @@ int64_t IndexAt(const StateReader& r, const Json& v, const std::string& path, in
 
 const char* const kTreeKeys[] = {"group", "feature", "threshold", "left", "right", "missing_left", "value"};
 
+// A categorical node's set at `path`: whole numbers in [0, kMaxCategory], ascending.
+std::vector<int32_t> CategorySetAt(const StateReader& r, const Json& v, const std::string& path) {
+  if (!v.is_array()) r.Bad(path, "must be a list of categories, not " + std::string(v.type_name()));
+  std::vector<int32_t> set;
+  set.reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    const int64_t c = IndexAt(r, v[i], At(path, i), 0, kMaxCategory + 1, "not a category");
+    if (!set.empty() && c <= set.back())
+      r.Bad(At(path, i), "is " + std::to_string(c) + ", not above the category before it (the list is ascending, "
+                         "each category once)");
+    set.push_back(static_cast<int32_t>(c));
+  }
+  return set;
+}
+
+// Node i's entry of a tree's "categories": null for a leaf or a numeric split, else
+// {"left": [...], "right": [...]}, disjoint.
+void CategoriesAt(const StateReader& r, const Json& v, const std::string& path, size_t i, Tree* tree) {
+  TreeNode& node = tree->nodes[i];
+  if (v.is_null()) return;
+  if (node.is_leaf()) r.Bad(path, "must be null: node " + std::to_string(i) + " is a leaf (feature -1)");
+  if (!v.is_object() || v.size() != 2 || !v.contains("left") || !v.contains("right"))
+    r.Bad(path, "must be null (a numeric split) or {\"left\": [categories], \"right\": [categories]}, not " + v.dump());
+  if (node.threshold != 0)
+    r.Bad(path, "is a categorical split, whose threshold is 0 (unused), but the threshold is " + Json(node.threshold).dump());
+  CategorySplit split;
+  split.left = CategorySetAt(r, v["left"], path + ".left");
+  split.right = CategorySetAt(r, v["right"], path + ".right");
+  for (int32_t c : split.left)
+    if (Holds(split.right, c))
+      r.Bad(path + ".right", "holds category " + std::to_string(c) + ", which 'left' holds too (a category goes one way)");
+  node.categories = static_cast<int32_t>(tree->categories.size());
+  tree->categories.push_back(std::move(split));
+}
+
 // Errors name "state.WHERE.KEY[i]" through `r`, the reader of the whole state.
 Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where, int64_t n_features,
                   int32_t n_outputs) {
@@ -519,8 +633,9 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
     if (!j.contains(key)) bad("", "has no '" + std::string(key) + "'");
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
-    if (std::find_if(std::begin(kTreeKeys), std::end(kTreeKeys), [&](const char* k) { return key == k; }) == std::end(kTreeKeys))
-      bad(key, "is not a key of a tree (known: group, feature, threshold, left, right, missing_left, value)");
+    if (key != "categories" &&
+        std::find_if(std::begin(kTreeKeys), std::end(kTreeKeys), [&](const char* k) { return key == k; }) == std::end(kTreeKeys))
+      bad(key, "is not a key of a tree (known: group, feature, threshold, left, right, missing_left, value, categories)");
   }
   auto index = [&](const Json& v, const std::string& path, int64_t lo, int64_t hi, const std::string& what) {
     return IndexAt(r, v, where + "." + path, lo, hi, what);
@@ -531,7 +646,8 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
   if (!feature.is_array()) bad("feature", "must be a list, not " + std::string(feature.type_name()));
   const size_t n = feature.size();
   if (n == 0) bad("feature", "is empty: a tree has at least one node");
-  for (const char* key : {"threshold", "left", "right", "missing_left", "value"}) {
+  for (const char* key : {"threshold", "left", "right", "missing_left", "value", "categories"}) {
+    if (!j.contains(key)) continue;  // "categories" is optional
     const Json& a = j[key];
     if (!a.is_array()) bad(key, "must be a list, not " + std::string(a.type_name()));
     if (a.size() != n)
@@ -564,6 +680,7 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
       node.left = static_cast<int32_t>(index(j["left"][i], At("left", i), 0, nodes, "not a node of this tree"));
       node.right = static_cast<int32_t>(index(j["right"][i], At("right", i), 0, nodes, "not a node of this tree"));
     }
+    if (j.contains("categories")) CategoriesAt(r, j["categories"][i], where + "." + At("categories", i), i, &tree);
   }
   // Every node reached from the root exactly once, no deeper than kMaxTreeDepth: a walk that
   // meets a node twice has found a cycle or a node with two parents.
@@ -595,6 +712,14 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
 
 }  // namespace
 
+bool CategoryGoesLeft(const Tree& tree, const TreeNode& node, double x) {
+  const CategorySplit& split = tree.categories[node.categories];
+  const int64_t c = CategoryOf(x);
+  if (c >= 0 && Holds(split.left, c)) return true;
+  if (c >= 0 && Holds(split.right, c)) return false;
+  return node.missing_left;
+}
+
 void TreeEnsemble::Predict(const Features& X, double* out, int threads) const { Score(*this, X, out, threads, true); }
 
 void TreeEnsemble::RawScores(const Features& X, double* out, int threads) const {
@@ -619,7 +744,7 @@ Json TreeEnsembleToJson(const TreeEnsemble& e) {
   Json trees = Json::array();
   for (const Tree& t : e.trees) {
     Json feature = Json::array(), threshold = Json::array(), left = Json::array(), right = Json::array(),
-         missing = Json::array(), value = Json::array();
+         missing = Json::array(), value = Json::array(), categories = Json::array();
     for (const TreeNode& n : t.nodes) {
       feature.push_back(n.feature);
       threshold.push_back(n.threshold);
@@ -627,14 +752,16 @@ Json TreeEnsembleToJson(const TreeEnsemble& e) {
       right.push_back(n.right);
       missing.push_back(n.missing_left);
       value.push_back(n.value);
+      if (n.is_categorical()) {
+        categories.push_back({{"left", t.categories[n.categories].left}, {"right", t.categories[n.categories].right}});
+      } else {
+        categories.push_back(nullptr);
+      }
     }
-    trees.push_back({{"group", t.group},
-                     {"feature", feature},
-                     {"threshold", threshold},
-                     {"left", left},
-                     {"right", right},
-                     {"missing_left", missing},
-                     {"value", value}});
+    Json tree = {{"group", t.group}, {"feature", feature}, {"threshold", threshold}, {"left", left},
+                 {"right", right}, {"missing_left", missing}, {"value", value}};
+    if (!t.categories.empty()) tree["categories"] = categories;  // absent: no categorical split
+    trees.push_back(tree);
   }
   Json state = {{"n_features", e.n_features}, {"n_outputs", e.n_outputs}, {"link", LinkName(e.link)},
                 {"compare", CompareName(e.compare)}, {"base_score", e.base_score}, {"trees", trees}};
@@ -675,6 +802,19 @@ TreeEnsemble TreeEnsembleFromJson(const std::string& kind, const Json& state) {
   e.trees.reserve(trees.size());
   for (size_t t = 0; t < trees.size(); ++t)
     e.trees.push_back(TreeFromJson(r, trees[t], At("trees", t), e.n_features, e.n_outputs));
+  // A feature is split on thresholds or on categories, not both (the scorer ranks it one way).
+  std::vector<int8_t> way(e.n_features, -1);  // per feature: -1 unsplit, 0 thresholds, 1 categories
+  for (size_t t = 0; t < e.trees.size(); ++t)
+    for (size_t i = 0; i < e.trees[t].nodes.size(); ++i) {
+      const TreeNode& node = e.trees[t].nodes[i];
+      if (node.is_leaf()) continue;
+      int8_t& w = way[node.feature];
+      if (w >= 0 && w != static_cast<int8_t>(node.is_categorical()))
+        r.Bad(At("trees", t) + "." + At("categories", i),
+              "feature " + std::to_string(node.feature) + " is split " + (node.is_categorical() ? "on categories" : "on a threshold") +
+                  " here and " + (w ? "on categories" : "on thresholds") + " elsewhere: a feature is split one way");
+      w = static_cast<int8_t>(node.is_categorical());
+    }
   return e;
 }
 

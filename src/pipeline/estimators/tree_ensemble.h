@@ -6,7 +6,11 @@
 // Decision rule at an internal node: a missing value (NaN) goes to the side `missing_left`
 // says; otherwise, with SplitCompare::kLessEqual (scikit-learn's HistGradientBoosting),
 // x <= threshold goes left, compared in double; with SplitCompare::kLessFloat32 (XGBoost),
-// float(x) < float(threshold) goes left. A tree adds its leaf value to one output (its
+// float(x) < float(threshold) goes left. A categorical node (scikit-learn's HistGradientBoosting
+// with categorical_features) holds two disjoint sets of categories instead of a threshold: the
+// category of x is trunc(x) for 0 <= x < 2^31; x goes left when its category is in `left`,
+// right when it is in `right`, and to the missing side otherwise (NaN, a negative or too large
+// value, a category neither set holds). A tree adds its leaf value to one output (its
 // `group`, as XGBoost's multiclass trees do), so k outputs take k trees per boosting round.
 #include <cstdint>
 #include <string>
@@ -20,22 +24,40 @@ namespace outcore {
 /// growers stop splitting there. Scoring walks at most this many nodes per row and tree.
 inline constexpr int kMaxTreeDepth = 256;
 
+/// The largest category a categorical split can hold: a value's category is trunc(x) for
+/// 0 <= x < 2^31.
+inline constexpr int64_t kMaxCategory = (int64_t{1} << 31) - 1;
+
 /// One node. A leaf has feature = -1 (and left = right = -1); an internal node has feature
-/// >= 0 and two children.
+/// >= 0 and two children, and splits on its threshold or, when categories >= 0, on the
+/// category sets Tree::categories[categories].
 struct TreeNode {
-  double threshold = 0;  // internal nodes: the split value
+  double threshold = 0;  // numeric splits: the split value (0 for leaves and categorical splits)
   double value = 0;      // leaves: what the tree adds to its output
   int32_t feature = -1;
   int32_t left = -1, right = -1;
+  int32_t categories = -1;  // a categorical split: its index in Tree::categories
   bool missing_left = false;
   bool is_leaf() const { return feature < 0; }
+  bool is_categorical() const { return categories >= 0; }
+};
+
+/// The categories a categorical split sends left and right: ascending, disjoint, each in
+/// [0, kMaxCategory]. Any other value goes to the node's missing side.
+struct CategorySplit {
+  std::vector<int32_t> left, right;
+  bool operator==(const CategorySplit& o) const { return left == o.left && right == o.right; }
 };
 
 /// A tree: nodes[0] is the root; it adds to output `group`.
 struct Tree {
   std::vector<TreeNode> nodes;
+  std::vector<CategorySplit> categories;  // the categorical nodes' sets
   int32_t group = 0;
 };
+
+/// Whether row value x goes left at categorical node `node` of `tree` (the rule above).
+bool CategoryGoesLeft(const Tree& tree, const TreeNode& node, double x);
 
 /// How raw scores (base_score + the sum of each output's trees) become predictions.
 enum class TreeLink {
@@ -80,14 +102,16 @@ const char* CompareName(SplitCompare compare);
 
 /// {"n_features", "n_outputs", "link", "compare", "base_score": [k], "sums" (optional:
 /// "float32" or "double", the default), "trees": [{"group",
-/// "feature": [...], "threshold", "left", "right", "missing_left", "value"}]}: one array per
-/// node field (docs/model-format.md).
+/// "feature": [...], "threshold", "left", "right", "missing_left", "value", and for a tree with
+/// categorical splits "categories": [null or {"left": [...], "right": [...]} per node]}]}: one
+/// array per node field (docs/model-format.md).
 Json TreeEnsembleToJson(const TreeEnsemble& ensemble);
 
 /// Parses TreeEnsembleToJson's output, checking everything scoring relies on: every child
 /// index in range, every node reached from the root exactly once (no cycle, no shared or
 /// orphan node), depth at most kMaxTreeDepth, features below n_features, thresholds and
-/// values finite, groups below n_outputs. Errors are kModel "state.trees[3].left[7]: ... (KIND)",
+/// values finite, groups below n_outputs, category sets ascending, disjoint and in range, and no
+/// feature split both on categories and on thresholds. Errors are kModel "state.trees[3].left[7]: ... (KIND)",
 /// so that the model loader names the JSON path.
 TreeEnsemble TreeEnsembleFromJson(const std::string& kind, const Json& state);
 

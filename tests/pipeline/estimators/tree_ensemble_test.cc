@@ -140,13 +140,27 @@ TEST(TreeEnsemble, BlocksAndThreadsScoreEveryRowAsARowByRowWalk) {
   }
 }
 
+// The rule of a categorical split (tree_ensemble.h), written plainly: the category of x is
+// trunc(x) for 0 <= x < 2^31; in `left` goes left, in `right` right, anything else to the
+// missing side.
+bool ReferenceCategoryLeft(const CategorySplit& s, bool missing_left, double x) {
+  if (std::isnan(x) || x < 0 || x >= 2147483648.0) return missing_left;
+  const int32_t c = static_cast<int32_t>(std::trunc(x));
+  for (int32_t l : s.left)
+    if (l == c) return true;
+  for (int32_t r : s.right)
+    if (r == c) return false;
+  return missing_left;
+}
+
 // The rule of tree_ensemble.h, one row and one node at a time, in both compare modes.
 double ReferenceLeaf(const Tree& t, SplitCompare compare, const Features& X, int64_t i) {
   int32_t n = 0;
   while (!t.nodes[n].is_leaf()) {
     const TreeNode& node = t.nodes[n];
     const double x = X.col(node.feature)[i];
-    const bool left = std::isnan(x) ? node.missing_left
+    const bool left = node.is_categorical() ? ReferenceCategoryLeft(t.categories[node.categories], node.missing_left, x)
+                      : std::isnan(x)       ? node.missing_left
                       : compare == SplitCompare::kLessEqual
                           ? x <= node.threshold
                           : static_cast<float>(x) < static_cast<float>(node.threshold);
@@ -259,6 +273,94 @@ TEST(TreeEnsemble, CompiledScoringEqualsTheReferenceWalkBitForBit) {
         ExpectBitIdentical(got, want, what + ", threads " + std::to_string(threads));
       }
     }
+}
+
+// Makes every split of t on a feature below `categorical` a categorical split: random disjoint
+// sets of categories 0..9 (and 300, 70000), some left empty.
+void MakeCategorical(Tree* t, std::mt19937_64& rng, int categorical) {
+  const std::vector<int32_t> values = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 300, 70000};
+  for (TreeNode& n : t->nodes) {
+    if (n.is_leaf() || n.feature >= categorical) continue;
+    CategorySplit s;
+    for (int32_t v : values) {
+      const uint64_t side = rng() % 3;  // left, right, or unknown to this split
+      if (side == 0) s.left.push_back(v);
+      if (side == 1) s.right.push_back(v);
+    }
+    n.threshold = 0;
+    n.categories = static_cast<int32_t>(t->categories.size());
+    t->categories.push_back(s);
+  }
+}
+
+// Categorical splits (scikit-learn's HistGradientBoosting with categorical_features) score as
+// the plain rule says, bit for bit, in every form: leaf masks of 32 and 64 bits (trees of up to
+// 32 and 64 leaves) and the double walk (128 leaves), next to numeric splits on other features:
+// values that are categories, fractions of them (truncated), unknown categories, negatives
+// (-0.5 included), NaN, +-inf, 2^31 and beyond.
+TEST(TreeEnsemble, CategoricalSplitsScoreAsTheRuleSaysInEveryForm) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> pool = {-2.5, -1, -0.0, 0.0, 0.5, 1.0, 3.25};
+  const std::vector<double> values = {0,   1,   2,    3,   4,    5,    6,     7,    8,     9,          0.5,  2.99,
+                                      -0.5, -1, -300, 10,  255,  256,  300,   300.7, 70000, 2147483647.5, 2147483648.0,
+                                      1e300, inf, -inf, kNaN, kNaN, 1, 2, 3};
+  std::mt19937_64 rng(29);
+  for (int depth : {5, 6, 7})
+    for (auto [link, outputs] : {std::pair{TreeLink::kSigmoid, 1}, std::pair{TreeLink::kSoftmax, 3}}) {
+      const int features = 4, categorical = 2;  // x0, x1 categorical; x2, x3 numeric
+      TreeEnsemble e;
+      e.n_features = features;
+      e.n_outputs = outputs;
+      e.link = link;
+      e.base_score.assign(outputs, 0.125);
+      for (int k = 0; k < 30; ++k) {
+        Tree t;
+        GrowRandom(&t, rng, features, k == 0 ? depth : static_cast<int>(rng() % (depth + 1)), pool, k == 0);
+        MakeCategorical(&t, rng, categorical);
+        t.group = static_cast<int32_t>(k % outputs);
+        e.trees.push_back(t);
+      }
+      Features X;
+      X.rows = 2003;
+      for (int j = 0; j < features; ++j) X.names.push_back("x" + std::to_string(j));
+      X.values.resize(X.rows * features);
+      for (int j = 0; j < features; ++j)
+        for (int64_t i = 0; i < X.rows; ++i)
+          X.col(j)[i] = j < categorical ? values[rng() % values.size()] : pool[rng() % pool.size()] + (rng() % 3 == 0 ? kNaN : 0);
+      const std::string what = std::string(LinkName(link)) + ", depth " + std::to_string(depth);
+      const std::vector<double> want = ReferenceRaw(e, X);
+      for (int threads : {1, 3}) {
+        std::vector<double> got(X.rows * outputs);
+        e.RawScores(X, got.data(), threads);
+        ExpectBitIdentical(got, want, what + ", threads " + std::to_string(threads));
+      }
+      // The file form scores the same.
+      const TreeEnsemble back = TreeEnsembleFromJson("test_trees", Json::parse(TreeEnsembleToJson(e).dump()));
+      std::vector<double> got(X.rows * outputs);
+      back.RawScores(X, got.data());
+      ExpectBitIdentical(got, want, what + ", loaded from JSON");
+    }
+}
+
+// A hand-built ensemble splitting one feature both ways (which the loader refuses) is scored
+// by the double walk, by the same rule.
+TEST(TreeEnsemble, AFeatureSplitBothWaysStillScoresByTheRule) {
+  Tree numeric = SmallTree();  // x0 <= 1, x1 <= 0
+  Tree categorical = SmallTree();
+  categorical.nodes[0].threshold = 0;
+  categorical.nodes[0].categories = 0;
+  categorical.categories = {CategorySplit{{2, 5}, {1}}};
+  const TreeEnsemble e = Ensemble({numeric, categorical});
+  const Features X = Rows({{1, 0}, {2, 0}, {5.5, 1}, {1.5, -1}, {kNaN, 3}, {7, 1}, {-0.5, 1}});
+  std::vector<double> got(X.rows);
+  e.RawScores(X, got.data());
+  ExpectBitIdentical(got, ReferenceRaw(e, X), "x0 split both ways");
+  // x0 = 2: numeric right (then x1 = 0 <= 0: 20), categorical left (10): 0.5 + 30.
+  EXPECT_EQ(got[1], 0.5 + 20 + 10);
+  // x0 = 1: numeric left (10), categorical right (x1 <= 0: 20).
+  EXPECT_EQ(got[0], 0.5 + 10 + 20);
+  // x0 = 7, an unknown category, goes to the missing side (left: 10); numeric right, x1 = 1: 30.
+  EXPECT_EQ(got[5], 0.5 + 30 + 10);
 }
 
 // Up to 65,534 distinct thresholds of a feature are ranked in 16 bits; past that, the feature's
@@ -383,6 +485,47 @@ TEST(TreeEnsembleJson, RefusesBadIndicesCyclesSharedAndOrphanNodesNamingThePath)
     const std::string message = LoadError(bad);
     EXPECT_NE(message.find(c.error), std::string::npos) << c.pointer << "\n expected: " << c.error << "\n      got: " << message;
   }
+  // Categorical splits: the sets' form, range, order and disjointness, leaves without sets, and
+  // a feature split one way.
+  Tree cat = SmallTree();
+  cat.nodes[0].threshold = 0;
+  cat.nodes[0].categories = 0;
+  cat.categories = {CategorySplit{{0, 3}, {1, 7}}};
+  Tree on_x1;  // x1 <= 0 -> 1, else 2
+  on_x1.nodes = {Split(1, 0.0, 1, 2, false), Leaf(1), Leaf(2)};
+  const Json with_categories = TreeEnsembleToJson(Ensemble({cat, on_x1}));
+  ASSERT_EQ(LoadError(with_categories), "loaded");
+  ASSERT_EQ(with_categories["trees"][0]["categories"], Json::parse(R"([{"left": [0, 3], "right": [1, 7]}, null, null, null, null])"));
+  ASSERT_FALSE(with_categories["trees"][1].contains("categories"));  // absent without categorical splits
+  const std::vector<Case> categorical_cases = {
+      {"/trees/0/categories/0/left/1", 0, "state.trees[0].categories[0].left[1]: is 0, not above the category before it"},
+      {"/trees/0/categories/0/right/0", 3, "state.trees[0].categories[0].right: holds category 3, which 'left' holds too"},
+      {"/trees/0/categories/0/left/0", -1, "state.trees[0].categories[0].left[0]: is -1, not a category (0 to 2147483647)"},
+      {"/trees/0/categories/0/left/1", 2147483648LL, "state.trees[0].categories[0].left[1]: is 2147483648, not a category"},
+      {"/trees/0/categories/0/left/1", 3.5, "state.trees[0].categories[0].left[1]: must be a whole number, not 3.5"},
+      {"/trees/0/categories/0/left", 3, "state.trees[0].categories[0].left: must be a list of categories, not number"},
+      {"/trees/0/categories/0", Json::array({1}), "state.trees[0].categories[0]: must be null (a numeric split) or"},
+      {"/trees/0/categories/0/middle", Json::array(), "state.trees[0].categories[0]: must be null (a numeric split) or"},
+      {"/trees/0/categories/1", Json::parse(R"({"left": [1], "right": []})"), "state.trees[0].categories[1]: must be null: node 1 is a leaf"},
+      {"/trees/0/threshold/0", 0.5, "state.trees[0].categories[0]: is a categorical split, whose threshold is 0 (unused), but the threshold is 0.5"},
+      {"/trees/0/categories", Json::array({nullptr}), "state.trees[0].categories: has 1 entries, but 'feature' has 5"},
+      // x1: on a threshold at trees[0] node 2, on categories at trees[1] node 0, or the reverse.
+      {"/trees/1/categories", Json::parse(R"([{"left": [1], "right": []}, null, null])"),
+       "state.trees[1].categories[0]: feature 1 is split on categories here and on thresholds elsewhere"},
+      {"/trees/0/categories/2", Json::parse(R"({"left": [1], "right": []})"),
+       "state.trees[1].categories[0]: feature 1 is split on a threshold here and on categories elsewhere"},
+  };
+  for (const Case& c : categorical_cases) {
+    Json bad = with_categories;
+    bad[Json::json_pointer(c.pointer)] = c.value;
+    const std::string message = LoadError(bad);
+    EXPECT_NE(message.find(c.error), std::string::npos) << c.pointer << "\n expected: " << c.error << "\n      got: " << message;
+  }
+  // Both trees splitting x1 on categories load.
+  Json both = with_categories;
+  both["trees"][0]["categories"][2] = Json::parse(R"({"left": [4], "right": [0]})");
+  both["trees"][1]["categories"] = Json::parse(R"([{"left": [1], "right": []}, null, null])");
+  EXPECT_EQ(LoadError(both), "loaded");
   // An orphan: node 2's subtree replaced by a leaf, its old children left behind.
   Json orphan = good;
   orphan["trees"][0]["feature"][2] = -1;
