@@ -15,7 +15,12 @@ How each family's prediction is reproduced:
   the next one is +inf, which a model file cannot hold: the largest double stands for it
   (float32 of it is +inf, and float32(x) < +inf is what is meant).
 - HistGradientBoosting* compare x <= threshold in double on the float64 X, NaN to the learned
-  side: the "x <= threshold" rule, the same thresholds.
+  side: the "x <= threshold" rule, the same thresholds. Their native categorical splits
+  (categorical_features) become the model file's categorical splits: the categories of the
+  node's left bitset go left, the feature's other known categories right, and NaN, negative
+  values and categories unknown at fit to the learned missing side, as scikit-learn 1.2's
+  predictor does; a value's category is trunc(x). (Values of 256 and above, which scikit-learn
+  1.2 reads through an out-of-range C cast, 257 as category 1, are unknown categories here.)
 - Classifier trees hold class counts (or weights) per leaf: a tree's probabilities are the
   counts over their sum, computed here as scikit-learn computes them; forests average trees
   (link "average"). Boosting: the initial raw score (scikit-learn's own, computed on one row:
@@ -36,6 +41,15 @@ _EVERY_VALUE_LEFT = float(np.finfo(np.float64).max)
 _MAX_FILE_VALUES = 4194304
 _VALUES_PER_NODE = 6
 _MAX_TREE_VALUES = _MAX_FILE_VALUES - 65536
+
+
+def _tree_values(tree):
+    """The JSON values a tree takes in the model file: six per node, and with categorical splits
+    one more per node, plus each set's object, lists and categories."""
+    values = _VALUES_PER_NODE * len(tree["feature"])
+    for split in tree.get("categories", []):
+        values += 1 if split is None else 3 + len(split["left"]) + len(split["right"])
+    return values
 
 
 def _refuse(obj, why):
@@ -67,7 +81,7 @@ def tree_estimator_entry(obj, feature_names):
         _refuse(obj, "it was fitted on %d features, the steps before it make %d" % (n_features, len(feature_names)))
     state = _families()[type(obj)](obj, len(feature_names))
     nodes = sum(len(t["feature"]) for t in state["trees"])
-    if nodes * _VALUES_PER_NODE > _MAX_TREE_VALUES:
+    if sum(_tree_values(t) for t in state["trees"]) > _MAX_TREE_VALUES:
         _refuse(obj, "its trees have %d nodes%s, more than a model file holds (%d: at most %d JSON values, %d per "
                 "node); fewer or smaller trees convert (n_estimators, max_depth, min_samples_leaf, max_leaf_nodes)"
                 % (nodes, " (each tree once per class)" if len(state["base_score"]) > 2 and
@@ -200,10 +214,6 @@ def _gradient_boosting(obj, n_features):
 
 def _hist_gradient_boosting(obj, n_features):
     name = type(obj).__name__
-    if getattr(obj, "is_categorical_", None) is not None and np.any(obj.is_categorical_):
-        raise ConversionError("cannot convert %s(categorical_features=...): native categorical splits are not "
-                              "supported yet; one-hot or ordinal encode those columns in the pipeline instead"
-                              % name)
     loss = type(obj._loss).__name__
     link = type(obj._loss.link).__name__
     classifier = hasattr(obj, "classes_")
@@ -223,22 +233,48 @@ def _hist_gradient_boosting(obj, n_features):
     base = np.asarray(obj._baseline_prediction, dtype=np.float64).reshape(-1)
     if not np.all(np.isfinite(base)):
         _refuse(obj, "its baseline prediction is not finite")
+    known = _known_categories(obj)
     trees = []
     for iteration in obj._predictors:
         for k, predictor in enumerate(iteration):
-            trees.append(_hist_tree(obj, predictor.nodes, k))
+            trees.append(_hist_tree(obj, predictor, k, known))
     return {"n_features": n_features, "n_outputs": len(base), "link": out_link, "compare": "x <= threshold",
             "base_score": base.tolist(), "trees": trees}
 
 
-def _hist_tree(obj, nodes, group):
+def _bitset_members(bitset):
+    """The values set in a scikit-learn bitset (uint32 words, value v at bit v % 32 of word v // 32)."""
+    words = np.asarray(bitset, dtype=np.uint32)
+    return [32 * w + b for w in range(len(words)) for b in range(32) if (int(words[w]) >> b) & 1]
+
+
+def _known_categories(obj):
+    """Per categorical feature index: the categories seen at fit, as the predictor's
+    known_cat_bitsets hold them; empty when no feature is categorical."""
+    is_categorical = getattr(obj, "is_categorical_", None)
+    if is_categorical is None or not np.any(is_categorical):
+        return {}
+    bitsets, f_idx_map = obj._bin_mapper.make_known_categories_bitsets()
+    return {int(f): _bitset_members(bitsets[f_idx_map[f]]) for f in np.flatnonzero(is_categorical)}
+
+
+def _hist_tree(obj, predictor, group, known):
+    nodes = predictor.nodes
     leaf = nodes["is_leaf"].astype(bool)
-    if np.any(nodes["is_categorical"][~leaf]):
-        raise ConversionError("cannot convert %s(categorical_features=...): native categorical splits are not "
-                              "supported yet" % type(obj).__name__)
-    threshold = []
-    for is_leaf, t, missing_left in zip(leaf, nodes["num_threshold"], nodes["missing_go_to_left"]):
+    categorical = nodes["is_categorical"].astype(bool) & ~leaf
+    threshold, categories = [], []
+    for i, (is_leaf, t, missing_left) in enumerate(zip(leaf, nodes["num_threshold"], nodes["missing_go_to_left"])):
         t = float(t)
+        if categorical[i]:
+            # scikit-learn: in the node's left bitset -> left; else a known category -> right;
+            # else (NaN, negative, unknown) the missing side.
+            feature = int(nodes["feature_idx"][i])
+            left = _bitset_members(predictor.raw_left_cat_bitsets[nodes["bitset_idx"][i]])
+            right = sorted(set(known[feature]) - set(left))
+            categories.append({"left": left, "right": right})
+            threshold.append(0.0)
+            continue
+        categories.append(None)
         if is_leaf:
             threshold.append(0.0)
         elif t == np.inf and not missing_left:
@@ -248,9 +284,12 @@ def _hist_tree(obj, nodes, group):
             _refuse(obj, "a split has the threshold %r" % t)
         else:
             threshold.append(t)
-    return {"group": group, "feature": np.where(leaf, -1, nodes["feature_idx"].astype(np.int64)).tolist(),
+    tree = {"group": group, "feature": np.where(leaf, -1, nodes["feature_idx"].astype(np.int64)).tolist(),
             "threshold": threshold,
             "left": np.where(leaf, -1, nodes["left"].astype(np.int64)).tolist(),
             "right": np.where(leaf, -1, nodes["right"].astype(np.int64)).tolist(),
             "missing_left": [bool(m) and not l for m, l in zip(nodes["missing_go_to_left"], leaf)],
             "value": [float(v) if l else 0.0 for v, l in zip(nodes["value"], leaf)]}
+    if categorical.any():
+        tree["categories"] = categories
+    return tree

@@ -58,12 +58,12 @@ def targets(X, seed=3):
 
 
 def split_thresholds(sk):
-    """(feature, threshold) of every split of a fitted tree model."""
+    """(feature, threshold) of every numeric split of a fitted tree model."""
     out = []
     if hasattr(sk, "_predictors"):
         for iteration in sk._predictors:
             for p in iteration:
-                for node in p.nodes[~p.nodes["is_leaf"].astype(bool)]:
+                for node in p.nodes[~p.nodes["is_leaf"].astype(bool) & ~p.nodes["is_categorical"].astype(bool)]:
                     out.append((int(node["feature_idx"]), float(node["num_threshold"])))
         return out
     if hasattr(sk, "tree_"):
@@ -142,9 +142,10 @@ class Exactness(unittest.TestCase):
         cls.y = targets(cls.X)
         cls.Xnew = make_data(300, 2)
 
-    def compare(self, sk, task, Xnew=None):
-        model = from_sklearn(sk, self.X.head(10))
-        rows = pd.concat([self.Xnew if Xnew is None else Xnew, near_thresholds(sk, self.Xnew)], ignore_index=True)
+    def compare(self, sk, task, Xnew=None, X=None):
+        model = from_sklearn(sk, (self.X if X is None else X).head(10))
+        Xnew = self.Xnew if Xnew is None else Xnew
+        rows = pd.concat([Xnew, near_thresholds(sk, Xnew)], ignore_index=True)
         if task == "regression":
             expected = sk.predict(rows)
             got = quiet(model.predict, rows)
@@ -232,6 +233,37 @@ class Exactness(unittest.TestCase):
             sk.predict_proba(Xnew)
         self.assertEqual(json.loads(model_json(model))["estimator"]["params"], {"missing": "empty"})
 
+    def test_hist_gradient_boosting_native_categorical(self):
+        # categorical_features: integer-coded columns (c: 0..7; e: 0..29 with missing values at
+        # fit) split on category sets. New rows hold every category, categories unseen at fit,
+        # fractions of categories (scikit-learn truncates), negative values and NaN (the missing
+        # side), in both categorical columns.
+        def frame(n, seed):
+            rng = np.random.default_rng(seed)
+            f = make_data(n, seed)
+            f["e"] = rng.integers(0, 30, n).astype(float)
+            return f
+        X, Xnew = frame(1500, 21), frame(600, 22)
+        X.loc[X.index[::9], "e"] = np.nan
+        odd = np.array([np.nan, -1.0, -0.5, 0.5, 2.99, 7.0, 8.0, 31.0, 30.0, 100.0, 255.0, 254.5, -0.0, 29.0])
+        for column in ("c", "e"):
+            Xnew.loc[Xnew.index[:len(odd) * 20], column] = np.tile(odd, 20)[:len(Xnew.index[:len(odd) * 20])]
+        Xnew = Xnew.sample(frac=1.0, random_state=0)
+        score = np.isin(X["c"], [1, 4, 6]) * 1.5 - np.isin(X["e"], [3, 7, 11, 19, 23]) + X["a"] + \
+            X["e"].isna() * 0.8
+        y = {"binary": (score > 0.4).astype(int).to_numpy(),
+             "multiclass": np.digitize(score, [-0.5, 1.0]),
+             "regression": score.to_numpy() * 3}
+        for task in ("binary", "multiclass", "regression"):
+            with self.subTest(task=task):
+                make = HistGradientBoostingRegressor if task == "regression" else HistGradientBoostingClassifier
+                sk = make(max_iter=30, categorical_features=[2, 4], random_state=0).fit(X, y[task])
+                self.assertTrue(any(p.nodes["is_categorical"][~p.nodes["is_leaf"].astype(bool)].any()
+                                    for it in sk._predictors for p in it))
+                model = self.compare(sk, task, Xnew, X)
+                state = json.loads(model_json(model))["estimator"]["state"]
+                self.assertTrue(any(c is not None for t in state["trees"] for c in t.get("categories", [])))
+
     def test_headline_pipeline(self):
         # The issue's case: ColumnTransformer(OneHotEncoder, StandardScaler) + HistGradientBoosting.
         rng = np.random.default_rng(7)
@@ -281,13 +313,6 @@ class Refusals(unittest.TestCase):
                      r"cannot convert RandomForestRegressor: it predicts 2 targets")
         Yc = np.column_stack([self.y["binary"], 1 - self.y["binary"]])
         self.refused(DecisionTreeClassifier().fit(self.X, Yc), r"cannot convert DecisionTreeClassifier: it predicts")
-
-    def test_native_categorical(self):
-        X = self.X.copy()
-        X["c"] = X["c"].astype(int)
-        sk = HistGradientBoostingClassifier(max_iter=5, categorical_features=[2]).fit(X, self.y["binary"])
-        self.refused(sk, r"cannot convert HistGradientBoostingClassifier\(categorical_features=\.\.\.\): native "
-                         r"categorical splits are not supported yet", X)
 
     def test_poisson(self):
         sk = HistGradientBoostingRegressor(loss="poisson", max_iter=5).fit(self.X, np.abs(self.y["regression"]))
