@@ -14,14 +14,18 @@ namespace {
 // millions of numbers; `inspect --json` prints them).
 Json ForTerminal(Json state) {
   if (!state.is_object() || !state.contains("trees") || !state["trees"].is_array()) return state;
-  int64_t nodes = 0, leaves = 0;
+  int64_t nodes = 0, leaves = 0, categorical = 0;
   for (const Json& tree : state["trees"]) {
     const Json& feature = tree.contains("feature") ? tree["feature"] : Json::array();
     nodes += static_cast<int64_t>(feature.size());
     for (const Json& f : feature) leaves += f.is_number_integer() && f.get<int64_t>() < 0;
+    if (tree.contains("categories"))
+      for (const Json& c : tree["categories"]) categorical += c.is_object();
   }
   state["trees"] = Thousands(static_cast<int64_t>(state["trees"].size())) + " trees, " + Thousands(nodes) +
-                   " nodes (" + Thousands(leaves) + " leaves); inspect --json prints them";
+                   " nodes (" + Thousands(leaves) + " leaves" +
+                   (categorical ? ", " + Thousands(categorical) + " categorical splits" : std::string()) +
+                   "); inspect --json prints them";
   return state;
 }
 

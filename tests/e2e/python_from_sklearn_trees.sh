@@ -80,4 +80,6 @@ for name in ("hgb", "hgbcat", "forest"):
     assert diff <= 1e-9, diff
 PYEOF
 check "the forest's empty predictions are counted" grep -q '"rows_missing_features": [1-9]' forest/_SUCCESS
+"$OUTCORE" inspect hgbcat.json >inspect.txt
+check "inspect counts the categorical splits" grep -Eq '[1-9][0-9,]* categorical splits' inspect.txt
 finish
