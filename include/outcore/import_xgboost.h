@@ -1,6 +1,7 @@
 #pragma once
 /// Models trained by XGBoost, scored by outcore as XGBoost scores them (docs/import.md): its
 /// JSON model format converted into a tree ensemble estimator inside an outcore model.
+#include <cstdint>
 #include <string>
 
 #include "outcore/fit.h"
@@ -11,7 +12,8 @@ namespace outcore {
 /// What an XGBoost JSON model (`text`; `origin` names it in errors) holds, after every check
 /// of the conversion: {"estimator_kind" ("tree_ensemble_classifier" or
 /// "tree_ensemble_regressor"), "objective", "version", "num_class" (0 for regression),
-/// "num_features", "feature_names" (empty when the file has none), "num_trees", "node_ids" (per
+/// "num_features", "feature_names" (empty when the file has none), "num_trees", "num_rounds",
+/// "best_iteration" (learner.attributes' record of early stopping, or null), "node_ids" (per
 /// tree, the XGBoost node id of each outcore node: what pred_leaf=True reports)}. A construct
 /// outcore does not convert is a kModel error naming its JSON path.
 Json XGBoostSummary(const std::string& text, const std::string& origin);
@@ -28,7 +30,11 @@ PipelineSpec LoadXGBoostSpec(const std::string& path, bool classifier);
 /// (by name when it has names, else by count); the estimator is the summary's estimator_kind
 /// (the spec's model is not used). The training record says where the trees came from ({"imported_from":
 /// {"library": "xgboost", "version", "objective", "num_trees", ...}}).
+/// Only the boosting rounds rounds_begin to rounds_end - 1 are kept, as XGBoost's
+/// predict(iteration_range=(begin, end)) uses them; rounds_end = 0: every round (Booster.predict's
+/// default; XGBClassifier.predict after early stopping uses best_iteration + 1). Rounds outside
+/// the booster's are a kUsage error.
 Model ImportXGBoost(const std::string& text, const std::string& origin, const PipelineSpec& spec,
-                    TrainingData data);
+                    TrainingData data, int64_t rounds_begin = 0, int64_t rounds_end = 0);
 
 }  // namespace outcore

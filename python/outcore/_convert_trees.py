@@ -175,8 +175,11 @@ def _gradient_boosting(obj, n_features):
     if not (isinstance(init, str) and init == "zero") and type(init) not in (DummyClassifier, DummyRegressor):
         _refuse(obj, "init=%s: only the default initial estimator (or 'zero') converts, as its "
                 "prediction does not depend on X" % type(init).__name__)
-    if type(init) is DummyClassifier and init.strategy != "prior":
-        _refuse(obj, "its initial estimator is DummyClassifier(strategy=%r), not 'prior'" % init.strategy)
+    if type(init) is DummyClassifier and init.strategy == "stratified":
+        # The other strategies' probabilities (prior, most_frequent, uniform, constant) are the
+        # same for every row; "stratified" draws them at random per row.
+        _refuse(obj, "its initial estimator is DummyClassifier(strategy='stratified'), whose predictions are random "
+                "draws; 'prior', 'most_frequent', 'uniform' and 'constant' convert")
     loss = obj._loss
     classifier = hasattr(obj, "classes_")
     if classifier:

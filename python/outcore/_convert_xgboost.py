@@ -15,13 +15,15 @@ from ._convert_common import ConversionError
 
 
 def _booster_and_classes(model):
-    """(xgboost.Booster, classes or None, what to call it in messages)."""
+    """(xgboost.Booster, classes or None, what to call it in messages, its predict's default
+    rounds: XGBClassifier/XGBRegressor score best_iteration + 1 rounds after early stopping,
+    a Booster all of them (None))."""
     try:
         import xgboost
     except ImportError as e:  # only a caller who has an XGBoost model gets here
         raise ConversionError("cannot convert %r: xgboost is not importable (%s)" % (type(model).__name__, e)) from None
     if isinstance(model, xgboost.Booster):
-        return model, None, "xgboost.Booster"
+        return model, None, "xgboost.Booster", None
     if isinstance(model, (xgboost.XGBClassifier, xgboost.XGBRegressor)):
         name = type(model).__name__
         try:
@@ -35,14 +37,23 @@ def _booster_and_classes(model):
             raise ConversionError("cannot convert %s(missing=%r): XGBoost scores that value as missing, outcore "
                                   "only NaN and empty fields; replace it by NaN in the data and refit with the "
                                   "default missing=nan" % (name, missing))
+        # XGBModel._get_iteration_range: (0, best_iteration + 1) when early stopping recorded one.
+        best = getattr(model, "best_iteration", None) if hasattr(booster, "best_iteration") else None
+        rounds = None if best is None else (0, int(best) + 1)
         if isinstance(model, xgboost.XGBClassifier):
-            return booster, np.asarray(model.classes_), name
-        return booster, None, name
+            return booster, np.asarray(model.classes_), name, rounds
+        return booster, None, name, rounds
     raise ConversionError("cannot convert %r: from_xgboost takes an xgboost.Booster, XGBClassifier or XGBRegressor"
                           % type(model).__name__)
 
 
-def from_xgboost(model, X_sample):
+def _refusal(name, error):
+    """ConversionError "cannot convert NAME: WHY" from the converter's "NAME: WHY"."""
+    text = str(error)
+    return ConversionError("cannot convert %s: %s" % (name, text[len(name) + 2:] if text.startswith(name + ": ") else text))
+
+
+def from_xgboost(model, X_sample, iteration_range=None):
     """An outcore Pipeline that computes what the XGBoost `model` (an xgboost.Booster, or a fitted
     XGBClassifier or XGBRegressor) predicts, saveable with `.save` and scored by `outcore predict`.
 
@@ -52,8 +63,19 @@ def from_xgboost(model, X_sample):
     followed by the trees. A classifier's classes are XGBClassifier's classes_, or 0..k-1 for
     a Booster. What outcore cannot compute exactly (dart, gblinear, other objectives,
     categorical splits) raises ConversionError naming the part of the model's JSON.
+
+    iteration_range (begin, end), as XGBoost's predict takes it, keeps the boosting rounds
+    begin to end - 1. By default the converted model uses the rounds the object's own predict
+    does: for an XGBClassifier / XGBRegressor trained with early stopping, the first
+    best_iteration + 1; otherwise (and for a Booster, whose predict ignores best_iteration) all.
     """
-    booster, classes, name = _booster_and_classes(model)
+    booster, classes, name, default_rounds = _booster_and_classes(model)
+    rounds = default_rounds if iteration_range is None else iteration_range
+    try:
+        begin, end = (0, 0) if rounds is None else (int(rounds[0]), int(rounds[1]))
+    except (TypeError, ValueError, IndexError):
+        raise ConversionError("cannot convert %s: iteration_range must be (begin, end), not %r"
+                              % (name, iteration_range)) from None
     if not isinstance(X_sample, pd.DataFrame):
         raise ConversionError("cannot convert %s: X_sample must be a pandas DataFrame (its columns and dtypes are the "
                               "model's inputs), not %s" % (name, type(X_sample).__name__))
@@ -61,7 +83,7 @@ def from_xgboost(model, X_sample):
     try:
         summary = json.loads(_outcore.xgboost_summary(text, name))
     except _outcore.ModelError as e:
-        raise ConversionError("cannot convert %s: %s" % (name, e)) from None
+        raise _refusal(name, e) from None
 
     frame, _ = frames.to_frame(X_sample)
     columns = [str(c) for c in frame.columns]
@@ -103,8 +125,8 @@ def from_xgboost(model, X_sample):
     batches = frames.to_batches(frames.select(frame, used) + [target_series], kinds + [None])
     class_texts = [frames.value_text(c) for c in classes] if classifier else []
     try:
-        converted = _outcore.import_xgboost(text, name, json.dumps(spec), batches, target, class_texts)
-    except (_outcore.ModelError, _outcore.SchemaError) as e:
-        raise ConversionError("cannot convert %s: %s" % (name, e)) from None
+        converted = _outcore.import_xgboost(text, name, json.dumps(spec), batches, target, class_texts, begin, end)
+    except (_outcore.ModelError, _outcore.SchemaError, _outcore.UsageError) as e:
+        raise _refusal(name, e) from None
     from .estimators import pipeline_from_model
     return pipeline_from_model(converted)

@@ -7,6 +7,8 @@
 #   `outcore predict` into Parquet, read back with DuckDB: every prediction equals
 #   booster.predict within 1e-6, and in every tree outcore's scorer picks the leaf
 #   pred_leaf=True reports (read through the Python module);
+# - a booster trained with early stopping, imported with --rounds best, scores as XGBClassifier
+#   does (its first best_iteration + 1 rounds); imported without it, a note says so;
 # - inspect shows where the model came from;
 # - refusals, each with its message: dart, gblinear, an unsupported objective, a categorical
 #   split, a spec whose features are not the booster's (names or count), a spec with a [model].
@@ -25,9 +27,12 @@ ALL='"x0", "x1", "x2", "x3", "x4"'
 spec binary.toml label "$ALL"
 spec multi.toml klass "$ALL"
 spec reg.toml y "$ALL"
+cp binary.toml early.toml
 
-for m in binary multi reg; do
-  if "$OUTCORE" import-xgboost "$m.json" --spec "$m.toml" --data train.csv -o "model_$m.json" >"import_$m.txt" 2>&1 &&
+for m in binary multi reg early; do
+  rounds=all
+  [[ $m == early ]] && rounds=best
+  if "$OUTCORE" import-xgboost "$m.json" --spec "$m.toml" --data train.csv --rounds "$rounds" -o "model_$m.json" >"import_$m.txt" 2>&1 &&
      "$OUTCORE" predict "model_$m.json" test.csv -o "pred_$m" --quiet; then
     duckdb "SELECT * FROM read_parquet('pred_$m/part-*.parquet', filename=true, file_row_number=true) ORDER BY filename, file_row_number" >"pred_$m.json"
     if $PY "$REF" check "$WORK" "$m" "pred_$m.json" "model_$m.json" >"check_$m.json"; then
@@ -48,6 +53,19 @@ check "inspect shows the XGBoost origin" \
 check "the model file's training record says where it came from" \
   $PY -c 'import json,sys; t=json.load(open("model_multi.json"))["training"]["imported_from"]; sys.exit(not (t["library"]=="xgboost" and t["objective"]=="multi:softprob" and t["num_class"]==4 and t["num_trees"]==48))'
 
+"$OUTCORE" import-xgboost early.json --spec early.toml --data train.csv -o model_early_all.json >import_early_all.txt 2>&1
+check "importing every round of an early-stopped booster notes its best_iteration" \
+  grep -qE "note: early.json records best_iteration [0-9]+ \(early stopping\): XGBClassifier/XGBRegressor.predict use its first [0-9]+ rounds, Booster.predict all [0-9]+" import_early_all.txt
+check "the training record holds the rounds imported and best_iteration" \
+  $PY -c 'import json,sys; t=json.load(open("model_early.json"))["training"]["imported_from"]; u=json.load(open("model_early_all.json"))["training"]["imported_from"]; sys.exit(not (t["rounds"]==[0, t["best_iteration"]+1] and u["rounds"]==[0, u["num_rounds"]] and t["num_rounds"]==u["num_rounds"]>t["rounds"][1]))'
+expect_error "--rounds beyond the booster's is refused" 2 'the rounds 0 to 999 are not within the booster' \
+  "$OUTCORE" import-xgboost early.json --spec early.toml --data train.csv --rounds 1000 -o x.json
+expect_error "--rounds takes all, best or a number from 1" 2 '--rounds is "0": all, best, or a number of rounds from 1' \
+  "$OUTCORE" import-xgboost early.json --spec early.toml --data train.csv --rounds 0 -o x.json
+# XGBoost 1.7 records best_iteration = the last round when there was no early stopping.
+"$OUTCORE" import-xgboost binary.json --spec binary.toml --data train.csv --rounds best -o model_binary_best.json --quiet
+check "--rounds best without early stopping keeps every round" \
+  $PY -c 'import json,sys; t=json.load(open("model_binary_best.json"))["training"]["imported_from"]; sys.exit(not t["rounds"]==[0, 30]==[0, t["num_rounds"]])'
 expect_error "dart is refused" 5 'dart.json: learner.gradient_booster.name is "dart": a DART booster' \
   "$OUTCORE" import-xgboost dart.json --spec binary.toml --data train.csv -o x.json
 expect_error "gblinear is refused" 5 'learner.gradient_booster.name is "gblinear": a linear booster' \

@@ -191,6 +191,12 @@ class Exactness(unittest.TestCase):
                      .fit(self.X, self.y["binary"]), "binary")
         self.compare(GradientBoostingClassifier(init="zero", n_estimators=20, random_state=0)
                      .fit(self.X, self.y["multiclass"]), "multiclass")
+        # Initial estimators whose prediction is the same for every row.
+        for strategy in ("most_frequent", "uniform"):
+            for task in ("binary", "multiclass"):
+                with self.subTest(strategy=strategy, task=task):
+                    self.compare(GradientBoostingClassifier(init=DummyClassifier(strategy=strategy), n_estimators=10,
+                                                            random_state=0).fit(self.X, self.y[task]), task)
 
     def test_hist_gradient_boosting(self):
         self.each_task(lambda task: HistGradientBoostingRegressor(max_iter=30, random_state=0)
@@ -323,10 +329,10 @@ class Refusals(unittest.TestCase):
         sk = GradientBoostingRegressor(init=LinearRegression(), n_estimators=5).fit(self.X, self.y["regression"])
         self.refused(sk, r"cannot convert GradientBoostingRegressor: init=LinearRegression: only the default "
                          r"initial estimator")
-        sk = GradientBoostingClassifier(init=DummyClassifier(strategy="uniform"), n_estimators=5).fit(
+        sk = GradientBoostingClassifier(init=DummyClassifier(strategy="stratified"), n_estimators=5).fit(
             self.X, self.y["binary"])
         self.refused(sk, r"cannot convert GradientBoostingClassifier: its initial estimator is "
-                         r"DummyClassifier\(strategy='uniform'\)")
+                         r"DummyClassifier\(strategy='stratified'\), whose predictions are random draws")
 
     def test_too_many_nodes(self):
         X = make_data(20000, 4)

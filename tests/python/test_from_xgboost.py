@@ -92,6 +92,47 @@ class FromXGBoost(unittest.TestCase):
         pipe = outcore.from_xgboost(model, self.X)
         self.assertLessEqual(np.abs(pipe.predict_proba(self.Xt) - model.predict_proba(self.Xt)).max(), 1e-6)
 
+    def test_early_stopping_rounds(self):
+        # Early stopping records best_iteration: XGBClassifier/XGBRegressor.predict score the
+        # first best_iteration + 1 rounds, Booster.predict all of them, predict(iteration_range=)
+        # the rounds asked for; the converted model does what the converted object does. Three
+        # classes: a round is three trees.
+        labels = np.digitize(self.score, [-0.5, 0.8])
+        Xv, score_v = frame(3, 600)
+        for make, y, yv in ((xgb.XGBClassifier, labels, np.digitize(score_v, [-0.5, 0.8])),
+                            (xgb.XGBRegressor, 10 * self.score, 10 * score_v)):
+            with self.subTest(model=make.__name__):
+                # A high learning rate overfits fast: the held-out loss turns within the 300 rounds.
+                model = make(n_estimators=300, max_depth=6, learning_rate=0.9, early_stopping_rounds=3, n_jobs=2)
+                model.fit(self.X, y, eval_set=[(Xv, yv)], verbose=False)
+                booster = model.get_booster()
+                self.assertLess(model.best_iteration + 1, booster.num_boosted_rounds())
+                ours = outcore.from_xgboost(model, self.X.head(20))
+                if make is xgb.XGBClassifier:
+                    got, want = ours.predict_proba(self.Xt), model.predict_proba(self.Xt)
+                else:
+                    got, want = ours.predict(self.Xt), model.predict(self.Xt)
+                self.assertLessEqual(np.abs(got - want).max(), 1e-6 * max(1.0, np.abs(want).max()))
+                every = booster.predict(xgb.DMatrix(self.Xt))
+                self.assertGreater(np.abs(every - want).max(), 1e-3)  # the rounds matter here
+                whole = outcore.from_xgboost(booster, self.X.head(20))
+                got = whole.predict_proba(self.Xt) if make is xgb.XGBClassifier else whole.predict(self.Xt)
+                self.assertLessEqual(np.abs(got - every).max(), 1e-6 * max(1.0, np.abs(every).max()))
+                some = outcore.from_xgboost(model, self.X.head(20), iteration_range=(1, 3))
+                want = (model.predict_proba if make is xgb.XGBClassifier else model.predict)(self.Xt, iteration_range=(1, 3))
+                got = some.predict_proba(self.Xt) if make is xgb.XGBClassifier else some.predict(self.Xt)
+                self.assertLessEqual(np.abs(got - want).max(), 1e-6 * max(1.0, np.abs(want).max()))
+                path = os.path.join(self.tmp.name, "early.json")
+                ours.save(path)
+                with open(path) as f:
+                    info = json.load(f)["training"]["imported_from"]
+                self.assertEqual(info["rounds"], [0, model.best_iteration + 1])
+                self.assertEqual(info["best_iteration"], model.best_iteration)
+                self.assertEqual(info["num_rounds"], booster.num_boosted_rounds())
+                with self.assertRaisesRegex(ConversionError, r"the rounds 0 to 999 are not within the booster's \d+ "
+                                                             r"rounds"):
+                    outcore.from_xgboost(model, self.X.head(20), iteration_range=(0, 1000))
+
     def test_regressor_and_booster_without_names(self):
         # XGBoost adds its float32 leaves in float32, from its base score, tree after tree; so
         # does outcore for an imported booster: the predictions are XGBoost's exactly, also far

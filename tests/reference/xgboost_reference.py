@@ -2,7 +2,10 @@
 predictions and leaf choices, and the comparison with what outcore computed.
 
   gen DIR            train.csv, test.csv (missing values; rows placed on and around the
-                     boosters' float32 thresholds), binary.json, multi.json, reg.json (boosters),
+                     boosters' float32 thresholds), binary.json, multi.json, reg.json,
+                     early.json (binary, trained with early stopping: it records
+                     best_iteration, and its expected values are those of its first
+                     best_iteration + 1 rounds, as XGBClassifier.predict scores it),
                      expected_NAME.npy (booster.predict), leaves_NAME.npy (pred_leaf=True),
                      and refused models: dart.json, gblinear.json, pseudohuber.json,
                      categorical.json
@@ -22,7 +25,7 @@ import pandas as pd
 import xgboost as xgb
 
 FEATURES = ["x0", "x1", "x2", "x3", "x4"]
-ROUNDS = {"binary": 30, "multi": 12, "reg": 30}
+ROUNDS = {"binary": 30, "multi": 12, "reg": 30, "early": 300}
 
 
 def make_rows(rng, n):
@@ -74,11 +77,15 @@ def near_threshold_rows(rng, base, splits):
     return np.array(rows)
 
 
-def train(name, X, y, **params):
+def train(name, X, y, valid=None, **params):
     dtrain = xgb.DMatrix(X, label=y, feature_names=None if name == "reg" else FEATURES)
     base = {"max_depth": 4, "eta": 0.3, "seed": 1, "nthread": 2}
     base.update(params)
-    return xgb.train(base, dtrain, ROUNDS[name])
+    if valid is None:
+        return xgb.train(base, dtrain, ROUNDS[name])
+    dvalid = xgb.DMatrix(valid[0], label=valid[1], feature_names=FEATURES)
+    return xgb.train(base, dtrain, ROUNDS[name], evals=[(dvalid, "valid")], early_stopping_rounds=3,
+                     verbose_eval=False)
 
 
 def gen(out):
@@ -99,7 +106,13 @@ def gen(out):
         # exact + gamma: pruned trees, whose deleted nodes XGBoost keeps in its arrays; no
         # feature names (matched by count).
         "reg": train("reg", X, y, objective="reg:squarederror", tree_method="exact", gamma=500),
+        # A fast learner that overfits: early stopping ends it well before its last round.
+        "early": train("early", X[:2000], label[:2000], valid=(X[2000:], label[2000:]), objective="binary:logistic",
+                       max_depth=6, eta=0.9),
     }
+    rounds = {name: (0, 0) for name in boosters}
+    rounds["early"] = (0, boosters["early"].best_iteration + 1)
+    assert rounds["early"][1] < boosters["early"].num_boosted_rounds(), "early stopping did not stop early"
     deleted = sum(int(t["tree_param"]["num_deleted"]) for t in
                   json.loads(boosters["reg"].save_raw("json"))["learner"]["gradient_booster"]["model"]["trees"])
     assert deleted > 0, "the regression booster has no pruned nodes: the test would not cover them"
@@ -112,8 +125,9 @@ def gen(out):
     for name, booster in boosters.items():
         booster.save_model(out + "/%s.json" % name)
         d = xgb.DMatrix(Xt) if name == "reg" else dtest
-        np.save(out + "/expected_%s.npy" % name, booster.predict(d))
-        np.save(out + "/leaves_%s.npy" % name, booster.predict(d, pred_leaf=True).astype(np.int64))
+        np.save(out + "/expected_%s.npy" % name, booster.predict(d, iteration_range=rounds[name]))
+        np.save(out + "/leaves_%s.npy" % name,
+                booster.predict(d, pred_leaf=True, iteration_range=rounds[name]).astype(np.int64))
 
     # What outcore refuses, each its own kind.
     small = X[:500]
@@ -128,7 +142,8 @@ def gen(out):
     xgb.train({"objective": "binary:logistic", "tree_method": "hist", "max_depth": 3, "max_cat_to_onehot": 1},
               dcat, 3).save_model(out + "/categorical.json")
     print(json.dumps({"train_rows": len(X), "test_rows": len(Xt), "thresholds": len(splits),
-                      "pruned_nodes": deleted}))
+                      "pruned_nodes": deleted, "early_rounds": [rounds["early"][1],
+                                                               boosters["early"].num_boosted_rounds()]}))
 
 
 def double_rule_leaves(model_json, X):
@@ -197,7 +212,8 @@ def check(out, name, pred_path, model_path):
     ours = outcore_leaves(tmp, summary["node_ids"], X)
     leaf_mismatches = int((ours != xgb_leaves).any(axis=1).sum())
     xgb_json = json.load(open(out + "/%s.json" % name))
-    double_differs = int((double_rule_leaves(xgb_json, X) != xgb_leaves).any(axis=1).sum())
+    # (the first trees: a booster imported with fewer rounds than it has)
+    double_differs = int((double_rule_leaves(xgb_json, X)[:, :xgb_leaves.shape[1]] != xgb_leaves).any(axis=1).sum())
     report = {"model": name, "rows": n, "max_abs_diff": worst, "rows_over_1e-6": int((diff > 1e-6).sum()),
               "trees": int(xgb_leaves.shape[1]), "rows_with_a_different_leaf": leaf_mismatches,
               "rows_a_double_comparison_would_send_elsewhere": double_differs}

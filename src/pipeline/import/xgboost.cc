@@ -185,13 +185,16 @@ Json XGBoostModel::TrainingRecord() const {
                {"num_trees", ensemble.trees.size()},
                {"num_nodes", nodes},
                {"num_features", ensemble.n_features},
-               {"base_score", base_score}};
+               {"base_score", base_score},
+               {"num_rounds", num_rounds},
+               {"rounds", {rounds.begin, rounds.end}}};
+  if (best_iteration >= 0) from["best_iteration"] = best_iteration;
   if (num_class > 0) from["num_class"] = num_class;
   if (!feature_names.empty()) from["feature_names"] = feature_names;
   return {{"imported_from", from}};
 }
 
-XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin) {
+XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin, XGBoostRounds rounds) {
   Reader r(origin);
   if (!doc.is_object()) r.Bad("the document", "must be a JSON object (an XGBoost model saved as JSON), not " + std::string(doc.type_name()));
   XGBoostModel m;
@@ -270,10 +273,28 @@ XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin) {
   if (info.size() != trees.size())
     r.Bad(model_path + ".tree_info", "has " + std::to_string(info.size()) + " entries, but there are " + std::to_string(trees.size()) + " trees");
 
+  // Rounds: groups x num_parallel_tree trees each, in order.
+  const int64_t parallel = gparam.contains("num_parallel_tree")
+                               ? r.CountText(gparam, model_path + ".gbtree_model_param", "num_parallel_tree", 1, 1 << 20)
+                               : 1;
+  const int64_t per_round = groups * parallel;
+  if (num_trees % per_round != 0)
+    r.Bad(model_path + ".trees", "has " + std::to_string(num_trees) + " trees, not whole rounds of " +
+                                     std::to_string(per_round) + " (output groups x num_parallel_tree)");
+  m.num_rounds = num_trees / per_round;
+  if (learner.contains("attributes") && learner["attributes"].is_object() && learner["attributes"].contains("best_iteration"))
+    m.best_iteration = r.CountText(learner["attributes"], "learner.attributes", "best_iteration", 0, m.num_rounds - 1);
+  const int64_t end = rounds.end == 0 ? m.num_rounds : rounds.end;
+  if (rounds.begin < 0 || rounds.begin >= end || end > m.num_rounds)
+    Fail(ErrorCode::kUsage, origin + ": the rounds " + std::to_string(rounds.begin) + " to " + std::to_string(end - 1) +
+                                " are not within the booster's " + std::to_string(m.num_rounds) + " rounds (0 to " +
+                                std::to_string(m.num_rounds - 1) + ")");
+  m.rounds = {rounds.begin, end};
+
   TreeEnsemble& e = m.ensemble;
   e.n_features = num_feature;
   e.compare = SplitCompare::kLessFloat32;
-  for (size_t t = 0; t < trees.size(); ++t) {
+  for (size_t t = static_cast<size_t>(rounds.begin * per_round); t < static_cast<size_t>(end * per_round); ++t) {
     const int32_t group = static_cast<int32_t>(r.Index(info[t], At(model_path + ".tree_info", t), 0, groups - 1,
                                                        "not an output group of the model (0 to " + std::to_string(groups - 1) + ")"));
     m.node_ids.emplace_back();
@@ -345,7 +366,7 @@ std::string NonFiniteAsNull(const std::string& text) {
 
 }  // namespace
 
-XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& origin) {
+XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& origin, XGBoostRounds rounds) {
   Json doc;
   try {
     doc = Json::parse(NonFiniteAsNull(text));
@@ -353,7 +374,7 @@ XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& orig
     Fail(ErrorCode::kModel, origin + ": not an XGBoost JSON model (" + e.what() +
                                 "); save it with booster.save_model(\"model.json\") (a .json name selects JSON)");
   }
-  return ConvertXGBoost(doc, origin);
+  return ConvertXGBoost(doc, origin, rounds);
 }
 
 }  // namespace outcore
@@ -421,6 +442,8 @@ Json XGBoostSummary(const std::string& text, const std::string& origin) {
           {"num_features", x.ensemble.n_features},
           {"feature_names", x.feature_names},
           {"num_trees", x.ensemble.trees.size()},
+          {"num_rounds", x.num_rounds},
+          {"best_iteration", x.best_iteration >= 0 ? Json(x.best_iteration) : Json()},
           {"node_ids", x.node_ids}};
 }
 
@@ -446,8 +469,8 @@ PipelineSpec LoadXGBoostSpec(const std::string& path, bool classifier) {
 }
 
 Model ImportXGBoost(const std::string& text, const std::string& origin, const PipelineSpec& spec,
-                    TrainingData data) {
-  return ModelFromXGBoost(ConvertXGBoostText(text, origin), spec, std::move(data));
+                    TrainingData data, int64_t rounds_begin, int64_t rounds_end) {
+  return ModelFromXGBoost(ConvertXGBoostText(text, origin, {rounds_begin, rounds_end}), spec, std::move(data));
 }
 
 }  // namespace outcore

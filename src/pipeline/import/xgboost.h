@@ -21,6 +21,13 @@
 
 namespace outcore {
 
+/// The boosting rounds to keep, as XGBoost's predict(iteration_range=(begin, end)) takes them:
+/// rounds begin to end - 1; end = 0 means every round (XGBoost's (0, 0)). A round is one tree
+/// per output group (num_class for multi:softprob) times num_parallel_tree.
+struct XGBoostRounds {
+  int64_t begin = 0, end = 0;
+};
+
 struct XGBoostModel {
   TreeEnsemble ensemble;
   std::string objective;                   // "binary:logistic", "multi:softprob", "reg:squarederror"
@@ -28,6 +35,9 @@ struct XGBoostModel {
   std::vector<std::string> feature_names;  // learner.feature_names; empty when the file has none
   int64_t num_class = 0;                   // classes of a classifier (2 for binary:logistic), 0 for regression
   double base_score = 0;                   // as the file stores it (a probability for binary:logistic)
+  int64_t num_rounds = 0;                  // boosting rounds in the file
+  int64_t best_iteration = -1;             // learner.attributes.best_iteration (early stopping), or -1
+  XGBoostRounds rounds;                    // the rounds converted: [begin, end), end > 0
   /// Per tree, the XGBoost node id of each of its nodes: XGBoost keeps pruned (deleted) nodes
   /// in its arrays and outcore does not, so ids differ when a tree had some. What
   /// pred_leaf=True reports is node_ids[tree][outcore's leaf].
@@ -36,15 +46,16 @@ struct XGBoostModel {
   bool classifier() const { return num_class > 0; }
   /// Where the model came from, for the model file's training record: {"imported_from":
   /// {"library": "xgboost", "version", "objective", "num_trees", "num_features", "num_class",
-  /// "base_score", "feature_names"}}.
+  /// "base_score", "feature_names", "num_rounds", "rounds": [begin, end], "best_iteration"}}.
   Json TrainingRecord() const;
 };
 
-/// Converts a parsed XGBoost JSON model. `origin` (a file name, or "booster") starts every
-/// error: kModel "m.json: learner.gradient_booster.name is \"dart\": ...".
-XGBoostModel ConvertXGBoost(const Json& model, const std::string& origin);
+/// Converts a parsed XGBoost JSON model, the trees of `rounds` only. `origin` (a file name, or
+/// "booster") starts every error: kModel "m.json: learner.gradient_booster.name is \"dart\":
+/// ..."; rounds beyond the booster's are kUsage.
+XGBoostModel ConvertXGBoost(const Json& model, const std::string& origin, XGBoostRounds rounds = {});
 /// The same from the JSON text (refusing text that is not JSON, e.g. a UBJSON or binary model).
-XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& origin);
+XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& origin, XGBoostRounds rounds = {});
 
 /// The estimator kind that holds `x`'s trees: "tree_ensemble_classifier" or
 /// "tree_ensemble_regressor".

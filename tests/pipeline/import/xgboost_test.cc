@@ -151,6 +151,45 @@ TEST(XGBoostImport, SoftprobGroupsAndTwoClassesAsOneSigmoid) {
   EXPECT_EQ(two.ensemble.trees[1].nodes[1].value, -0.25);
 }
 
+// Rounds (iteration_range): a round of a 3-class softprob booster is 3 trees (times
+// num_parallel_tree); best_iteration is read from learner.attributes; rounds outside the
+// booster's are a usage error; trees that are not whole rounds are refused.
+TEST(XGBoostImport, RoundsKeepWholeRoundsAndBestIterationIsRead) {
+  Json doc = XModel("multi:softprob", 12, 3);
+  auto& trees = doc["learner"]["gradient_booster"]["model"]["trees"];
+  for (int t = 0; t < 12; ++t) trees[t]["split_conditions"][1] = -0.25 - t;  // tree t's first leaf
+  doc["learner"]["attributes"] = {{"best_iteration", "1"}, {"best_score", "0.5"}};
+  const XGBoostModel all = ConvertXGBoost(doc, "m.json");
+  EXPECT_EQ(all.num_rounds, 4);
+  EXPECT_EQ(all.best_iteration, 1);
+  EXPECT_EQ(all.ensemble.trees.size(), 12u);
+  const XGBoostModel some = ConvertXGBoost(doc, "m.json", {1, 3});
+  ASSERT_EQ(some.ensemble.trees.size(), 6u);  // rounds 1 and 2: trees 3 to 8
+  for (int t = 0; t < 6; ++t) {
+    EXPECT_EQ(some.ensemble.trees[t].nodes[1].value, -0.25 - (t + 3));
+    EXPECT_EQ(some.ensemble.trees[t].group, t % 3);
+  }
+  EXPECT_EQ(some.TrainingRecord()["imported_from"]["rounds"], Json::parse("[1, 3]"));
+  EXPECT_EQ(some.TrainingRecord()["imported_from"]["best_iteration"], 1);
+  EXPECT_EQ(some.TrainingRecord()["imported_from"]["num_rounds"], 4);
+  for (XGBoostRounds bad : {XGBoostRounds{0, 5}, XGBoostRounds{3, 3}, XGBoostRounds{-1, 2}}) {
+    try {
+      ConvertXGBoost(doc, "m.json", bad);
+      ADD_FAILURE() << "rounds " << bad.begin << ", " << bad.end << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kUsage) << e.what();
+      EXPECT_NE(std::string(e.what()).find("are not within the booster's 4 rounds (0 to 3)"), std::string::npos) << e.what();
+    }
+  }
+  doc["learner"]["gradient_booster"]["model"]["gbtree_model_param"]["num_parallel_tree"] = "5";
+  EXPECT_NE(ErrorOf(doc).find("learner.gradient_booster.model.trees has 12 trees, not whole rounds of 15"), std::string::npos)
+      << ErrorOf(doc);
+  doc["learner"]["gradient_booster"]["model"]["gbtree_model_param"]["num_parallel_tree"] = "2";
+  doc["learner"]["attributes"]["best_iteration"] = "2";  // of 2 rounds (6 trees each)
+  EXPECT_NE(ErrorOf(doc).find("learner.attributes.best_iteration is 2.0, not a whole number from 0 to 1"), std::string::npos)
+      << ErrorOf(doc);
+}
+
 TEST(XGBoostImport, PrunedNodesAreLeftOutAndIdsKept) {
   Json doc = XModel("reg:squarederror");
   // Nodes 2 and 3 deleted (kept by XGBoost after pruning); the live nodes move to 4, 5, 6.
