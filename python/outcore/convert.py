@@ -285,32 +285,34 @@ def _one_hot_encoder(obj, columns, builder):
 
 
 def _ordinal_encoder(obj, columns, builder):
+    """outcore's `ordinal` step holding scikit-learn's categories_: a value's code is its place
+    among them. Missing values: NaN when scikit-learn saw them at fit (encoded_missing_value,
+    NaN only), else an unknown value's code, unknown_value (a number: an expression fills it in
+    after the step; NaN: missing). handle_unknown="error": scikit-learn raises on an unknown
+    value, outcore leaves it missing (and so the prediction)."""
     if np.dtype(obj.dtype) != np.float64:
         _refuse(obj, "dtype=%s: outcore computes in float64" % np.dtype(obj.dtype), dtype=np.dtype(obj.dtype))
-    if obj.handle_unknown == "use_encoded_value":
-        unknown = obj.unknown_value
-        unknown_text = "nullif(0, 0)" if unknown is None or (isinstance(unknown, float) and math.isnan(unknown)) \
-            else _number(unknown)
-    else:  # "error": scikit-learn raises; outcore leaves the value missing (and so the prediction)
-        unknown_text = "nullif(0, 0)"
-    missing = getattr(obj, "encoded_missing_value", np.nan)
-    if not (isinstance(missing, float) and math.isnan(missing)):
-        _refuse(obj, "encoded_missing_value=%r: only NaN (the default) is supported" % missing)
-    made = {}
+    missing_code = getattr(obj, "encoded_missing_value", np.nan)
+    if not (isinstance(missing_code, float) and math.isnan(missing_code)):
+        _refuse(obj, "encoded_missing_value=%r: only NaN (the default) is supported" % missing_code)
+    unknown = obj.unknown_value if obj.handle_unknown == "use_encoded_value" else None
+    unknown_is_number = unknown is not None and not (isinstance(unknown, float) and math.isnan(unknown))
+    state, fill_missing = [], {}
     for c, categories in zip(columns, obj.categories_):
         if c.kind not in ("string", "category", "int", "float"):
             _refuse(obj, "column '%s' is %s; outcore encodes text and numbers" % (c.name, c.kind))
-        if len(categories) > 40:
-            _refuse(obj, "column '%s' has %d categories; an outcore expression holds at most 40"
-                    % (c.name, len(categories)))
-        text = unknown_text
-        for code in reversed(range(len(categories))):
-            value = categories[code]
-            literal = _text_literal(_category_text(value, obj, c)) if c.kind in ("string", "category") \
-                else _number(value)
-            text = "if(%s == %s, %d, %s)" % (_quote_name(c.name), literal, code, text)
-        made[c.name] = text
-    builder.expressions(made)
+        texts = [_category_text(v, obj, c) for v in categories if not _is_missing(v)]
+        if any(_is_missing(v) for v in categories[:len(texts)]):
+            _refuse(obj, "column '%s' has a missing value among its categories before the last" % c.name)
+        state.append({"column": c.name, "categories": texts})
+        if unknown_is_number and len(texts) == len(categories):
+            # No missing value at fit: scikit-learn codes one as an unknown value.
+            fill_missing[c.name] = "coalesce(%s, %s)" % (_quote_name(c.name), _number(unknown))
+    params = {"columns": [c.name for c in columns], "on_unknown": "ignore"}
+    if unknown_is_number:
+        params["unknown_value"] = float(unknown)
+    builder.add("ordinal", params, {"columns": state})
+    builder.expressions(fill_missing)
     return [_Column(c.name, "float") for c in columns]
 
 

@@ -1,5 +1,7 @@
-// categories (a fixed list per column; other values become missing) and one_hot.
+// categories (a fixed list per column; other values become missing), one_hot and ordinal.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -61,6 +63,75 @@ std::unordered_map<std::string, int32_t> IndexOf(const Dictionary& values) {
   std::unordered_map<std::string, int32_t> index;
   for (size_t k = 0; k < values.size(); ++k) index.emplace(values[k], static_cast<int32_t>(k));
   return index;
+}
+
+// The values of columns counted over batches, for one_hot and ordinal: the columns named (or,
+// with none named, every category and string column of the first batch), each value's count,
+// and whether all of a column's batches share one declared dictionary (a `categories` step's).
+struct ValueCounts {
+  std::string name;
+  DictionaryPtr dict;
+  bool fixed = true;
+  bool numbers = true;  // every batch held the column as a number (float or int)
+  std::unordered_map<std::string, int64_t> counts;
+};
+
+void CountValues(const Batch& batch, const std::vector<std::string>& columns, const std::string& step,
+                 std::vector<ValueCounts>* learning) {
+  if (learning->empty()) {
+    std::vector<std::string> names = columns;
+    if (names.empty())
+      for (const auto& f : batch.schema.fields())
+        if (f.type == DataType::kCategory || f.type == DataType::kString) names.push_back(f.name);
+    for (const auto& n : names) learning->push_back({n, nullptr, true, true, {}});
+  }
+  for (auto& l : *learning) {
+    const Column& in = *RequireColumn(batch, l.name, step);
+    l.numbers = l.numbers && (in.type == DataType::kF64 || in.type == DataType::kI64);
+    if (in.type == DataType::kCategory) {
+      l.fixed = l.fixed && in.declared_dict && (l.dict == nullptr || l.dict == in.dict);
+      l.dict = in.dict;
+      std::vector<int64_t> used(in.dict->size(), 0);
+      for (int64_t i = 0; i < in.length; ++i)
+        if (!in.IsNull(i)) ++used[in.codes[i]];
+      for (size_t k = 0; k < used.size(); ++k)
+        if (used[k]) l.counts[(*in.dict)[k]] += used[k];
+    } else {
+      l.fixed = false;
+      for (int64_t i = 0; i < in.length; ++i)
+        if (!in.IsNull(i)) ++l.counts[in.ToString(i)];
+    }
+  }
+}
+
+// A column's categories: its declared dictionary's list, in its order, seen or not; otherwise
+// the values seen, sorted as text (byte order: for UTF-8, code point order, as Python sorts
+// text) or, with `numbers_by_value` and a column of numbers, by value (as scikit-learn sorts a
+// numeric column's categories).
+Dictionary CategoryOrder(const ValueCounts& l, bool numbers_by_value = false) {
+  if (l.fixed && l.dict) return *l.dict;
+  Dictionary order;
+  for (const auto& [value, n] : l.counts) order.push_back(value);
+  if (numbers_by_value && l.numbers) {
+    std::vector<std::pair<double, std::string>> keyed;
+    for (auto& v : order) keyed.push_back({std::stod(v), std::move(v)});  // the column's own text of a number
+    std::sort(keyed.begin(), keyed.end());
+    for (size_t k = 0; k < keyed.size(); ++k) order[k] = std::move(keyed[k].second);
+  } else {
+    std::sort(order.begin(), order.end());
+  }
+  return order;
+}
+
+// A state's {"columns": [{"column": name, "categories": [values], ...}]} entry i: its name,
+// checked against params.columns (when given) and the names before it.
+std::string StateColumnName(const StateReader& r, const Json& c, const std::string& at,
+                            const std::vector<std::string>& params_columns, size_t i, std::set<std::string>* names) {
+  const std::string name = c["column"].get<std::string>();
+  if (!params_columns.empty() && name != params_columns[i])
+    r.Bad(at + ".column", "is '" + name + "' but params.columns[" + std::to_string(i) + "] is '" + params_columns[i] + "'");
+  if (!names->insert(name).second) r.Bad(at + ".column", "'" + name + "' is listed twice");
+  return name;
 }
 
 class CategoriesStep : public Step {
@@ -144,45 +215,17 @@ class OneHotStep : public Step {
 
   void Reset() override { learning_.clear(); fitted_.clear(); }
 
-  void PartialFit(const Batch& batch) override {
-    if (learning_.empty()) {
-      std::vector<std::string> names = columns_;
-      if (names.empty())
-        for (const auto& f : batch.schema.fields())
-          if (f.type == DataType::kCategory || f.type == DataType::kString) names.push_back(f.name);
-      for (const auto& n : names) learning_.push_back({n, nullptr, true, {}});
-    }
-    for (auto& l : learning_) {
-      const Column& in = *RequireColumn(batch, l.name, "one_hot");
-      if (in.type == DataType::kCategory) {
-        l.fixed = l.fixed && in.declared_dict && (l.dict == nullptr || l.dict == in.dict);
-        l.dict = in.dict;
-        std::vector<int64_t> used(in.dict->size(), 0);
-        for (int64_t i = 0; i < in.length; ++i)
-          if (!in.IsNull(i)) ++used[in.codes[i]];
-        for (size_t k = 0; k < used.size(); ++k)
-          if (used[k]) l.counts[(*in.dict)[k]] += used[k];
-      } else {
-        l.fixed = false;
-        for (int64_t i = 0; i < in.length; ++i)
-          if (!in.IsNull(i)) ++l.counts[in.ToString(i)];
-      }
-    }
-  }
+  void PartialFit(const Batch& batch) override { CountValues(batch, columns_, "one_hot", &learning_); }
 
-  // A column whose batches share one declared dictionary (from a `categories` step): its
-  // list, in its order, seen or not, is the encoding. Otherwise: the sorted values seen.
-  // Then max_categories as scikit-learn applies it: a stable sort by count, ascending, in
-  // that order; all but the last max_categories - 1 are infrequent (so of values seen
-  // equally often, the later ones keep their column). As there, the infrequent column counts
-  // even before it exists: a column of exactly max_categories values gets one infrequent.
+  // The categories of each column (CategoryOrder), then max_categories as scikit-learn applies
+  // it: a stable sort by count, ascending, in that order; all but the last max_categories - 1
+  // are infrequent (so of values seen equally often, the later ones keep their column). As
+  // there, the infrequent column counts even before it exists: a column of exactly
+  // max_categories values gets one infrequent.
   void FinishFit() override {
     fitted_.clear();
     for (auto& l : learning_) {
-      Dictionary order = l.fixed && l.dict ? *l.dict : Dictionary();
-      if (order.empty())
-        for (const auto& [value, n] : l.counts) order.push_back(value);
-      if (!(l.fixed && l.dict)) std::sort(order.begin(), order.end());
+      Dictionary order = CategoryOrder(l);
       Dictionary values, infrequent;
       if (static_cast<int64_t>(order.size()) < max_categories_) {
         values = std::move(order);
@@ -275,11 +318,7 @@ class OneHotStep : public Step {
       if (!c.is_object() || keys != 2 || !c.contains("column") || !c["column"].is_string() ||
           !c.contains("categories"))
         r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
-      const std::string name = c["column"].get<std::string>();
-      if (!columns_.empty() && name != columns_[i])
-        r.Bad(at + ".column", "is '" + name + "' but params.columns[" + std::to_string(i) + "] is '" +
-                                  columns_[i] + "'");
-      if (!names.insert(name).second) r.Bad(at + ".column", "'" + name + "' is listed twice");
+      const std::string name = StateColumnName(r, c, at, columns_, i, &names);
       Dictionary values = r.DistinctStrings(c["categories"], at + ".categories");
       Dictionary infrequent;
       if (c.contains("infrequent")) {
@@ -301,12 +340,6 @@ class OneHotStep : public Step {
     for (const auto& v : infrequent) index.emplace(v, static_cast<int32_t>(values.size()));
     fitted_.push_back({std::move(name), std::move(values), std::move(infrequent), std::move(index)});
   }
-  struct Learning {
-    std::string name;
-    DictionaryPtr dict;
-    bool fixed;
-    std::unordered_map<std::string, int64_t> counts;
-  };
   struct Fitted {
     std::string name;
     Dictionary values;      // each has its own feature, in this order
@@ -317,7 +350,110 @@ class OneHotStep : public Step {
   std::vector<std::string> columns_;
   int64_t max_categories_ = kDefaultMaxCategories;
   bool unknown_is_error_ = false;
-  std::vector<Learning> learning_;
+  std::vector<ValueCounts> learning_;
+  std::vector<Fitted> fitted_;
+};
+
+// scikit-learn's OrdinalEncoder: each column (by default every category and string column)
+// replaced, under its own name, by a float column holding its value's place among the
+// column's categories (0, 1, ...; CategoryOrder at fit, numbers by value). A missing value stays missing; an
+// unknown one becomes unknown_value (unset: missing) and is counted as drift, or stops predict
+// with on_unknown = "error".
+class OrdinalStep : public Step {
+ public:
+  explicit OrdinalStep(const Json& params) {
+    if (params.contains("columns")) columns_ = params["columns"].get<std::vector<std::string>>();
+    unknown_is_error_ = UnknownIsError(params);
+    if (params.contains("unknown_value")) unknown_value_ = params["unknown_value"].get<double>();
+  }
+  std::string kind() const override { return "ordinal"; }
+  Json params() const override {
+    Json p = {{"on_unknown", unknown_is_error_ ? "error" : "ignore"}};
+    if (!columns_.empty()) p["columns"] = columns_;
+    if (!std::isnan(unknown_value_)) p["unknown_value"] = unknown_value_;
+    return p;
+  }
+
+  void Reset() override { learning_.clear(); fitted_.clear(); }
+  void PartialFit(const Batch& batch) override { CountValues(batch, columns_, "ordinal", &learning_); }
+  void FinishFit() override {
+    fitted_.clear();
+    for (const auto& l : learning_) Add(l.name, CategoryOrder(l, true));
+    learning_.clear();
+  }
+
+  Batch Transform(const Batch& batch, TransformStats* stats) const override {
+    Batch out = batch;
+    for (const auto& f : fitted_) {
+      const Column& in = *RequireColumn(batch, f.name, "ordinal");
+      const std::vector<int32_t> codes = LookUp(in, f.index, "ordinal", f.name);
+      auto col = std::make_shared<Column>(DataType::kF64);
+      col->length = in.length;
+      col->f64.resize(in.length);
+      int64_t unknown = 0;
+      for (int64_t i = 0; i < in.length; ++i) {
+        if (codes[i] >= 0) {
+          col->f64[i] = codes[i];
+          continue;
+        }
+        col->f64[i] = 0;
+        if (in.IsNull(i)) {
+          col->SetNull(i);
+          continue;
+        }
+        if (unknown_is_error_ && !(stats && stats->lenient)) RefuseUnknown("ordinal", f.name, in, i);
+        ++unknown;
+        if (std::isnan(unknown_value_)) {
+          col->SetNull(i);
+        } else {
+          col->f64[i] = unknown_value_;
+        }
+      }
+      if (stats) stats->Add("ordinal:" + f.name + ":unknown", unknown);
+      out.Set(f.name, col);
+    }
+    return out;
+  }
+
+  Json SaveState() const override {
+    Json cols = Json::array();
+    for (const auto& f : fitted_) cols.push_back({{"column", f.name}, {"categories", f.values}});
+    return {{"columns", cols}};
+  }
+
+  void LoadState(const Json& state) override {
+    StateReader r("ordinal", state, {"columns"});
+    const Json& columns = r.Array("columns", columns_.empty() ? -1 : static_cast<int64_t>(columns_.size()),
+                                  "name in params.columns");
+    fitted_.clear();
+    std::set<std::string> names;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const std::string at = "columns[" + std::to_string(i) + "]";
+      const Json& c = columns[i];
+      if (!c.is_object() || c.size() != 2 || !c.contains("column") || !c["column"].is_string() ||
+          !c.contains("categories"))
+        r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
+      const std::string name = StateColumnName(r, c, at, columns_, i, &names);
+      Add(name, r.DistinctStrings(c["categories"], at + ".categories"));
+    }
+  }
+
+ private:
+  void Add(std::string name, Dictionary values) {
+    if (values.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
+      Fail(ErrorCode::kModel, "ordinal: column '" + name + "' has more categories than codes");
+    auto index = IndexOf(values);
+    fitted_.push_back({std::move(name), std::move(values), std::move(index)});
+  }
+  struct Fitted {
+    std::string name;
+    Dictionary values;                                // value k has code k
+    std::unordered_map<std::string, int32_t> index;  // value -> code
+  };
+  std::vector<std::string> columns_;
+  bool unknown_is_error_ = false;
+  double unknown_value_ = std::numeric_limits<double>::quiet_NaN();  // NaN: missing
+  std::vector<ValueCounts> learning_;
   std::vector<Fitted> fitted_;
 };
 
@@ -341,6 +477,15 @@ void RegisterCategorySteps(std::vector<Registration<Step>>* registry) {
            "COLUMN_infrequent"),
        OnUnknown()},
       [](const Json& p) { return std::make_unique<OneHotStep>(p); }));
+  registry->push_back(Registration<Step>::Declare(
+      "ordinal",
+      "replace each category by its place among the column's categories (0, 1, ...: scikit-learn's "
+      "OrdinalEncoder); missing stays missing, unknown -> unknown_value",
+      {ParamSpec::StringList("columns").Doc("the columns to encode (default: every category and string column)"),
+       OnUnknown(),
+       ParamSpec::Float("unknown_value").Doc(
+           "the code of a value not seen at fit (with on_unknown = \"ignore\"); unset: missing")},
+      [](const Json& p) { return std::make_unique<OrdinalStep>(p); }));
 }
 
 }  // namespace outcore

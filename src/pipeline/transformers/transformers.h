@@ -11,7 +11,7 @@ namespace outcore {
 void RegisterColumnSteps(std::vector<Registration<Step>>* registry);     // select, drop
 void RegisterDatetimeSteps(std::vector<Registration<Step>>* registry);   // datetime_part
 void RegisterTextSteps(std::vector<Registration<Step>>* registry);       // lowercase, strip
-void RegisterCategorySteps(std::vector<Registration<Step>>* registry);   // categories, one_hot
+void RegisterCategorySteps(std::vector<Registration<Step>>* registry);   // categories, one_hot, ordinal
 void RegisterScalerSteps(std::vector<Registration<Step>>* registry);     // standard_scaler
 void RegisterImputerSteps(std::vector<Registration<Step>>* registry);    // imputer
 void RegisterExpressionSteps(std::vector<Registration<Step>>* registry); // expression
