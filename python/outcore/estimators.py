@@ -619,6 +619,14 @@ def _final_is_step(pipeline):
     return bool(pipeline.steps) and isinstance(pipeline.steps[-1][1], OutcoreStep)
 
 
+def _sklearn_hint(obj):
+    """For a scikit-learn object where an outcore one belongs: how to bring a fitted one over."""
+    if type(obj).__module__.split(".")[0] != "sklearn":
+        return ""
+    return ("; a fitted scikit-learn pipeline converts as it is: outcore.from_sklearn(fitted_pipeline, X_sample) "
+            "(docs/import.md)")
+
+
 class Pipeline(_LastReport, BaseEstimator):
     """Steps, then (optionally) an estimator, fitted and run together in C++.
 
@@ -683,10 +691,11 @@ class Pipeline(_LastReport, BaseEstimator):
             raise ValueError("step names must be unique: %s" % names)
         for name, obj in self.steps[:-1]:
             if not isinstance(obj, OutcoreStep):
-                raise TypeError("step '%s' must be an outcore step (one of %s), not %r"
-                                % (name, ", ".join(c.__name__ for c in STEP_CLASSES), obj))
+                raise TypeError("step '%s' must be an outcore step (one of %s), not %r%s"
+                                % (name, ", ".join(c.__name__ for c in STEP_CLASSES), obj, _sklearn_hint(obj)))
         if not isinstance(self.steps[-1][1], (OutcoreStep, OutcoreEstimator)):
-            raise TypeError("the last step must be an outcore step or estimator, not %r" % (self.steps[-1][1],))
+            raise TypeError("the last step must be an outcore step or estimator, not %r%s"
+                            % (self.steps[-1][1], _sklearn_hint(self.steps[-1][1])))
 
     # -- fitting
     def fit(self, X, y=None):

@@ -133,6 +133,21 @@ columns = ["x"]
 kind = "one_hot"
 max_categories = 3
 )"},
+      {"ordinal", R"(target = "y"
+[model]
+kind = "ridge"
+[[steps]]
+kind = "select"
+columns = ["c", "t", "n", "x"]
+[[steps]]
+kind = "ordinal"
+columns = ["c", "t", "n"]
+unknown_value = -1
+[[steps]]
+kind = "imputer"
+columns = ["x", "c", "t"]
+strategy = "most_frequent"
+)"},
       {"standard_scaler", R"(target = "y"
 [model]
 kind = "ridge"

@@ -369,6 +369,14 @@ class Refusals(unittest.TestCase):
         ct = ColumnTransformer([("t", transformer, columns)])
         return make_pipeline(ct, model or LogisticRegression()).fit(self.X, self.y)
 
+    def test_sklearn_steps_in_an_outcore_pipeline_point_to_from_sklearn(self):
+        # What a new user tries first: scikit-learn's steps in outcore's Pipeline.
+        sk = make_pipeline(StandardScaler(), LogisticRegression())
+        with self.assertRaisesRegex(TypeError, r"step 'standardscaler' must be an outcore step .*not StandardScaler\(\); "
+                                               r"a fitted scikit-learn pipeline converts as it is: "
+                                               r"outcore.from_sklearn\(fitted_pipeline, X_sample\)"):
+            outcore.Pipeline(sk.steps).fit(self.X[["a", "b"]], self.y)
+
     def test_python_function(self):
         self.refused(self.fitted(FunctionTransformer(payment_lowerer), ["a"]),
                      r"^cannot convert FunctionTransformer\(func=payment_lowerer\): a Python function; write it "
