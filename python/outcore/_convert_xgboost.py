@@ -60,9 +60,11 @@ def from_xgboost(model, X_sample, iteration_range=None):
     X_sample (a pandas DataFrame) gives the input columns and their types: the booster's
     feature_names picked from it in the booster's order, or, for a booster without names, all
     its columns (as many as the booster's features). The pipeline is `select` of those columns
-    followed by the trees. A classifier's classes are XGBClassifier's classes_, or 0..k-1 for
+    followed by the trees; a pandas categorical column (XGBoost's enable_categorical reads its
+    codes) gets a `categories` step with its dtype's categories and an `ordinal` step, which
+    give the same codes. A classifier's classes are XGBClassifier's classes_, or 0..k-1 for
     a Booster. What outcore cannot compute exactly (dart, gblinear, other objectives,
-    categorical splits) raises ConversionError naming the part of the model's JSON.
+    vector leaves) raises ConversionError naming the part of the model's JSON.
 
     iteration_range (begin, end), as XGBoost's predict takes it, keeps the boosting rounds
     begin to end - 1. By default the converted model uses the rounds the object's own predict
@@ -117,8 +119,16 @@ def from_xgboost(model, X_sample, iteration_range=None):
     kinds = [frames.kind_of(frame[c].dtype) for c in used]
     read = {"dtype": {c: k for c, k in zip(used, kinds) if k != "datetime"},
             "parse_dates": [c for c, k in zip(used, kinds) if k == "datetime"]}
-    spec = {"path": "", "read": read, "target": target,
-            "steps": [{"kind": "select", "params": {"columns": used}}],
+    steps = [{"kind": "select", "params": {"columns": used}}]
+    # A pandas categorical column reaches XGBoost as its codes (enable_categorical): a categories
+    # step with the dtype's categories, in order, then ordinal gives outcore the same codes; a
+    # value outside them is missing, as pandas makes it.
+    categorical = [c for c in used if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if categorical:
+        steps.append({"kind": "categories", "params": {"categories": {
+            c: [frames.value_text(v) for v in frame[c].cat.categories] for c in categorical}}})
+        steps.append({"kind": "ordinal", "params": {"columns": categorical}})
+    spec = {"path": "", "read": read, "target": target, "steps": steps,
             # A stand-in of the right sort, so that the target is read as the trees need; the
             # estimator is the trees (ImportXGBoost).
             "model": {"kind": "logistic_regression" if classifier else "linear_regression", "params": {}}}

@@ -97,7 +97,9 @@ void AddImportXGBoostCommand(CLI::App& app) {
 booster predicts (thresholds compared in float32, missing values sent to each node's
 default side; docs/import.md).
 Converts gbtree boosters with objective binary:logistic, multi:softprob or reg:squarederror;
-refuses dart, gblinear, other objectives and categorical splits, naming the JSON path.
+categorical splits (enable_categorical: a feature's values are category codes 0, 1, ...;
+an `ordinal` step after a `categories` step in pandas' order makes them from text);
+refuses dart, gblinear and other objectives, naming the JSON path.
 The spec gives the read options, the target and the steps, and has no [model]: the
 model is MODEL.json's trees (a tree_ensemble_classifier for binary:logistic and
 multi:softprob, a tree_ensemble_regressor for reg:squarederror), e.g.

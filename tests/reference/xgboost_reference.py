@@ -3,12 +3,12 @@ predictions and leaf choices, and the comparison with what outcore computed.
 
   gen DIR            train.csv, test.csv (missing values; rows placed on and around the
                      boosters' float32 thresholds), binary.json, multi.json, reg.json,
+                     categorical.json (x2's codes split on category sets),
                      early.json (binary, trained with early stopping: it records
                      best_iteration, and its expected values are those of its first
                      best_iteration + 1 rounds, as XGBClassifier.predict scores it),
                      expected_NAME.npy (booster.predict), leaves_NAME.npy (pred_leaf=True),
-                     and refused models: dart.json, gblinear.json, pseudohuber.json,
-                     categorical.json
+                     and refused models: dart.json, gblinear.json, pseudohuber.json
   check DIR NAME PRED.json MODEL.json
                      PRED.json: DuckDB's rows of outcore predict's Parquet parts (input order);
                      predictions must equal XGBoost's within 1e-6 per row, and the leaf
@@ -25,7 +25,9 @@ import pandas as pd
 import xgboost as xgb
 
 FEATURES = ["x0", "x1", "x2", "x3", "x4"]
-ROUNDS = {"binary": 30, "multi": 12, "reg": 30, "early": 300}
+ROUNDS = {"binary": 30, "multi": 12, "reg": 30, "early": 300, "categorical": 20}
+# The categorical booster reads x2 (whole numbers 0 to 9) as category codes.
+CATEGORICAL_TYPES = ["q", "q", "c", "q", "q"]
 
 
 def make_rows(rng, n):
@@ -56,7 +58,7 @@ def thresholds(booster):
     model = json.loads(booster.save_raw("json"))
     for tree in model["learner"]["gradient_booster"]["model"]["trees"]:
         for i, left in enumerate(tree["left_children"]):
-            if left != -1:
+            if left != -1 and tree["split_type"][i] == 0:
                 out.add((tree["split_indices"][i], float(np.float32(tree["split_conditions"][i]))))
     return sorted(out)
 
@@ -77,8 +79,14 @@ def near_threshold_rows(rng, base, splits):
     return np.array(rows)
 
 
+def dmatrix(name, X, **kwargs):
+    if name == "categorical":
+        return xgb.DMatrix(X, feature_names=FEATURES, feature_types=CATEGORICAL_TYPES, enable_categorical=True, **kwargs)
+    return xgb.DMatrix(X, feature_names=None if name == "reg" else FEATURES, **kwargs)
+
+
 def train(name, X, y, valid=None, **params):
-    dtrain = xgb.DMatrix(X, label=y, feature_names=None if name == "reg" else FEATURES)
+    dtrain = dmatrix(name, X, label=y)
     base = {"max_depth": 4, "eta": 0.3, "seed": 1, "nthread": 2}
     base.update(params)
     if valid is None:
@@ -109,7 +117,12 @@ def gen(out):
         # A fast learner that overfits: early stopping ends it well before its last round.
         "early": train("early", X[:2000], label[:2000], valid=(X[2000:], label[2000:]), objective="binary:logistic",
                        max_depth=6, eta=0.9),
+        # enable_categorical: x2 split on sets of categories (partitions: max_cat_to_onehot=1).
+        "categorical": train("categorical", X, label, objective="binary:logistic", tree_method="hist",
+                             max_cat_to_onehot=1),
     }
+    assert any(1 in t["split_type"] for t in json.loads(boosters["categorical"].save_raw("json"))["learner"]
+               ["gradient_booster"]["model"]["trees"]), "the categorical booster has no categorical split"
     rounds = {name: (0, 0) for name in boosters}
     rounds["early"] = (0, boosters["early"].best_iteration + 1)
     assert rounds["early"][1] < boosters["early"].num_boosted_rounds(), "early stopping did not stop early"
@@ -121,10 +134,9 @@ def gen(out):
     splits = sorted(set(s for b in boosters.values() for s in thresholds(b)))
     Xt = np.vstack([Xt, near_threshold_rows(np.random.default_rng(9), Xt, splits)])
     write_csv(out + "/test.csv", Xt, {})
-    dtest = xgb.DMatrix(Xt, feature_names=FEATURES)
     for name, booster in boosters.items():
         booster.save_model(out + "/%s.json" % name)
-        d = xgb.DMatrix(Xt) if name == "reg" else dtest
+        d = dmatrix(name, Xt)
         np.save(out + "/expected_%s.npy" % name, booster.predict(d, iteration_range=rounds[name]))
         np.save(out + "/leaves_%s.npy" % name,
                 booster.predict(d, pred_leaf=True, iteration_range=rounds[name]).astype(np.int64))
@@ -136,11 +148,6 @@ def gen(out):
     xgb.train({"booster": "gblinear", "objective": "binary:logistic"}, dsmall, 2).save_model(out + "/gblinear.json")
     xgb.train({"objective": "reg:pseudohubererror", "max_depth": 2},
               xgb.DMatrix(small, label=y[:500], feature_names=FEATURES), 2).save_model(out + "/pseudohuber.json")
-    frame = pd.DataFrame(small, columns=FEATURES)
-    frame["x2"] = pd.Categorical(frame["x2"].astype(int))
-    dcat = xgb.DMatrix(frame, label=label[:500], enable_categorical=True)
-    xgb.train({"objective": "binary:logistic", "tree_method": "hist", "max_depth": 3, "max_cat_to_onehot": 1},
-              dcat, 3).save_model(out + "/categorical.json")
     print(json.dumps({"train_rows": len(X), "test_rows": len(Xt), "thresholds": len(splits),
                       "pruned_nodes": deleted, "early_rounds": [rounds["early"][1],
                                                                boosters["early"].num_boosted_rounds()]}))
@@ -154,6 +161,9 @@ def double_rule_leaves(model_json, X):
         left, right = np.array(t["left_children"]), np.array(t["right_children"])
         feature, cond = np.array(t["split_indices"]), np.array(t["split_conditions"], dtype=np.float64)
         default_left = np.array(t["default_left"]).astype(bool)
+        # Categorical splits (split_type 1): the node's categories go right, others left.
+        sets = {node: set(t["categories"][start:start + size]) for node, start, size in
+                zip(t.get("categories_nodes", []), t.get("categories_segments", []), t.get("categories_sizes", []))}
         node = np.zeros(len(X), dtype=np.int64)
         while True:
             rows = np.nonzero(left[node] != -1)[0]
@@ -162,6 +172,8 @@ def double_rule_leaves(model_json, X):
             n = node[rows]
             x = X[rows, feature[n]]
             go_left = np.where(np.isnan(x), default_left[n], x < cond[n])
+            for j in np.nonzero(np.isin(n, list(sets)))[0]:
+                go_left[j] = default_left[n[j]] if np.isnan(x[j]) else int(np.float32(x[j])) not in sets[n[j]]
             node[rows] = np.where(go_left, left[n], right[n])
         leaves[:, k] = node
     return leaves

@@ -63,7 +63,7 @@ inline void Accumulate(double& raw, double value) {
 //
 // A feature split on categories is ranked too, by its categories: its `cuts` are every
 // category its splits hold, ascending, and a value's rank is its category's place among them,
-// or cuts.size() for a value of none of them (CategoryRank). Leaf masks take such ranks (a
+// cuts.size() for a missing value and cuts.size() + 1 for any other (CategoryRank). Leaf masks take such ranks (a
 // categorical split keeps, per rank, the leaves of the side that rank goes to); the ranked
 // walk cannot (a set is not one compare), so an ensemble with categorical splits whose trees
 // are too large for leaf masks is scored by the double walk. So is one that splits a feature
@@ -71,8 +71,10 @@ inline void Accumulate(double& raw, double value) {
 constexpr uint16_t kMissing = 0xFFFF;
 constexpr size_t kMaxCuts = 0xFFFE;
 
-// The category of x (trunc(x) for 0 <= x < 2^31), or -1 when x has none.
-inline int64_t CategoryOf(double x) {
+// The category of x (trunc(x) for 0 <= x < 2^31; with f32, of float(x), as XGBoost reads its
+// features as floats), or -1 when x has none.
+inline int64_t CategoryOf(double x, bool f32) {
+  if (f32) x = static_cast<double>(static_cast<float>(x));
   return x >= 0 && x < static_cast<double>(kMaxCategory) + 1 ? static_cast<int64_t>(x) : -1;
 }
 
@@ -178,13 +180,14 @@ inline int64_t CountBelow(const double* cuts, int64_t n, double v, bool f32) {
   return (at - cuts) + (n > 0 && (f32 ? *at <= v : *at < v));
 }
 
-// The rank of x for a feature split on categories: its category's index in cats[0, n), or n
-// when it has none there.
-inline int64_t CategoryRank(const double* cats, int64_t n, double x) {
-  const int64_t c = CategoryOf(x);
-  if (c < 0) return n;
+// The rank of x for a feature split on categories: its category's index in cats[0, n), n for a
+// missing value, n + 1 for any other.
+inline int64_t CategoryRank(const double* cats, int64_t n, double x, bool f32) {
+  if (x != x) return n;
+  const int64_t c = CategoryOf(x, f32);
+  if (c < 0) return n + 1;
   const double* at = std::lower_bound(cats, cats + n, static_cast<double>(c));
-  return at != cats + n && *at == static_cast<double>(c) ? at - cats : n;
+  return at != cats + n && *at == static_cast<double>(c) ? at - cats : n + 1;
 }
 
 // The rank matrix of rows [begin, end) in groups of kLanes rows (the rows that walk a tree
@@ -276,8 +279,8 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
   int64_t rows = 0;
   for (size_t f = 0; f < r.cuts.size(); ++f) {
     m.first.push_back(rows);
-    // Ranks 0..n and missing (n + 1); categories: ranks 0..n, n for none of them.
-    rows += static_cast<int64_t>(r.cuts[f].size()) + (r.categorical[f] ? 1 : 2);
+    // Ranks 0..n and missing (n + 1); categories: 0..n-1, missing (n) and any other (n + 1).
+    rows += static_cast<int64_t>(r.cuts[f].size()) + 2;
   }
   if (rows * m.stride * static_cast<int64_t>(sizeof(Mask)) > kMaxMaskTable) return false;
   m.table.assign(rows * m.stride, ~Mask{0});
@@ -316,12 +319,17 @@ bool MaskLeaves(const TreeEnsemble& e, const RankedTrees& r, LeafMasks<Mask>* ou
         for (const TreeNode& node : tree.nodes) {
           if (node.is_leaf() || r.slot[node.feature] != static_cast<int32_t>(f)) continue;
           const Mask keep_l = ~below[node.right], keep_r = ~below[node.left];
-          keep.assign(n + 1, node.missing_left ? keep_l : keep_r);
+          const Mask keep_missing = node.missing_left ? keep_l : keep_r;
           const CategorySplit& split = tree.categories[node.categories];
+          const Mask keep_other = split.other == CategoryOther::kLeft    ? keep_l
+                                  : split.other == CategoryOther::kRight ? keep_r
+                                                                         : keep_missing;
+          keep.assign(n + 2, keep_other);  // categories the node does not list, and rank n + 1
+          keep[n] = keep_missing;
           for (const auto& [set, side] : {std::pair{&split.left, keep_l}, std::pair{&split.right, keep_r}})
             for (int32_t c : *set)
               keep[std::lower_bound(cats.begin(), cats.end(), static_cast<double>(c)) - cats.begin()] = side;
-          for (int64_t rank = 0; rank <= n; ++rank) rows_of_f[rank * m.stride] &= keep[rank];
+          for (int64_t rank = 0; rank <= n + 1; ++rank) rows_of_f[rank * m.stride] &= keep[rank];
         }
         continue;
       }
@@ -368,7 +376,7 @@ void AddMaskedTrees(const LeafMasks<Mask>& m, const RankedTrees& r, bool f32, in
     const int64_t n = static_cast<int64_t>(r.cuts[f].size());
     const Mask* first = m.table.data() + m.first[f] * m.stride;
     if (r.categorical[f]) {
-      for (int64_t i = 0; i < rows; ++i) at[i * features + f] = first + CategoryRank(r.cuts[f].data(), n, x[i]) * m.stride;
+      for (int64_t i = 0; i < rows; ++i) at[i * features + f] = first + CategoryRank(r.cuts[f].data(), n, x[i], f32) * m.stride;
       continue;
     }
     for (int64_t i = 0; i < rows; ++i) {
@@ -425,7 +433,7 @@ inline int32_t StepCategorical(const Tree& tree, int32_t n, const double* const*
   const TreeNode& node = tree.nodes[n];
   if (node.is_leaf()) return n;
   if (!node.is_categorical()) return Step<kCompare>(tree.nodes.data(), n, cols, i);
-  return CategoryGoesLeft(tree, node, cols[node.feature][i]) ? node.left : node.right;
+  return CategoryGoesLeft(tree, node, cols[node.feature][i], kCompare) ? node.left : node.right;
 }
 
 // The double walk (when the ensemble has no ranked form): adds every tree's leaf value to raw
@@ -610,13 +618,21 @@ void CategoriesAt(const StateReader& r, const Json& v, const std::string& path, 
   TreeNode& node = tree->nodes[i];
   if (v.is_null()) return;
   if (node.is_leaf()) r.Bad(path, "must be null: node " + std::to_string(i) + " is a leaf (feature -1)");
-  if (!v.is_object() || v.size() != 2 || !v.contains("left") || !v.contains("right"))
-    r.Bad(path, "must be null (a numeric split) or {\"left\": [categories], \"right\": [categories]}, not " + v.dump());
+  const bool has_other = v.is_object() && v.contains("other");
+  if (!v.is_object() || v.size() != 2u + has_other || !v.contains("left") || !v.contains("right"))
+    r.Bad(path, "must be null (a numeric split) or {\"left\": [categories], \"right\": [categories], \"other\": "
+                "\"missing\" | \"left\" | \"right\" (optional)}, not " + v.dump());
   if (node.threshold != 0)
     r.Bad(path, "is a categorical split, whose threshold is 0 (unused), but the threshold is " + Json(node.threshold).dump());
   CategorySplit split;
   split.left = CategorySetAt(r, v["left"], path + ".left");
   split.right = CategorySetAt(r, v["right"], path + ".right");
+  if (has_other) {
+    const Json& other = v["other"];
+    if (other == "left") split.other = CategoryOther::kLeft;
+    else if (other == "right") split.other = CategoryOther::kRight;
+    else if (other != "missing") r.Bad(path + ".other", "is " + other.dump() + ", not \"missing\", \"left\" or \"right\"");
+  }
   for (int32_t c : split.left)
     if (Holds(split.right, c))
       r.Bad(path + ".right", "holds category " + std::to_string(c) + ", which 'left' holds too (a category goes one way)");
@@ -712,12 +728,13 @@ Tree TreeFromJson(const StateReader& r, const Json& j, const std::string& where,
 
 }  // namespace
 
-bool CategoryGoesLeft(const Tree& tree, const TreeNode& node, double x) {
+bool CategoryGoesLeft(const Tree& tree, const TreeNode& node, double x, SplitCompare compare) {
+  if (x != x) return node.missing_left;
   const CategorySplit& split = tree.categories[node.categories];
-  const int64_t c = CategoryOf(x);
+  const int64_t c = CategoryOf(x, compare == SplitCompare::kLessFloat32);
   if (c >= 0 && Holds(split.left, c)) return true;
   if (c >= 0 && Holds(split.right, c)) return false;
-  return node.missing_left;
+  return split.other == CategoryOther::kMissing ? node.missing_left : split.other == CategoryOther::kLeft;
 }
 
 void TreeEnsemble::Predict(const Features& X, double* out, int threads) const { Score(*this, X, out, threads, true); }
@@ -753,7 +770,10 @@ Json TreeEnsembleToJson(const TreeEnsemble& e) {
       missing.push_back(n.missing_left);
       value.push_back(n.value);
       if (n.is_categorical()) {
-        categories.push_back({{"left", t.categories[n.categories].left}, {"right", t.categories[n.categories].right}});
+        const CategorySplit& split = t.categories[n.categories];
+        Json entry = {{"left", split.left}, {"right", split.right}};
+        if (split.other != CategoryOther::kMissing) entry["other"] = split.other == CategoryOther::kLeft ? "left" : "right";
+        categories.push_back(entry);
       } else {
         categories.push_back(nullptr);
       }

@@ -8,9 +8,12 @@
 // x <= threshold goes left, compared in double; with SplitCompare::kLessFloat32 (XGBoost),
 // float(x) < float(threshold) goes left. A categorical node (scikit-learn's HistGradientBoosting
 // with categorical_features) holds two disjoint sets of categories instead of a threshold: the
-// category of x is trunc(x) for 0 <= x < 2^31; x goes left when its category is in `left`,
-// right when it is in `right`, and to the missing side otherwise (NaN, a negative or too large
-// value, a category neither set holds). A tree adds its leaf value to one output (its
+// category of x is trunc(x) for 0 <= x < 2^31 (x rounded to float first under the float32 rule,
+// as XGBoost reads it). A missing x goes to the missing side; x goes left when its category is
+// in `left`, right when it is in `right`, and otherwise (a negative or too large value, a
+// category neither set holds) to the node's `other` side: the missing side (scikit-learn:
+// unknown categories are treated as missing) or left (XGBoost: every category not in the set
+// that goes right). A tree adds its leaf value to one output (its
 // `group`, as XGBoost's multiclass trees do), so k outputs take k trees per boosting round.
 #include <cstdint>
 #include <string>
@@ -42,11 +45,15 @@ struct TreeNode {
   bool is_categorical() const { return categories >= 0; }
 };
 
+/// Where a categorical split sends a value whose category neither of its sets holds.
+enum class CategoryOther : uint8_t { kMissing, kLeft, kRight };
+
 /// The categories a categorical split sends left and right: ascending, disjoint, each in
-/// [0, kMaxCategory]. Any other value goes to the node's missing side.
+/// [0, kMaxCategory]; any other non-missing value goes to `other`.
 struct CategorySplit {
   std::vector<int32_t> left, right;
-  bool operator==(const CategorySplit& o) const { return left == o.left && right == o.right; }
+  CategoryOther other = CategoryOther::kMissing;
+  bool operator==(const CategorySplit& o) const { return left == o.left && right == o.right && other == o.other; }
 };
 
 /// A tree: nodes[0] is the root; it adds to output `group`.
@@ -55,9 +62,6 @@ struct Tree {
   std::vector<CategorySplit> categories;  // the categorical nodes' sets
   int32_t group = 0;
 };
-
-/// Whether row value x goes left at categorical node `node` of `tree` (the rule above).
-bool CategoryGoesLeft(const Tree& tree, const TreeNode& node, double x);
 
 /// How raw scores (base_score + the sum of each output's trees) become predictions.
 enum class TreeLink {
@@ -71,6 +75,10 @@ enum class SplitCompare {
   kLessEqual,    // x <= threshold goes left (double)
   kLessFloat32,  // float(x) < float(threshold) goes left (XGBoost)
 };
+
+/// Whether row value x goes left at categorical node `node` of `tree` (the rule above; with
+/// kLessFloat32 the category is that of float(x)).
+bool CategoryGoesLeft(const Tree& tree, const TreeNode& node, double x, SplitCompare compare);
 
 struct TreeEnsemble {
   int64_t n_features = 0;
@@ -103,8 +111,9 @@ const char* CompareName(SplitCompare compare);
 /// {"n_features", "n_outputs", "link", "compare", "base_score": [k], "sums" (optional:
 /// "float32" or "double", the default), "trees": [{"group",
 /// "feature": [...], "threshold", "left", "right", "missing_left", "value", and for a tree with
-/// categorical splits "categories": [null or {"left": [...], "right": [...]} per node]}]}: one
-/// array per node field (docs/model-format.md).
+/// categorical splits "categories": [null or {"left": [...], "right": [...], "other" (optional:
+/// "missing", the default, "left" or "right")} per node]}]}: one array per node field
+/// (docs/model-format.md).
 Json TreeEnsembleToJson(const TreeEnsemble& ensemble);
 
 /// Parses TreeEnsembleToJson's output, checking everything scoring relies on: every child

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include <toml++/toml.h>
 
@@ -88,6 +89,36 @@ class Reader {
 
 std::string At(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
+// XGBoost's categorical splits of one tree (split_type 1): per node id, the categories its
+// bitset holds, from categories_nodes, categories_segments, categories_sizes and categories.
+std::map<int64_t, std::vector<int32_t>> CategorySets(const Reader& r, const Json& j, const std::string& where, int64_t n) {
+  std::map<int64_t, std::vector<int32_t>> sets;
+  if (!j.contains("categories_nodes")) return sets;
+  const Json& nodes = r.Get(j, where, "categories_nodes", Json::value_t::array);
+  const Json& segments = r.Get(j, where, "categories_segments", Json::value_t::array);
+  const Json& sizes = r.Get(j, where, "categories_sizes", Json::value_t::array);
+  const Json& categories = r.Get(j, where, "categories", Json::value_t::array);
+  if (segments.size() != nodes.size() || sizes.size() != nodes.size())
+    r.Bad(where + ".categories_segments", "and categories_sizes must have one entry per categories_nodes entry (" +
+                                              std::to_string(nodes.size()) + ")");
+  const int64_t total = static_cast<int64_t>(categories.size());
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    const int64_t id = r.Index(nodes[k], At(where + ".categories_nodes", k), 0, n - 1, "not a node of this tree");
+    const int64_t begin = r.Index(segments[k], At(where + ".categories_segments", k), 0, total, "not within categories");
+    const int64_t size = r.Index(sizes[k], At(where + ".categories_sizes", k), 1, total - begin,
+                                 "not a count of categories within the list (1 to " + std::to_string(total - begin) + ")");
+    std::vector<int32_t> set;
+    for (int64_t c = begin; c < begin + size; ++c)
+      set.push_back(static_cast<int32_t>(r.Index(categories[c], At(where + ".categories", c), 0, kMaxCategory,
+                                                 "not a category (0 to " + std::to_string(kMaxCategory) + ")")));
+    std::sort(set.begin(), set.end());
+    if (std::adjacent_find(set.begin(), set.end()) != set.end())
+      r.Bad(At(where + ".categories_segments", k), "lists a category twice");
+    if (!sets.emplace(id, std::move(set)).second) r.Bad(At(where + ".categories_nodes", k), "names a node twice");
+  }
+  return sets;
+}
+
 // One tree: the nodes reached from the root, in XGBoost's node order (so that ids stay the
 // same when nothing was pruned); `ids` gets each one's XGBoost node id.
 Tree ConvertTree(const Reader& r, const Json& j, const std::string& where, int64_t num_feature, int32_t group,
@@ -111,6 +142,7 @@ Tree ConvertTree(const Reader& r, const Json& j, const std::string& where, int64
   }
   const Json &left = j["left_children"], &right = j["right_children"], &feature = j["split_indices"],
              &cond = j["split_conditions"], &dleft = j["default_left"];
+  const std::map<int64_t, std::vector<int32_t>> category_sets = CategorySets(r, j, where, n);
 
   // Walk from the root: a node met twice is a cycle or has two parents. Nodes not reached
   // are XGBoost's deleted (pruned) ones, left out.
@@ -151,16 +183,29 @@ Tree ConvertTree(const Reader& r, const Json& j, const std::string& where, int64
       node.value = r.Float32(cond[i], At(where + ".split_conditions", i));
       continue;
     }
-    if (has_types) {
-      const int64_t type = r.Index(j["split_type"][i], At(where + ".split_type", i), 0, 1, "not 0 (numerical) or 1 (categorical)");
-      if (type == 1)
-        r.Bad(At(where + ".split_type", i), "is 1: a categorical split (enable_categorical), which outcore does not convert; "
-                                            "one-hot encode the column before training instead");
-    }
+    const bool categorical =
+        has_types && r.Index(j["split_type"][i], At(where + ".split_type", i), 0, 1, "not 0 (numerical) or 1 (categorical)") == 1;
     node.feature = static_cast<int32_t>(r.Index(feature[i], At(where + ".split_indices", i), 0, num_feature - 1,
                                                 "not a feature of the model (0 to " + std::to_string(num_feature - 1) +
                                                     ", learner.learner_model_param.num_feature)"));
-    node.threshold = r.Float32(cond[i], At(where + ".split_conditions", i));
+    if (categorical) {
+      // XGBoost (1.7, common::Decision): a missing value goes to the default side; the category
+      // of float(x) goes right when the node's set holds it, and left otherwise (any other
+      // category, a negative or a huge value): outcore's categorical rule with right = the set,
+      // left empty and other = left. (Checked against XGBoost's own predictions in
+      // tests/python/test_from_xgboost.py and tests/e2e/python_xgboost_import.sh.)
+      auto it = category_sets.find(i);
+      if (it == category_sets.end())
+        r.Bad(At(where + ".split_type", i), "is 1 (a categorical split), but categories_nodes does not list node " +
+                                                std::to_string(i));
+      CategorySplit split;
+      split.right = it->second;
+      split.other = CategoryOther::kLeft;
+      node.categories = static_cast<int32_t>(tree.categories.size());
+      tree.categories.push_back(std::move(split));
+    } else {
+      node.threshold = r.Float32(cond[i], At(where + ".split_conditions", i));
+    }
     const Json& d = dleft[i];
     if (d.is_boolean()) {
       node.missing_left = d.get<bool>();
@@ -253,13 +298,6 @@ XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin, XGBoostR
       if (!names[i].is_string()) r.Bad(At("learner.feature_names", i), "must be text, not " + std::string(names[i].type_name()));
       m.feature_names.push_back(names[i].get<std::string>());
     }
-  }
-  if (learner.contains("feature_types")) {
-    const Json& types = r.Get(learner, "learner", "feature_types", Json::value_t::array);
-    for (size_t i = 0; i < types.size(); ++i)
-      if (types[i] == "c")
-        r.Bad(At("learner.feature_types", i), "is \"c\": a categorical feature (enable_categorical), which outcore does not "
-                                              "convert; one-hot encode the column before training instead");
   }
 
   const Json& gbtree = r.Get(booster, "learner.gradient_booster", "model", Json::value_t::object);

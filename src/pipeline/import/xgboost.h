@@ -6,10 +6,12 @@
 // (softmax over num_class outputs; two classes become one sigmoid output, as every outcore
 // binary classifier has) or reg:squarederror (identity); base_score (binary:logistic stores
 // it as a probability, the raw base is its logit, computed in float32 as XGBoost does);
-// missing values (each node's default_left); feature names. Thresholds and leaf values are
-// float32 in XGBoost and stay exactly those numbers; splits compare float(x) < threshold
-// (SplitCompare::kLessFloat32). Anything else (dart, gblinear, other objectives, categorical
-// splits, vector leaves) is refused by name with the JSON path, never approximated.
+// missing values (each node's default_left); feature names; categorical splits
+// (enable_categorical: the node's category set goes right, the rest of its bitset left, other
+// values to the default side). Thresholds and leaf values are float32 in XGBoost and stay
+// exactly those numbers; splits compare float(x) < threshold (SplitCompare::kLessFloat32).
+// Anything else (dart, gblinear, other objectives, vector leaves) is refused by name with the
+// JSON path, never approximated.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -140,17 +140,20 @@ TEST(TreeEnsemble, BlocksAndThreadsScoreEveryRowAsARowByRowWalk) {
   }
 }
 
-// The rule of a categorical split (tree_ensemble.h), written plainly: the category of x is
-// trunc(x) for 0 <= x < 2^31; in `left` goes left, in `right` right, anything else to the
-// missing side.
-bool ReferenceCategoryLeft(const CategorySplit& s, bool missing_left, double x) {
-  if (std::isnan(x) || x < 0 || x >= 2147483648.0) return missing_left;
+// The rule of a categorical split (tree_ensemble.h), written plainly: a missing x goes to the
+// missing side; the category of x is trunc(x) for 0 <= x < 2^31; in `left` goes left, in
+// `right` right, anything else to the `other` side.
+bool ReferenceCategoryLeft(const CategorySplit& s, bool missing_left, double x, SplitCompare compare) {
+  if (std::isnan(x)) return missing_left;
+  const bool other = s.other == CategoryOther::kMissing ? missing_left : s.other == CategoryOther::kLeft;
+  if (compare == SplitCompare::kLessFloat32) x = static_cast<float>(x);  // XGBoost reads floats
+  if (x < 0 || x >= 2147483648.0) return other;
   const int32_t c = static_cast<int32_t>(std::trunc(x));
   for (int32_t l : s.left)
     if (l == c) return true;
   for (int32_t r : s.right)
     if (r == c) return false;
-  return missing_left;
+  return other;
 }
 
 // The rule of tree_ensemble.h, one row and one node at a time, in both compare modes.
@@ -159,7 +162,7 @@ double ReferenceLeaf(const Tree& t, SplitCompare compare, const Features& X, int
   while (!t.nodes[n].is_leaf()) {
     const TreeNode& node = t.nodes[n];
     const double x = X.col(node.feature)[i];
-    const bool left = node.is_categorical() ? ReferenceCategoryLeft(t.categories[node.categories], node.missing_left, x)
+    const bool left = node.is_categorical() ? ReferenceCategoryLeft(t.categories[node.categories], node.missing_left, x, compare)
                       : std::isnan(x)       ? node.missing_left
                       : compare == SplitCompare::kLessEqual
                           ? x <= node.threshold
@@ -287,6 +290,8 @@ void MakeCategorical(Tree* t, std::mt19937_64& rng, int categorical) {
       if (side == 0) s.left.push_back(v);
       if (side == 1) s.right.push_back(v);
     }
+    const uint64_t other = rng() % 3;
+    s.other = other == 0 ? CategoryOther::kMissing : other == 1 ? CategoryOther::kLeft : CategoryOther::kRight;
     n.threshold = 0;
     n.categories = static_cast<int32_t>(t->categories.size());
     t->categories.push_back(s);
@@ -301,17 +306,20 @@ void MakeCategorical(Tree* t, std::mt19937_64& rng, int categorical) {
 TEST(TreeEnsemble, CategoricalSplitsScoreAsTheRuleSaysInEveryForm) {
   const double inf = std::numeric_limits<double>::infinity();
   const std::vector<double> pool = {-2.5, -1, -0.0, 0.0, 0.5, 1.0, 3.25};
-  const std::vector<double> values = {0,   1,   2,    3,   4,    5,    6,     7,    8,     9,          0.5,  2.99,
+  // 2.9999999999 is category 2, but 3 as a float (the float32 rule).
+  const std::vector<double> values = {0,   1,   2,    3,   4,    5,    6,     7,    8,     9,          0.5,  2.9999999999,
                                       -0.5, -1, -300, 10,  255,  256,  300,   300.7, 70000, 2147483647.5, 2147483648.0,
                                       1e300, inf, -inf, kNaN, kNaN, 1, 2, 3};
   std::mt19937_64 rng(29);
   for (int depth : {5, 6, 7})
+  for (SplitCompare compare : {SplitCompare::kLessEqual, SplitCompare::kLessFloat32})
     for (auto [link, outputs] : {std::pair{TreeLink::kSigmoid, 1}, std::pair{TreeLink::kSoftmax, 3}}) {
       const int features = 4, categorical = 2;  // x0, x1 categorical; x2, x3 numeric
       TreeEnsemble e;
       e.n_features = features;
       e.n_outputs = outputs;
       e.link = link;
+      e.compare = compare;
       e.base_score.assign(outputs, 0.125);
       for (int k = 0; k < 30; ++k) {
         Tree t;
@@ -327,7 +335,7 @@ TEST(TreeEnsemble, CategoricalSplitsScoreAsTheRuleSaysInEveryForm) {
       for (int j = 0; j < features; ++j)
         for (int64_t i = 0; i < X.rows; ++i)
           X.col(j)[i] = j < categorical ? values[rng() % values.size()] : pool[rng() % pool.size()] + (rng() % 3 == 0 ? kNaN : 0);
-      const std::string what = std::string(LinkName(link)) + ", depth " + std::to_string(depth);
+      const std::string what = std::string(CompareName(compare)) + ", " + LinkName(link) + ", depth " + std::to_string(depth);
       const std::vector<double> want = ReferenceRaw(e, X);
       for (int threads : {1, 3}) {
         std::vector<double> got(X.rows * outputs);
@@ -506,6 +514,7 @@ TEST(TreeEnsembleJson, RefusesBadIndicesCyclesSharedAndOrphanNodesNamingThePath)
       {"/trees/0/categories/0/left", 3, "state.trees[0].categories[0].left: must be a list of categories, not number"},
       {"/trees/0/categories/0", Json::array({1}), "state.trees[0].categories[0]: must be null (a numeric split) or"},
       {"/trees/0/categories/0/middle", Json::array(), "state.trees[0].categories[0]: must be null (a numeric split) or"},
+      {"/trees/0/categories/0/other", "up", "state.trees[0].categories[0].other: is \"up\", not \"missing\", \"left\" or \"right\""},
       {"/trees/0/categories/1", Json::parse(R"({"left": [1], "right": []})"), "state.trees[0].categories[1]: must be null: node 1 is a leaf"},
       {"/trees/0/threshold/0", 0.5, "state.trees[0].categories[0]: is a categorical split, whose threshold is 0 (unused), but the threshold is 0.5"},
       {"/trees/0/categories", Json::array({nullptr}), "state.trees[0].categories: has 1 entries, but 'feature' has 5"},

@@ -221,13 +221,61 @@ TEST(XGBoostImport, RefusalsNameTheJsonPath) {
   EXPECT_NE(ErrorOf(XModel("reg:pseudohubererror")).find("learner.objective.name is \"reg:pseudohubererror\": outcore converts"),
             std::string::npos);
   EXPECT_NE(ErrorOf(XModel("multi:softmax", 3, 3)).find("multi:softprob grows the same trees"), std::string::npos);
-  Json categorical = XModel("binary:logistic");
-  categorical["learner"]["gradient_booster"]["model"]["trees"][0]["split_type"][2] = 1;
-  EXPECT_NE(ErrorOf(categorical).find("learner.gradient_booster.model.trees[0].split_type[2] is 1: a categorical split"),
-            std::string::npos);
-  Json ctype = XModel("binary:logistic");
-  ctype["learner"]["feature_types"][1] = "c";
-  EXPECT_NE(ErrorOf(ctype).find("learner.feature_types[1] is \"c\""), std::string::npos);
+}
+
+// enable_categorical: node 2 splits feature 1 (b) on categories. XGBoost 1.7 sends a category
+// its set holds right, any other value left (negative, beyond the set, fractions of other
+// categories), a missing one to the default side; categories are those of float(x).
+TEST(XGBoostImport, CategoricalSplitsHoldTheSetRightAndTheRestOfTheBitsetLeft) {
+  Json doc = XModel("reg:squarederror");
+  doc["learner"]["feature_types"][1] = "c";
+  Json& t = doc["learner"]["gradient_booster"]["model"]["trees"][0];
+  t["split_type"][2] = 1;
+  t["split_conditions"][2] = nullptr;  // XGBoost writes NaN there
+  t["default_left"][2] = 0;  // missing: right
+  t["categories_nodes"] = {2};
+  t["categories_segments"] = {0};
+  t["categories_sizes"] = {3};
+  t["categories"] = {40, 3, 7};
+  const XGBoostModel m = ConvertXGBoost(doc, "m.json");
+  const Tree& tree = m.ensemble.trees[0];
+  ASSERT_TRUE(tree.nodes[2].is_categorical());
+  const CategorySplit& split = tree.categories[tree.nodes[2].categories];
+  EXPECT_EQ(split.right, (std::vector<int32_t>{3, 7, 40}));
+  EXPECT_TRUE(split.left.empty());
+  EXPECT_EQ(split.other, CategoryOther::kLeft);
+  // a = 0.7 reaches node 2; leaves 3 (0.5, left) and 4 (0.75, right), base 0.5.
+  std::vector<double> out(9);
+  m.ensemble.Predict(Rows({{0.7, 3}, {0.7, 40}, {0.7, 4}, {0.7, 63}, {0.7, 64}, {0.7, -1}, {0.7, kNaN},
+                           {0.7, 2.9999999999}, {0.7, 7.5}}), out.data());
+  // 3, 40 right; 4, 63, 64, -1 left; missing right (default); 2.9999999999 is 3 as a float;
+  // 7.5 is 7.
+  EXPECT_EQ(out, (std::vector<double>{1.25, 1.25, 1.0, 1.0, 1.0, 1.0, 1.25, 1.25, 1.25}));
+  // Through the model file and back.
+  const TreeEnsemble back = TreeEnsembleFromJson("tree_ensemble_regressor", TreeEnsembleToJson(m.ensemble));
+  std::vector<double> again(9);
+  back.Predict(Rows({{0.7, 3}, {0.7, 40}, {0.7, 4}, {0.7, 63}, {0.7, 64}, {0.7, -1}, {0.7, kNaN},
+                     {0.7, 2.9999999999}, {0.7, 7.5}}), again.data());
+  EXPECT_EQ(again, out);
+
+  Json missing = doc;
+  missing["learner"]["gradient_booster"]["model"]["trees"][0]["categories_nodes"] = {9};
+  EXPECT_NE(ErrorOf(missing).find("trees[0].categories_nodes[0] is 9, not a node of this tree"), std::string::npos) << ErrorOf(missing);
+  Json unlisted = doc;
+  unlisted["learner"]["gradient_booster"]["model"]["trees"][0]["categories_nodes"] = {0};
+  EXPECT_NE(ErrorOf(unlisted).find("trees[0].split_type[2] is 1 (a categorical split), but categories_nodes does not list node 2"),
+            std::string::npos) << ErrorOf(unlisted);
+  Json big = doc;
+  big["learner"]["gradient_booster"]["model"]["trees"][0]["categories"][0] = -2;
+  EXPECT_NE(ErrorOf(big).find("trees[0].categories[0] is -2, not a category (0 to 2147483647)"),
+            std::string::npos) << ErrorOf(big);
+  Json twice = doc;
+  twice["learner"]["gradient_booster"]["model"]["trees"][0]["categories"][0] = 3;
+  EXPECT_NE(ErrorOf(twice).find("trees[0].categories_segments[0] lists a category twice"), std::string::npos);
+  Json overrun = doc;
+  overrun["learner"]["gradient_booster"]["model"]["trees"][0]["categories_sizes"] = {4};
+  EXPECT_NE(ErrorOf(overrun).find("trees[0].categories_sizes[0] is 4, not a count of categories within the list (1 to 3)"),
+            std::string::npos) << ErrorOf(overrun);
 }
 
 TEST(XGBoostImport, EveryIndexIsChecked) {
