@@ -123,15 +123,29 @@ Dictionary CategoryOrder(const ValueCounts& l, bool numbers_by_value = false) {
   return order;
 }
 
-// A state's {"columns": [{"column": name, "categories": [values], ...}]} entry i: its name,
-// checked against params.columns (when given) and the names before it.
-std::string StateColumnName(const StateReader& r, const Json& c, const std::string& at,
-                            const std::vector<std::string>& params_columns, size_t i, std::set<std::string>* names) {
-  const std::string name = c["column"].get<std::string>();
-  if (!params_columns.empty() && name != params_columns[i])
-    r.Bad(at + ".column", "is '" + name + "' but params.columns[" + std::to_string(i) + "] is '" + params_columns[i] + "'");
-  if (!names->insert(name).second) r.Bad(at + ".column", "'" + name + "' is listed twice");
-  return name;
+// Reads the state of one_hot or ordinal (`kind`), {"columns": [{"column": name, "categories":
+// [distinct values]} and, where `optional` names it, that key too]: the columns in order, each
+// once, the same ones as params.columns when that lists them. Calls
+// add(reader, entry, path, name, categories) for each.
+template <typename AddColumn>
+void ReadColumnsState(const std::string& kind, const Json& state, const std::vector<std::string>& params_columns,
+                      const char* optional, AddColumn add) {
+  StateReader r(kind, state, {"columns"});
+  const Json& columns = r.Array("columns", params_columns.empty() ? -1 : static_cast<int64_t>(params_columns.size()),
+                                "name in params.columns");
+  std::set<std::string> names;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string at = "columns[" + std::to_string(i) + "]";
+    const Json& c = columns[i];
+    const size_t keys = c.is_object() ? c.size() - (optional && c.contains(optional)) : 0;
+    if (!c.is_object() || keys != 2 || !c.contains("column") || !c["column"].is_string() || !c.contains("categories"))
+      r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
+    std::string name = c["column"].get<std::string>();
+    if (!params_columns.empty() && name != params_columns[i])
+      r.Bad(at + ".column", "is '" + name + "' but params.columns[" + std::to_string(i) + "] is '" + params_columns[i] + "'");
+    if (!names.insert(name).second) r.Bad(at + ".column", "'" + name + "' is listed twice");
+    add(r, c, at, std::move(name), r.DistinctStrings(c["categories"], at + ".categories"));
+  }
 }
 
 class CategoriesStep : public Step {
@@ -306,30 +320,19 @@ class OneHotStep : public Step {
 
   // The columns and their categories, in order; when params list the columns, the same ones.
   void LoadState(const Json& state) override {
-    StateReader r("one_hot", state, {"columns"});
-    const Json& columns = r.Array("columns", columns_.empty() ? -1 : static_cast<int64_t>(columns_.size()),
-                                  "name in params.columns");
     fitted_.clear();
-    std::set<std::string> names;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      const std::string at = "columns[" + std::to_string(i) + "]";
-      const Json& c = columns[i];
-      const size_t keys = c.is_object() ? c.size() - c.contains("infrequent") : 0;
-      if (!c.is_object() || keys != 2 || !c.contains("column") || !c["column"].is_string() ||
-          !c.contains("categories"))
-        r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
-      const std::string name = StateColumnName(r, c, at, columns_, i, &names);
-      Dictionary values = r.DistinctStrings(c["categories"], at + ".categories");
-      Dictionary infrequent;
-      if (c.contains("infrequent")) {
-        infrequent = r.DistinctStrings(c["infrequent"], at + ".infrequent");
-        if (infrequent.empty()) r.Bad(at + ".infrequent", "is empty (leave it out instead)");
-        std::set<std::string> listed(values.begin(), values.end());
-        for (const auto& v : infrequent)
-          if (listed.count(v)) r.Bad(at + ".infrequent", "'" + v + "' is also in categories");
-      }
-      Add(name, std::move(values), std::move(infrequent));
-    }
+    ReadColumnsState("one_hot", state, columns_, "infrequent",
+                     [&](const StateReader& r, const Json& c, const std::string& at, std::string name, Dictionary values) {
+                       Dictionary infrequent;
+                       if (c.contains("infrequent")) {
+                         infrequent = r.DistinctStrings(c["infrequent"], at + ".infrequent");
+                         if (infrequent.empty()) r.Bad(at + ".infrequent", "is empty (leave it out instead)");
+                         std::set<std::string> listed(values.begin(), values.end());
+                         for (const auto& v : infrequent)
+                           if (listed.count(v)) r.Bad(at + ".infrequent", "'" + v + "' is also in categories");
+                       }
+                       Add(std::move(name), std::move(values), std::move(infrequent));
+                     });
   }
 
  private:
@@ -422,20 +425,11 @@ class OrdinalStep : public Step {
   }
 
   void LoadState(const Json& state) override {
-    StateReader r("ordinal", state, {"columns"});
-    const Json& columns = r.Array("columns", columns_.empty() ? -1 : static_cast<int64_t>(columns_.size()),
-                                  "name in params.columns");
     fitted_.clear();
-    std::set<std::string> names;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      const std::string at = "columns[" + std::to_string(i) + "]";
-      const Json& c = columns[i];
-      if (!c.is_object() || c.size() != 2 || !c.contains("column") || !c["column"].is_string() ||
-          !c.contains("categories"))
-        r.Bad(at, "must be {\"column\": name, \"categories\": [values]}");
-      const std::string name = StateColumnName(r, c, at, columns_, i, &names);
-      Add(name, r.DistinctStrings(c["categories"], at + ".categories"));
-    }
+    ReadColumnsState("ordinal", state, columns_, nullptr,
+                     [&](const StateReader&, const Json&, const std::string&, std::string name, Dictionary values) {
+                       Add(std::move(name), std::move(values));
+                     });
   }
 
  private:
