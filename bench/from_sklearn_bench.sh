@@ -5,9 +5,14 @@
 # map_partitions(scikit-learn predict_proba) on the same files (2 threads, as the machine has 2
 # cores; CSV parts, as the reference writes: Debian's Python has no Parquet writer). Prints both times, rows/s, the ratio (goal >= 20x), the peak RSS of each, and checks
 # that both wrote the same probabilities (within 1e-9).
-# Usage: bench/from_sklearn_bench.sh [ROWS]   (default 4000000; needs -DOUTCORE_PYTHON=ON)
+# With ENCODING=native the pipeline is ColumnTransformer(OrdinalEncoder) +
+# HistGradientBoostingClassifier(categorical_features=...): native categorical splits.
+# Usage: [ENCODING=onehot|native] bench/from_sklearn_bench.sh [ROWS]   (default 4000000;
+#        needs -DOUTCORE_PYTHON=ON)
 source "$(dirname "$0")/common.sh"
 ROWS=${1:-4000000}
+ENCODING=${ENCODING:-onehot}
+[[ $ENCODING == onehot || $ENCODING == native ]] || { echo "ENCODING is onehot or native" >&2; exit 2; }
 PYDIR=$(dirname "$OUTCORE")/python
 [[ -f $PYDIR/outcore/__init__.py ]] || "$ROOT/scripts/build.sh" -DOUTCORE_PYTHON=ON >/dev/null
 export PYTHONPATH=$PYDIR
@@ -19,22 +24,28 @@ data=$BENCH_DIR/sk-data-$ROWS
 cat "$data"/*.csv >/dev/null  # page cache: both runs read from memory
 
 # Fit in scikit-learn, convert, save both (the pickle only for the reference's own run).
-$PY - "$train" "$BENCH_DIR" <<'PYEOF'
+OMP_NUM_THREADS=1 $PY - "$train" "$BENCH_DIR" "$ENCODING" <<'PYEOF'
 import pickle, sys
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 import outcore
-train, bench = sys.argv[1], sys.argv[2]
+train, bench, encoding = sys.argv[1], sys.argv[2], sys.argv[3]
 frame = pd.read_csv(train, parse_dates=["Trip_Pickup_DateTime", "Trip_Dropoff_DateTime"], float_precision="round_trip")
 X, y = frame.drop(columns=["Tip_Amt"]), frame["Tip_Amt"] > 0
+if encoding == "native":
+    encode = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+    model = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, categorical_features=[0, 1],
+                                           random_state=0)
+else:
+    encode = OneHotEncoder(handle_unknown="ignore")
+    model = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0)
 pipe = make_pipeline(ColumnTransformer([
-    ("categories", OneHotEncoder(handle_unknown="ignore"), ["vendor_name", "Payment_Type"]),
+    ("categories", encode, ["vendor_name", "Payment_Type"]),
     ("scaled", StandardScaler(), ["Trip_Distance", "Fare_Amt", "surcharge"]),
-    ("counts", "passthrough", ["Passenger_Count"])]),
-    HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0)).fit(X, y)
+    ("counts", "passthrough", ["Passenger_Count"])]), model).fit(X, y)
 outcore.from_sklearn(pipe, X.head(100)).save(bench + "/sk-model.json")
 pickle.dump((pipe, list(X.columns)), open(bench + "/sk-pipe.pkl", "wb"))
 PYEOF
@@ -56,7 +67,7 @@ with dask.config.set(scheduler="threads", num_workers=2):
 PYEOF
 
 rm -rf "$BENCH_DIR/sk-out" "$BENCH_DIR/sk-ref-out"
-echo "score $ROWS rows, 4 CSV files ($(du -sm "$data" | cut -f1) MB) -> Parquet, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
+echo "encoding $ENCODING; score $ROWS rows, 4 CSV files ($(du -sm "$data" | cut -f1) MB) -> Parquet, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
 measure outcore "$OUTCORE" predict "$BENCH_DIR/sk-model.json" "$data" -o "$BENCH_DIR/sk-out" --format parquet --quiet
 # OMP_NUM_THREADS=1: Dask's 2 threads are the parallelism; scikit-learn's OpenMP threads inside
 # each would oversubscribe the 2 cores (and spin when the machine is busy).
