@@ -63,11 +63,11 @@ inline void Accumulate(double& raw, double value) {
 //
 // A feature split on categories is ranked too, by its categories: its `cuts` are every
 // category its splits hold, ascending, and a value's rank is its category's place among them,
-// cuts.size() for a missing value and cuts.size() + 1 for any other (CategoryRank). Leaf masks take such ranks (a
-// categorical split keeps, per rank, the leaves of the side that rank goes to); the ranked
-// walk cannot (a set is not one compare), so an ensemble with categorical splits whose trees
-// are too large for leaf masks is scored by the double walk. So is one that splits a feature
-// both ways (which the loader refuses).
+// cuts.size() for a missing value and cuts.size() + 1 for any other (CategoryRank). Leaf masks
+// take such ranks (a categorical split keeps, per rank, the leaves of the side that rank goes
+// to); the ranked walk cannot (a set is not one compare), so an ensemble with categorical
+// splits whose trees are too large for leaf masks is scored by the double walk. So is one that
+// splits a feature both ways (which the loader refuses).
 constexpr uint16_t kMissing = 0xFFFF;
 constexpr size_t kMaxCuts = 0xFFFE;
 
