@@ -4,7 +4,8 @@
 #   2. builds it again with clang-14, ASan + UBSan and libFuzzer in build-fuzz/ and runs the
 #      same suite under the sanitizers (the Python tests skip themselves: the extension is not
 #      built in that tree);
-#   3. fuzzes each fuzz target for FUZZ_SECONDS (default 60) under the sanitizers.
+#   3. fuzzes each fuzz target for FUZZ_SECONDS (default 30: a smoke test; docs/hardening.md
+#      records the long runs) under the sanitizers.
 # Usage: scripts/test.sh [--quick] [extra ctest arguments]    (--quick: step 1 only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +31,4 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd build-fuzz && ctest --output-on-failure --timeout 1800 -j2 "$@")
 
 echo "== short fuzz runs $(date +%T)"
-fuzz/run.sh "${FUZZ_SECONDS:-60}"
+fuzz/run.sh "${FUZZ_SECONDS:-30}"
