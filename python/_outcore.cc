@@ -433,39 +433,38 @@ PYBIND11_MODULE(_outcore, m) {
       py::arg("threads") = 0,
       "Fits {read, target, steps, model} on batches holding the inputs and the target column.");
 
-  m.def(
-      "xgboost_summary",
-      [](const std::string& text, const std::string& origin) { return XGBoostSummary(text, origin).dump(); },
-      py::arg("text"), py::arg("origin"),
-      "What an XGBoost JSON model holds, as JSON (estimator_kind, objective, version, num_class, "
-      "num_features, feature_names, num_trees, num_rounds, best_iteration, node_ids); a model outcore cannot convert is a "
-      "ModelError naming the JSON path.");
-
-  m.def(
-      "import_xgboost",
-      [](const std::string& text, const std::string& origin, const std::string& spec_json,
-         const py::list& batches, const std::string& target_expression,
-         const std::vector<std::string>& classes, int64_t rounds_begin, int64_t rounds_end) {
-        PipelineSpec spec = SpecFromJson(ParseJson(spec_json));
-        Target target = Target::Parse(target_expression);
-        if (!classes.empty()) target.classes = classes;
-        std::vector<Batch> input = BatchList(batches);
-        FitReport report;
-        ModelPtr model;
-        {
-          py::gil_scoped_release release;
-          model = std::make_shared<Model>(ImportXGBoost(
-              text, origin, spec, TrainingDataFromBatches(spec, std::move(input), target, &report), rounds_begin,
-              rounds_end));
-        }
-        model->fingerprint = HashHex(ModelText(*model));
-        return model;
-      },
-      py::arg("text"), py::arg("origin"), py::arg("spec_json"), py::arg("batches"), py::arg("target"),
-      py::arg("classes"), py::arg("rounds_begin") = 0, py::arg("rounds_end") = 0,
-      "An outcore model scoring as the XGBoost JSON model `text` does: {read, target, steps, "
-      "model} with the sample's batches (inputs and the target column) fitting the steps; only "
-      "the boosting rounds [rounds_begin, rounds_end) (rounds_end 0: all).");
+  py::class_<XGBoostImport>(m, "XGBoostImport",
+                            "An XGBoost JSON model read and converted once; a model outcore cannot "
+                            "convert is a ModelError naming the JSON path.")
+      .def(py::init<const std::string&, const std::string&>(), py::arg("text"), py::arg("origin"))
+      .def(
+          "summary", [](const XGBoostImport& x) { return x.Summary().dump(); },
+          "What the model holds, as JSON (estimator_kind, objective, version, num_class, num_features, "
+          "feature_names, num_trees, num_rounds, best_iteration, node_ids).")
+      .def(
+          "import_model",
+          [](const XGBoostImport& x, const std::string& spec_json, const py::list& batches,
+             const std::string& target_expression, const std::vector<std::string>& classes, int64_t rounds_begin,
+             int64_t rounds_end) {
+            PipelineSpec spec = SpecFromJson(ParseJson(spec_json));
+            Target target = Target::Parse(target_expression);
+            if (!classes.empty()) target.classes = classes;
+            std::vector<Batch> input = BatchList(batches);
+            FitReport report;
+            ModelPtr model;
+            {
+              py::gil_scoped_release release;
+              model = std::make_shared<Model>(x.Import(
+                  spec, TrainingDataFromBatches(spec, std::move(input), target, &report), rounds_begin, rounds_end));
+            }
+            model->fingerprint = HashHex(ModelText(*model));
+            return model;
+          },
+          py::arg("spec_json"), py::arg("batches"), py::arg("target"), py::arg("classes"),
+          py::arg("rounds_begin") = 0, py::arg("rounds_end") = 0,
+          "An outcore model scoring as the XGBoost model does: {read, target, steps, model} with the "
+          "sample's batches (inputs and the target column) fitting the steps; only the boosting rounds "
+          "[rounds_begin, rounds_end) (rounds_end 0: all).");
 
   m.def(
       "fit_steps",

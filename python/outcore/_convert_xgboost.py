@@ -83,7 +83,8 @@ def from_xgboost(model, X_sample, iteration_range=None):
                               "model's inputs), not %s" % (name, type(X_sample).__name__))
     text = booster.save_raw("json").decode("utf-8")
     try:
-        summary = json.loads(_outcore.xgboost_summary(text, name))
+        converter = _outcore.XGBoostImport(text, name)  # read and converted once
+        summary = json.loads(converter.summary())
     except _outcore.ModelError as e:
         raise _refusal(name, e) from None
 
@@ -130,12 +131,12 @@ def from_xgboost(model, X_sample, iteration_range=None):
         steps.append({"kind": "ordinal", "params": {"columns": categorical}})
     spec = {"path": "", "read": read, "target": target, "steps": steps,
             # A stand-in of the right sort, so that the target is read as the trees need; the
-            # estimator is the trees (ImportXGBoost).
+            # estimator is the trees (XGBoostImport::Import).
             "model": {"kind": "logistic_regression" if classifier else "linear_regression", "params": {}}}
     batches = frames.to_batches(frames.select(frame, used) + [target_series], kinds + [None])
     class_texts = [frames.value_text(c) for c in classes] if classifier else []
     try:
-        converted = _outcore.import_xgboost(text, name, json.dumps(spec), batches, target, class_texts, begin, end)
+        converted = converter.import_model(json.dumps(spec), batches, target, class_texts, begin, end)
     except (_outcore.ModelError, _outcore.SchemaError, _outcore.UsageError) as e:
         raise _refusal(name, e) from None
     from .estimators import pipeline_from_model

@@ -54,7 +54,8 @@ std::string Joined(const Json& names) {
 void Run(const ImportArgs& a) {
   const std::string text = ReadFile(a.xgboost_model);
   // Converted first: a model outcore cannot convert is refused before any data is read.
-  const Json summary = XGBoostSummary(text, a.xgboost_model);
+  const XGBoostImport booster(text, a.xgboost_model);
+  const Json summary = booster.Summary();
   const std::string kind = summary["estimator_kind"];
   const int64_t rounds_end = RoundsEnd(a.rounds, summary, a.xgboost_model);
   if (a.rounds == "all" && !summary["best_iteration"].is_null() && !a.quiet) {
@@ -73,7 +74,7 @@ void Run(const ImportArgs& a) {
   options.threads = a.threads;
   FitReport report;
   TrainingData data = ReadTrainingData(spec, a.data, options, &report);
-  Model model = ImportXGBoost(text, a.xgboost_model, spec, std::move(data), 0, rounds_end);
+  Model model = booster.Import(spec, std::move(data), 0, rounds_end);
   SaveModel(model, a.output);
   if (a.quiet) return;
   const Json& from = model.training["imported_from"];

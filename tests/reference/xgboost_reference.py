@@ -238,7 +238,7 @@ def check(out, name, pred_path, model_path):
 
 def _summary(path):
     from outcore import _outcore
-    return _outcore.xgboost_summary(open(path).read(), path)
+    return _outcore.XGBoostImport(open(path).read(), path).summary()
 
 
 if __name__ == "__main__":

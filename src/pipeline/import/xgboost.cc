@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <map>
 
@@ -319,20 +320,16 @@ XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin, XGBoostR
   if (num_trees % per_round != 0)
     r.Bad(model_path + ".trees", "has " + std::to_string(num_trees) + " trees, not whole rounds of " +
                                      std::to_string(per_round) + " (output groups x num_parallel_tree)");
+  m.trees_per_round = per_round;
   m.num_rounds = num_trees / per_round;
+  m.rounds = {0, m.num_rounds};
   if (learner.contains("attributes") && learner["attributes"].is_object() && learner["attributes"].contains("best_iteration"))
     m.best_iteration = r.CountText(learner["attributes"], "learner.attributes", "best_iteration", 0, m.num_rounds - 1);
-  const int64_t end = rounds.end == 0 ? m.num_rounds : rounds.end;
-  if (rounds.begin < 0 || rounds.begin >= end || end > m.num_rounds)
-    Fail(ErrorCode::kUsage, origin + ": the rounds " + std::to_string(rounds.begin) + " to " + std::to_string(end - 1) +
-                                " are not within the booster's " + std::to_string(m.num_rounds) + " rounds (0 to " +
-                                std::to_string(m.num_rounds - 1) + ")");
-  m.rounds = {rounds.begin, end};
 
   TreeEnsemble& e = m.ensemble;
   e.n_features = num_feature;
   e.compare = SplitCompare::kLessFloat32;
-  for (size_t t = static_cast<size_t>(rounds.begin * per_round); t < static_cast<size_t>(end * per_round); ++t) {
+  for (size_t t = 0; t < trees.size(); ++t) {
     const int32_t group = static_cast<int32_t>(r.Index(info[t], At(model_path + ".tree_info", t), 0, groups - 1,
                                                        "not an output group of the model (0 to " + std::to_string(groups - 1) + ")"));
     m.node_ids.emplace_back();
@@ -365,7 +362,26 @@ XGBoostModel ConvertXGBoost(const Json& doc, const std::string& origin, XGBoostR
   // different sum: that one stays in double, within a float's rounding of XGBoost's.)
   e.float32_sums = !(m.objective == "multi:softprob" && groups == 2);
   e.n_outputs = static_cast<int32_t>(e.base_score.size());
+  if (rounds.begin != 0 || rounds.end != 0) KeepRounds(&m, rounds, origin);
   return m;
+}
+
+void KeepRounds(XGBoostModel* x, XGBoostRounds rounds, const std::string& origin) {
+  const int64_t end = rounds.end == 0 ? x->num_rounds : rounds.end;
+  if (rounds.begin < 0 || rounds.begin >= end || end > x->num_rounds)
+    Fail(ErrorCode::kUsage, origin + ": the rounds " + std::to_string(rounds.begin) + " to " + std::to_string(end - 1) +
+                                " are not within the booster's " + std::to_string(x->num_rounds) + " rounds (0 to " +
+                                std::to_string(x->num_rounds - 1) + ")");
+  // The trees stay in round order through the conversion (two softprob classes folded into one
+  // output included): rounds [begin, end) are trees [begin, end) x trees_per_round.
+  const auto first = static_cast<std::ptrdiff_t>(rounds.begin * x->trees_per_round);
+  const auto last = static_cast<std::ptrdiff_t>(end * x->trees_per_round);
+  std::vector<Tree>& trees = x->ensemble.trees;
+  trees.erase(trees.begin() + last, trees.end());
+  trees.erase(trees.begin(), trees.begin() + first);
+  x->node_ids.erase(x->node_ids.begin() + last, x->node_ids.end());
+  x->node_ids.erase(x->node_ids.begin(), x->node_ids.begin() + first);
+  x->rounds = {rounds.begin, end};
 }
 
 namespace {
@@ -471,8 +487,11 @@ Model ModelFromXGBoost(const XGBoostModel& x, const PipelineSpec& spec, Training
 
 namespace outcore {
 
-Json XGBoostSummary(const std::string& text, const std::string& origin) {
-  const XGBoostModel x = ConvertXGBoostText(text, origin);
+XGBoostImport::XGBoostImport(const std::string& text, const std::string& origin)
+    : model_(std::make_shared<const XGBoostModel>(ConvertXGBoostText(text, origin))), origin_(origin) {}
+
+Json XGBoostImport::Summary() const {
+  const XGBoostModel& x = *model_;
   return {{"estimator_kind", XGBoostEstimatorKind(x)},
           {"objective", x.objective},
           {"version", x.version},
@@ -506,9 +525,12 @@ PipelineSpec LoadXGBoostSpec(const std::string& path, bool classifier) {
   return ParseSpec(text + "\n[model]\nkind = \"" + stand_in + "\"\n", path);
 }
 
-Model ImportXGBoost(const std::string& text, const std::string& origin, const PipelineSpec& spec,
-                    TrainingData data, int64_t rounds_begin, int64_t rounds_end) {
-  return ModelFromXGBoost(ConvertXGBoostText(text, origin, {rounds_begin, rounds_end}), spec, std::move(data));
+Model XGBoostImport::Import(const PipelineSpec& spec, TrainingData data, int64_t rounds_begin,
+                            int64_t rounds_end) const {
+  if (rounds_begin == 0 && rounds_end == 0) return ModelFromXGBoost(*model_, spec, std::move(data));
+  XGBoostModel kept = *model_;
+  KeepRounds(&kept, {rounds_begin, rounds_end}, origin_);
+  return ModelFromXGBoost(kept, spec, std::move(data));
 }
 
 }  // namespace outcore

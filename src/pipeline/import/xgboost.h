@@ -38,6 +38,7 @@ struct XGBoostModel {
   int64_t num_class = 0;                   // classes of a classifier (2 for binary:logistic), 0 for regression
   double base_score = 0;                   // as the file stores it (a probability for binary:logistic)
   int64_t num_rounds = 0;                  // boosting rounds in the file
+  int64_t trees_per_round = 1;             // output groups x num_parallel_tree
   int64_t best_iteration = -1;             // learner.attributes.best_iteration (early stopping), or -1
   XGBoostRounds rounds;                    // the rounds converted: [begin, end), end > 0
   /// Per tree, the XGBoost node id of each of its nodes: XGBoost keeps pruned (deleted) nodes
@@ -58,6 +59,9 @@ struct XGBoostModel {
 XGBoostModel ConvertXGBoost(const Json& model, const std::string& origin, XGBoostRounds rounds = {});
 /// The same from the JSON text (refusing text that is not JSON, e.g. a UBJSON or binary model).
 XGBoostModel ConvertXGBoostText(const std::string& text, const std::string& origin, XGBoostRounds rounds = {});
+/// Keeps only `rounds` of a converted model's trees; rounds outside its own are a kUsage error
+/// naming `origin`.
+void KeepRounds(XGBoostModel* x, XGBoostRounds rounds, const std::string& origin);
 
 /// The estimator kind that holds `x`'s trees: "tree_ensemble_classifier" or
 /// "tree_ensemble_regressor".
